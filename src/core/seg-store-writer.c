@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "seg-store-writer"
+
+#include "config.h"
+
+#include "seg-store-writer.h"
+
+G_DEFINE_ABSTRACT_TYPE (SegStoreWriter, seg_store_writer, G_TYPE_OBJECT)
+
+static void
+seg_store_writer_class_init (SegStoreWriterClass *klass)
+{
+}
+
+static void
+seg_store_writer_init (SegStoreWriter *self)
+{
+}
+
+/**
+ * seg_store_writer_add:
+ * @self: a #SegStoreWriter
+ * @record: the record to add; borrowed, copied as needed
+ * @error: return location for an error
+ *
+ * Returns: %TRUE if the record was accepted
+ */
+gboolean
+seg_store_writer_add (SegStoreWriter   *self,
+                      const SegRecord  *record,
+                      GError          **error)
+{
+  g_return_val_if_fail (SEG_IS_STORE_WRITER (self), FALSE);
+  g_return_val_if_fail (record != NULL, FALSE);
+
+  return SEG_STORE_WRITER_GET_CLASS (self)->add (self, record, error);
+}
+
+/**
+ * seg_store_writer_commit:
+ * @self: a #SegStoreWriter
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for an error
+ *
+ * Makes every record added so far visible at once and durable.
+ *
+ * Returns: %TRUE on success; on failure the store is as it was before the writer began
+ */
+gboolean
+seg_store_writer_commit (SegStoreWriter  *self,
+                         GCancellable    *cancellable,
+                         GError         **error)
+{
+  g_return_val_if_fail (SEG_IS_STORE_WRITER (self), FALSE);
+
+  return SEG_STORE_WRITER_GET_CLASS (self)->commit (self, cancellable, error);
+}
+
+/**
+ * seg_store_writer_abort:
+ * @self: a #SegStoreWriter
+ *
+ * Drops everything added so far.
+ */
+void
+seg_store_writer_abort (SegStoreWriter *self)
+{
+  g_return_if_fail (SEG_IS_STORE_WRITER (self));
+
+  SEG_STORE_WRITER_GET_CLASS (self)->abort (self);
+}

@@ -1,0 +1,323 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "seg-store"
+
+#include "config.h"
+
+#include "seg-store.h"
+#include "seg-store-writer.h"
+
+G_DEFINE_QUARK (seg-store-error-quark, seg_store_error)
+
+G_DEFINE_INTERFACE (SegStore, seg_store, G_TYPE_OBJECT)
+
+enum {
+  DATA_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+seg_store_default_init (SegStoreInterface *iface)
+{
+  /**
+   * SegStore::data-changed:
+   *
+   * Emitted on the main context after events or profiles were added to the store.
+   */
+  signals[DATA_CHANGED] =
+    g_signal_new ("data-changed",
+                  G_TYPE_FROM_INTERFACE (iface),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
+}
+
+/**
+ * seg_store_emit_data_changed:
+ * @self: a #SegStore
+ *
+ * For implementations: tells views that the data behind their answers changed.
+ */
+void
+seg_store_emit_data_changed (SegStore *self)
+{
+  g_return_if_fail (SEG_IS_STORE (self));
+
+  g_signal_emit (self, signals[DATA_CHANGED], 0);
+}
+
+const char *
+seg_store_get_display_name (SegStore *self)
+{
+  g_return_val_if_fail (SEG_IS_STORE (self), NULL);
+
+  return SEG_STORE_GET_IFACE (self)->get_display_name (self);
+}
+
+/**
+ * seg_store_get_timezone:
+ * @self: a #SegStore
+ *
+ * "Today", windows in days and per-day trends are all computed in this timezone.
+ *
+ * Returns: (transfer none): the store's timezone
+ */
+GTimeZone *
+seg_store_get_timezone (SegStore *self)
+{
+  g_return_val_if_fail (SEG_IS_STORE (self), NULL);
+
+  return SEG_STORE_GET_IFACE (self)->get_timezone (self);
+}
+
+SegStoreWriter *
+seg_store_begin_write (SegStore  *self,
+                       GError   **error)
+{
+  g_return_val_if_fail (SEG_IS_STORE (self), NULL);
+
+  return SEG_STORE_GET_IFACE (self)->begin_write (self, error);
+}
+
+void
+seg_store_list_segments_async (SegStore            *self,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback callback,
+                               gpointer            user_data)
+{
+  g_return_if_fail (SEG_IS_STORE (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  SEG_STORE_GET_IFACE (self)->list_segments_async (self, cancellable, callback, user_data);
+}
+
+GListModel *
+seg_store_list_segments_finish (SegStore     *self,
+                                GAsyncResult *result,
+                                GError       **error)
+{
+  g_return_val_if_fail (SEG_IS_STORE (self), NULL);
+  g_return_val_if_fail (G_IS_ASYNC_RESULT (result), NULL);
+
+  return SEG_STORE_GET_IFACE (self)->list_segments_finish (self, result, error);
+}
+
+void
+seg_store_get_segment_async (SegStore            *self,
+                             const char          *id,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback callback,
+                             gpointer            user_data)
+{
+  g_return_if_fail (SEG_IS_STORE (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  SEG_STORE_GET_IFACE (self)->get_segment_async (self, id, cancellable, callback, user_data);
+}
+
+SegSegment *
+seg_store_get_segment_finish (SegStore     *self,
+                              GAsyncResult *result,
+                              GError       **error)
+{
+  g_return_val_if_fail (SEG_IS_STORE (self), NULL);
+  g_return_val_if_fail (G_IS_ASYNC_RESULT (result), NULL);
+
+  return SEG_STORE_GET_IFACE (self)->get_segment_finish (self, result, error);
+}
+
+void
+seg_store_save_segment_async (SegStore            *self,
+                              SegSegment          *segment,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback callback,
+                              gpointer            user_data)
+{
+  g_return_if_fail (SEG_IS_STORE (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  SEG_STORE_GET_IFACE (self)->save_segment_async (self, segment, cancellable, callback, user_data);
+}
+
+SegSegment *
+seg_store_save_segment_finish (SegStore     *self,
+                               GAsyncResult *result,
+                               GError       **error)
+{
+  g_return_val_if_fail (SEG_IS_STORE (self), NULL);
+  g_return_val_if_fail (G_IS_ASYNC_RESULT (result), NULL);
+
+  return SEG_STORE_GET_IFACE (self)->save_segment_finish (self, result, error);
+}
+
+void
+seg_store_delete_segment_async (SegStore            *self,
+                                const char          *id,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback callback,
+                                gpointer            user_data)
+{
+  g_return_if_fail (SEG_IS_STORE (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  SEG_STORE_GET_IFACE (self)->delete_segment_async (self, id, cancellable, callback, user_data);
+}
+
+gboolean
+seg_store_delete_segment_finish (SegStore     *self,
+                                 GAsyncResult *result,
+                                 GError       **error)
+{
+  g_return_val_if_fail (SEG_IS_STORE (self), FALSE);
+  g_return_val_if_fail (G_IS_ASYNC_RESULT (result), FALSE);
+
+  return SEG_STORE_GET_IFACE (self)->delete_segment_finish (self, result, error);
+}
+
+void
+seg_store_clone_segment_async (SegStore            *self,
+                               const char          *id,
+                               const char          *new_name,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback callback,
+                               gpointer            user_data)
+{
+  g_return_if_fail (SEG_IS_STORE (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  SEG_STORE_GET_IFACE (self)->clone_segment_async (self, id, new_name, cancellable, callback, user_data);
+}
+
+SegSegment *
+seg_store_clone_segment_finish (SegStore     *self,
+                                GAsyncResult *result,
+                                GError       **error)
+{
+  g_return_val_if_fail (SEG_IS_STORE (self), NULL);
+  g_return_val_if_fail (G_IS_ASYNC_RESULT (result), NULL);
+
+  return SEG_STORE_GET_IFACE (self)->clone_segment_finish (self, result, error);
+}
+
+void
+seg_store_list_events_async (SegStore            *self,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback callback,
+                             gpointer            user_data)
+{
+  g_return_if_fail (SEG_IS_STORE (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  SEG_STORE_GET_IFACE (self)->list_events_async (self, cancellable, callback, user_data);
+}
+
+GListModel *
+seg_store_list_events_finish (SegStore     *self,
+                              GAsyncResult *result,
+                              GError       **error)
+{
+  g_return_val_if_fail (SEG_IS_STORE (self), NULL);
+  g_return_val_if_fail (G_IS_ASYNC_RESULT (result), NULL);
+
+  return SEG_STORE_GET_IFACE (self)->list_events_finish (self, result, error);
+}
+
+void
+seg_store_list_properties_async (SegStore            *self,
+                                 const char          *event,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback callback,
+                                 gpointer            user_data)
+{
+  g_return_if_fail (SEG_IS_STORE (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  SEG_STORE_GET_IFACE (self)->list_properties_async (self, event, cancellable, callback, user_data);
+}
+
+GListModel *
+seg_store_list_properties_finish (SegStore     *self,
+                                  GAsyncResult *result,
+                                  GError       **error)
+{
+  g_return_val_if_fail (SEG_IS_STORE (self), NULL);
+  g_return_val_if_fail (G_IS_ASYNC_RESULT (result), NULL);
+
+  return SEG_STORE_GET_IFACE (self)->list_properties_finish (self, result, error);
+}
+
+void
+seg_store_evaluate_async (SegStore             *self,
+                          SegDefinition        *definition,
+                          const SegEvalOptions *options,
+                          GCancellable         *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_return_if_fail (SEG_IS_STORE (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  SEG_STORE_GET_IFACE (self)->evaluate_async (self, definition, options, cancellable, callback, user_data);
+}
+
+SegEvalResult *
+seg_store_evaluate_finish (SegStore     *self,
+                           GAsyncResult *result,
+                           GError       **error)
+{
+  g_return_val_if_fail (SEG_IS_STORE (self), NULL);
+  g_return_val_if_fail (G_IS_ASYNC_RESULT (result), NULL);
+
+  return SEG_STORE_GET_IFACE (self)->evaluate_finish (self, result, error);
+}
+
+void
+seg_store_trend_async (SegStore            *self,
+                       SegDefinition       *definition,
+                       gint64              first_day_ms,
+                       gint64              last_day_ms,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback callback,
+                       gpointer            user_data)
+{
+  g_return_if_fail (SEG_IS_STORE (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  SEG_STORE_GET_IFACE (self)->trend_async (self, definition, first_day_ms, last_day_ms, cancellable, callback, user_data);
+}
+
+SegTrend *
+seg_store_trend_finish (SegStore     *self,
+                        GAsyncResult *result,
+                        GError       **error)
+{
+  g_return_val_if_fail (SEG_IS_STORE (self), NULL);
+  g_return_val_if_fail (G_IS_ASYNC_RESULT (result), NULL);
+
+  return SEG_STORE_GET_IFACE (self)->trend_finish (self, result, error);
+}
+
+void
+seg_store_get_user_async (SegStore            *self,
+                          const char          *user_id,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback callback,
+                          gpointer            user_data)
+{
+  g_return_if_fail (SEG_IS_STORE (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  SEG_STORE_GET_IFACE (self)->get_user_async (self, user_id, cancellable, callback, user_data);
+}
+
+SegUserProfile *
+seg_store_get_user_finish (SegStore     *self,
+                           GAsyncResult *result,
+                           GError       **error)
+{
+  g_return_val_if_fail (SEG_IS_STORE (self), NULL);
+  g_return_val_if_fail (G_IS_ASYNC_RESULT (result), NULL);
+
+  return SEG_STORE_GET_IFACE (self)->get_user_finish (self, result, error);
+}
