@@ -69,3 +69,29 @@ seg_store_writer_abort (SegStoreWriter *self)
 
   SEG_STORE_WRITER_GET_CLASS (self)->abort (self);
 }
+
+/**
+ * seg_store_writer_begin_source:
+ * @self: a #SegStoreWriter
+ * @fingerprint: a digest of the source's content (e.g. SHA-256 of the file)
+ * @already_imported: (out): set to %TRUE when a committed write recorded @fingerprint
+ * @error: return location for an error
+ *
+ * Declares where the records that follow come from, so that importing the same file
+ * twice adds nothing. The fingerprint is recorded when the writer commits.
+ *
+ * Returns: %FALSE on error
+ */
+gboolean
+seg_store_writer_begin_source (SegStoreWriter  *self,
+                               const char      *fingerprint,
+                               gboolean        *already_imported,
+                               GError         **error)
+{
+  g_return_val_if_fail (SEG_IS_STORE_WRITER (self), FALSE);
+  g_return_val_if_fail (fingerprint != NULL, FALSE);
+  g_return_val_if_fail (already_imported != NULL, FALSE);
+
+  *already_imported = FALSE;
+  return SEG_STORE_WRITER_GET_CLASS (self)->begin_source (self, fingerprint, already_imported, error);
+}
