@@ -128,7 +128,8 @@ num_str (double v)
 {
   char buf[G_ASCII_DTOSTR_BUF_SIZE];
 
-  return g_strdup (g_ascii_dtostr (buf, sizeof buf, v));
+  /* Thresholds have at most 4 decimals: keep the SQL readable. */
+  return g_strdup (g_ascii_formatd (buf, sizeof buf, "%.10g", v));
 }
 
 /* Midnight UTC of today - k days. */
