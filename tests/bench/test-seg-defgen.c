@@ -207,7 +207,7 @@ test_sql_runs (void)
 {
   g_autoptr(GRand) rand = g_rand_new_with_seed (2024);
   guint interesting = 0, empty = 0, everyone = 0;
-  const guint n = 400;
+  const guint n = 250;
 
   for (guint i = 0; i < n; i++)
     {
