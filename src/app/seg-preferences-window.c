@@ -93,14 +93,14 @@ seg_preferences_window_fill_timezones (SegPreferencesWindow *self)
   /* Name this computer's zone when it has a useful name, so the choice is concrete. */
   if (identifier != NULL && g_strcmp0 (identifier, "localtime") != 0 && identifier[0] != ':')
     /* Translators: %s is a time zone, such as Europe/Berlin */
-    local_label = g_strdup_printf (_("This Computer’s Time Zone (%s)"), identifier);
+    local_label = g_strdup_printf (_("This Computer’s (%s)"), identifier);
   else
-    local_label = g_strdup (_("This Computer’s Time Zone"));
+    local_label = g_strdup (_("This Computer’s"));
 
   /* Keep in the order of timezone_nicks. */
-  gtk_string_list_append (self->timezone_model, _("The Store’s Time Zone"));
+  gtk_string_list_append (self->timezone_model, _("The Store’s"));
   gtk_string_list_append (self->timezone_model, local_label);
-  gtk_string_list_append (self->timezone_model, _("Coordinated Universal Time (UTC)"));
+  gtk_string_list_append (self->timezone_model, _("UTC"));
 }
 
 static void
