@@ -75,14 +75,41 @@ rebuild_index (SegIntern *self,
                guint      min_entries)
 {
   guint size = 1024;
+  guint32 *old = self->slots;
 
   while (size < min_entries * 2)
     size <<= 1;
-  g_free (self->slots);
+  /* Build completely, then publish, so that a reader that sees the mask sees the slots. */
+  self->mask = 0;
   self->slots = g_new0 (guint32, size);
-  self->mask = size - 1;
-  for (guint id = 0; id < self->n; id++)
-    insert_slot (self, id);
+  {
+    guint mask = size - 1;
+    for (guint id = self->first_indexed; id < self->n; id++)
+      {
+        gsize len;
+        const char *s = seg_intern_get (self, id, &len);
+        guint i = (guint) hash_bytes (s, len) & mask;
+        while (self->slots[i] != 0)
+          i = (i + 1) & mask;
+        self->slots[i] = id + 1;
+      }
+    g_atomic_int_set ((gint *) &self->mask, (gint) mask);
+  }
+  g_free (old);
+}
+
+static GMutex index_lock;
+
+/* Builds the hash index once; readers of a shared interner may race to do it. */
+static void
+ensure_index (SegIntern *self)
+{
+  if (g_atomic_int_get ((gint *) &self->mask) != 0)
+    return;
+  g_mutex_lock (&index_lock);
+  if (self->mask == 0)
+    rebuild_index (self, self->n + 1);
+  g_mutex_unlock (&index_lock);
 }
 
 /* Appends without touching the hash index (loading, and the reserved id 0). */
@@ -137,8 +164,7 @@ seg_intern_lookup (SegIntern  *self,
 {
   guint i;
 
-  if (self->mask == 0)
-    rebuild_index (self, self->n + 1);
+  ensure_index (self);
   i = (guint) hash_bytes (str, len) & self->mask;
   while (self->slots[i] != 0)
     {
@@ -527,6 +553,7 @@ seg_dataset_new (void)
   self->users = seg_intern_new ();
   self->strings = seg_intern_new ();
   seg_intern_append_raw (self->strings, "", 0);   /* id 0: missing */
+  self->strings->first_indexed = 1;
   self->tables = g_ptr_array_new_with_free_func ((GDestroyNotify) seg_table_free);
   self->table_index = g_hash_table_new (g_str_hash, g_str_equal);
   self->profile = g_ptr_array_new_with_free_func ((GDestroyNotify) seg_profile_column_free);

@@ -29,6 +29,7 @@ typedef struct
   guint     cap;
   guint32  *slots;       /* id + 1, 0 = empty */
   guint     mask;        /* slots has mask + 1 entries; 0 when the index is not built */
+  guint     first_indexed; /* ids below are reserved and never found by lookups */
 } SegIntern;
 
 SegIntern   *seg_intern_new          (void);
