@@ -125,12 +125,13 @@ intern_user (SegLocalWriter *self,
              const char     *id)
 {
   gsize len = strlen (id);
+  guint64 h = seg_intern_hash (id, len);
   guint32 u;
   gboolean added;
 
-  if (seg_intern_lookup (self->store->ds->users, id, len, &u))
+  if (self->base_users > 0 && seg_intern_lookup_hashed (self->store->ds->users, id, len, h, &u))
     return u;
-  u = seg_intern_add (self->new_users, id, len, &added);
+  u = seg_intern_add_hashed (self->new_users, id, len, h, &added);
   if (added)
     self->stats.users_added++;
   return self->base_users + u;
@@ -141,11 +142,12 @@ intern_string (SegLocalWriter *self,
                const char     *s,
                gsize           len)
 {
+  guint64 h = seg_intern_hash (s, len);
   guint32 id;
 
-  if (seg_intern_lookup (self->store->ds->strings, s, len, &id))
+  if (seg_intern_lookup_hashed (self->store->ds->strings, s, len, h, &id))
     return id;
-  return self->base_strings + seg_intern_add (self->new_strings, s, len, NULL);
+  return self->base_strings + seg_intern_add_hashed (self->new_strings, s, len, h, NULL);
 }
 
 static gboolean
@@ -556,6 +558,7 @@ seg_local_writer_commit (SegStoreWriter  *writer,
   g_autoptr(GPtrArray) new_tables = g_ptr_array_new_with_free_func ((GDestroyNotify) seg_table_free);
   g_autoptr(GPtrArray) new_profiles = g_ptr_array_new_with_free_func ((GDestroyNotify) seg_profile_column_free);
   gboolean changed, ok = TRUE;
+  gint64 t0;
 
   if (self->done)
     {
@@ -574,6 +577,8 @@ seg_local_writer_commit (SegStoreWriter  *writer,
       return FALSE;
     }
 
+  g_debug ("commit: %u new users, %u new strings", self->new_users->n, self->new_strings->n);
+  t0 = g_get_monotonic_time ();
   /* Sort outside any lock: readers keep evaluating meanwhile. */
   for (guint i = 0; i < self->tables->len; i++)
     {
@@ -640,6 +645,8 @@ seg_local_writer_commit (SegStoreWriter  *writer,
         g_ptr_array_add (new_profiles, col);
     }
 
+  g_debug ("commit: sorted and built in %.3f s", (g_get_monotonic_time () - t0) / 1e6);
+  t0 = g_get_monotonic_time ();
   g_mutex_lock (&store->db_lock);
   ok = seg_local_store_exec (store, "BEGIN IMMEDIATE", error);
   if (ok)
@@ -697,6 +704,7 @@ seg_local_writer_commit (SegStoreWriter  *writer,
       return FALSE;
     }
 
+  g_debug ("commit: written in %.3f s", (g_get_monotonic_time () - t0) / 1e6);
   /* Install: a brief exclusive moment, no I/O. */
   g_rw_lock_writer_lock (&store->ds_lock);
   for (guint i = 0; i < self->new_users->n; i++)
