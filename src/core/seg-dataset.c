@@ -175,7 +175,7 @@ append_raw (SegIntern  *self,
     {
       /* Grow first (that copies the existing slots), then place the new string. */
       if ((self->n + 1) * 2 > self->mask + 1)
-        rebuild_index (self, self->n * 2);
+        rebuild_index (self, self->n + 1);
       put_slot (self->slots, self->mask, have_hash ? hash : hash_bytes (str, len), self->n - 1,
                 self->pool + self->offsets[self->n - 1], len);
     }
@@ -188,6 +188,14 @@ seg_intern_append_raw (SegIntern  *self,
                        gsize       len)
 {
   append_raw (self, str, len, 0, FALSE);
+}
+
+/* Frees the hash index; the next lookup builds it again. Call with no concurrent readers. */
+void
+seg_intern_drop_index (SegIntern *self)
+{
+  g_clear_pointer (&self->slots, g_free);
+  self->mask = 0;
 }
 
 /* Forgets the strings from @n on: undoes the appends of a failed write. */

@@ -59,6 +59,7 @@ void         seg_intern_append_raw   (SegIntern   *self,
                                       gsize        len);
 void         seg_intern_truncate     (SegIntern   *self,
                                       guint        n);
+void         seg_intern_drop_index   (SegIntern   *self);
 
 static inline const char *
 seg_intern_get (const SegIntern *self,
