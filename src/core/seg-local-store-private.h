@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <sqlite3.h>
+
+#include "seg-dataset.h"
+#include "seg-local-store.h"
+#include "seg-local-writer.h"
+
+G_BEGIN_DECLS
+
+/* Shared by the local store and its writer; nothing outside them includes this. */
+struct _SegLocalStore
+{
+  GObject        parent_instance;
+
+  char          *path;
+  char          *display_name;
+  GTimeZone     *tz;
+  gint64         now_override;   /* 0: the real time */
+  GMainContext  *main_context;   /* where the segment list lives */
+
+  GMutex         db_lock;        /* one connection, used by one thread at a time */
+  sqlite3       *db;
+
+  GRWLock        ds_lock;        /* readers: evaluations; writer: committing a write */
+  SegDataset    *ds;
+
+  GMutex         seg_lock;       /* the definitions cache, read from worker threads */
+  GHashTable    *definitions;    /* id → SegSegment copy (never the list's objects) */
+  GListStore    *segments;       /* live list, touched only on main_context */
+
+  GMutex         writer_lock;    /* one writer at a time */
+  GCond          writer_cond;
+  gboolean       writer_active;
+};
+
+SegLocalWriter *seg_local_writer_new (SegLocalStore *store);
+
+void     seg_local_store_writer_done     (SegLocalStore  *self,
+                                          gboolean        changed);
+gboolean seg_local_store_exec            (SegLocalStore  *self,
+                                          const char     *sql,
+                                          GError        **error);
+gboolean seg_local_store_write_table     (SegLocalStore  *self,
+                                          SegTable       *table,
+                                          GError        **error);
+gboolean seg_local_store_write_profile   (SegLocalStore     *self,
+                                          SegProfileColumn  *column,
+                                          guint              n_users,
+                                          GError           **error);
+gboolean seg_local_store_write_strings   (SegLocalStore  *self,
+                                          SegIntern      *intern,
+                                          guint           first,
+                                          guint           first_id,
+                                          gboolean        with_lengths,
+                                          const char     *table,
+                                          GError        **error);
+void     seg_local_store_set_sqlite_error(sqlite3        *db,
+                                          GError        **error);
+
+G_END_DECLS

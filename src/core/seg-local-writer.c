@@ -1,0 +1,797 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "seg-local-writer"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "seg-local-store-private.h"
+#include "seg-record.h"
+
+/*
+ * A write into the local store. Records accumulate in memory in columnar builders (no
+ * allocation per row: values go into growing arrays, strings into interners); commit sorts
+ * them by (user, time), writes them in one SQLite transaction and only then installs them
+ * into the store's dataset under its write lock. Until then readers see the old data, and
+ * a failure leaves both the file and the dataset as they were.
+ */
+
+#define KEY_CACHE 32
+
+typedef struct
+{
+  char          *name;
+  SegValueType   type;
+  GArray        *data;   /* double or guint32 */
+} WCol;
+
+typedef struct
+{
+  char          *name;
+  GArray        *user;
+  GArray        *ts;
+  GPtrArray     *cols;
+  const char    *cache_keys[KEY_CACHE];
+  WCol          *cache_cols[KEY_CACHE];
+} WTable;
+
+
+struct _SegLocalWriter
+{
+  SegStoreWriter  parent_instance;
+
+  SegLocalStore  *store;
+  gboolean        done;
+
+  SegIntern      *new_users;
+  guint           base_users;
+  SegIntern      *new_strings;
+  guint           base_strings;
+
+  GPtrArray      *tables;
+  GHashTable     *table_index;
+  WTable         *last_table;
+
+  GPtrArray      *profile_cols;      /* working copies of the touched profile columns */
+  GHashTable     *profile_index;
+  const char     *profile_cache_keys[KEY_CACHE];
+  SegProfileColumn *profile_cache_cols[KEY_CACHE];
+  guint64         profile_values;
+
+  GHashTable     *insert_ids;
+  GPtrArray      *fingerprints;
+
+  SegLocalWriterStats stats;
+};
+
+G_DEFINE_FINAL_TYPE (SegLocalWriter, seg_local_writer, SEG_TYPE_STORE_WRITER)
+
+static void
+wcol_free (WCol *c)
+{
+  g_free (c->name);
+  g_array_unref (c->data);
+  g_free (c);
+}
+
+static void
+wtable_free (WTable *t)
+{
+  g_free (t->name);
+  g_array_unref (t->user);
+  g_array_unref (t->ts);
+  g_ptr_array_unref (t->cols);
+  g_free (t);
+}
+
+static void
+writer_reset (SegLocalWriter *self)
+{
+  g_clear_pointer (&self->new_users, seg_intern_free);
+  g_clear_pointer (&self->new_strings, seg_intern_free);
+  g_clear_pointer (&self->table_index, g_hash_table_unref);
+  g_clear_pointer (&self->tables, g_ptr_array_unref);
+  g_clear_pointer (&self->profile_index, g_hash_table_unref);
+  g_clear_pointer (&self->profile_cols, g_ptr_array_unref);
+  g_clear_pointer (&self->insert_ids, g_hash_table_unref);
+  g_clear_pointer (&self->fingerprints, g_ptr_array_unref);
+  self->last_table = NULL;
+}
+
+static void
+writer_finish (SegLocalWriter *self,
+               gboolean        changed)
+{
+  if (self->done)
+    return;
+  self->done = TRUE;
+  writer_reset (self);
+  seg_local_store_writer_done (self->store, changed);
+}
+
+static guint32
+intern_user (SegLocalWriter *self,
+             const char     *id)
+{
+  gsize len = strlen (id);
+  guint64 h = seg_intern_hash (id, len);
+  guint32 u;
+  gboolean added;
+
+  if (self->base_users > 0 && seg_intern_lookup_hashed (self->store->ds->users, id, len, h, &u))
+    return u;
+  u = seg_intern_add_hashed (self->new_users, id, len, h, &added);
+  if (added)
+    self->stats.users_added++;
+  return self->base_users + u;
+}
+
+static guint32
+intern_string (SegLocalWriter *self,
+               const char     *s,
+               gsize           len)
+{
+  guint64 h = seg_intern_hash (s, len);
+  guint32 id;
+
+  if (seg_intern_lookup_hashed (self->store->ds->strings, s, len, h, &id))
+    return id;
+  return self->base_strings + seg_intern_add_hashed (self->new_strings, s, len, h, NULL);
+}
+
+static gboolean
+value_is_numeric (SegValueType t)
+{
+  return t == SEG_VALUE_TYPE_NUMBER || t == SEG_VALUE_TYPE_BOOLEAN || t == SEG_VALUE_TYPE_DATE;
+}
+
+/* Converts @v to a column of @type: numbers and strings convert where the text allows;
+ * anything else is missing. Returns FALSE when the value is missing. */
+static gboolean
+convert_value (SegLocalWriter     *self,
+               const SegPropValue *v,
+               SegValueType        type,
+               double             *num,
+               guint32            *sid)
+{
+  if (v->type == SEG_VALUE_TYPE_NONE)
+    return FALSE;
+  if (value_is_numeric (type))
+    {
+      if (value_is_numeric (v->type))
+        {
+          *num = v->num;
+          return v->num == v->num;
+        }
+      if (v->type == SEG_VALUE_TYPE_STRING && v->str_len > 0 && v->str_len < 64)
+        {
+          char buf[64], *end;
+          memcpy (buf, v->str, v->str_len);
+          buf[v->str_len] = '\0';
+          *num = g_ascii_strtod (buf, &end);
+          return *end == '\0' && *num == *num;
+        }
+      return FALSE;
+    }
+  if (value_is_numeric (v->type))
+    {
+      char buf[G_ASCII_DTOSTR_BUF_SIZE];
+      if (v->type == SEG_VALUE_TYPE_BOOLEAN)
+        g_strlcpy (buf, v->num != 0 ? "true" : "false", sizeof buf);
+      else
+        g_ascii_formatd (buf, sizeof buf, "%.15g", v->num);
+      *sid = intern_string (self, buf, strlen (buf));
+      return TRUE;
+    }
+  if (type == SEG_VALUE_TYPE_LIST && v->type == SEG_VALUE_TYPE_STRING)
+    {
+      g_autofree char *item = g_malloc (v->str_len + 1);
+      memcpy (item, v->str, v->str_len);
+      item[v->str_len] = '\0';
+      *sid = intern_string (self, item, v->str_len + 1);
+      return TRUE;
+    }
+  if (type == SEG_VALUE_TYPE_STRING && v->type == SEG_VALUE_TYPE_LIST)
+    return FALSE;
+  *sid = intern_string (self, v->str ? v->str : "", v->str_len);
+  return TRUE;
+}
+
+static WCol *
+wtable_column (WTable       *t,
+               guint         i,
+               const char   *key,
+               SegValueType  type)
+{
+  WCol *c;
+
+  /* Importers hand the same key pointers for every row; the pointer alone is not proof
+   * (a freed key's address can be reused), so the name is compared too. */
+  if (i < KEY_CACHE && t->cache_keys[i] == key && strcmp (t->cache_cols[i]->name, key) == 0)
+    return t->cache_cols[i];
+  c = NULL;
+  for (guint k = 0; k < t->cols->len; k++)
+    {
+      WCol *cand = g_ptr_array_index (t->cols, k);
+      if (strcmp (cand->name, key) == 0)
+        {
+          c = cand;
+          break;
+        }
+    }
+  if (c == NULL)
+    {
+      if (type == SEG_VALUE_TYPE_NONE)
+        return NULL;
+      c = g_new0 (WCol, 1);
+      c->name = g_strdup (key);
+      c->type = type;
+      c->data = g_array_new (FALSE, TRUE, value_is_numeric (type) ? sizeof (double) : sizeof (guint32));
+      g_ptr_array_add (t->cols, c);
+    }
+  if (i < KEY_CACHE)
+    {
+      t->cache_keys[i] = key;
+      t->cache_cols[i] = c;
+    }
+  return c;
+}
+
+static void
+wcol_pad (WCol  *c,
+          guint  n)
+{
+  if (c->data->len >= n)
+    return;
+  if (value_is_numeric (c->type))
+    {
+      guint old = c->data->len;
+      g_array_set_size (c->data, n);
+      for (guint i = old; i < n; i++)
+        g_array_index (c->data, double, i) = NAN;
+    }
+  else
+    g_array_set_size (c->data, n);   /* cleared: 0 = missing */
+}
+
+static WTable *
+writer_table (SegLocalWriter *self,
+              const char     *event)
+{
+  WTable *t;
+
+  if (self->last_table != NULL && strcmp (self->last_table->name, event) == 0)
+    return self->last_table;
+  t = g_hash_table_lookup (self->table_index, event);
+  if (t == NULL)
+    {
+      t = g_new0 (WTable, 1);
+      t->name = g_strdup (event);
+      t->user = g_array_new (FALSE, FALSE, sizeof (guint32));
+      t->ts = g_array_new (FALSE, FALSE, sizeof (gint64));
+      t->cols = g_ptr_array_new_with_free_func ((GDestroyNotify) wcol_free);
+      g_ptr_array_add (self->tables, t);
+      g_hash_table_insert (self->table_index, t->name, t);
+    }
+  self->last_table = t;
+  return t;
+}
+
+static gboolean
+insert_id_known (SegLocalWriter *self,
+                 const char     *event,
+                 const char     *insert_id)
+{
+  g_autofree char *key = g_strconcat (event, "\x1f", insert_id, NULL);
+  sqlite3_stmt *stmt = NULL;
+  gboolean found = FALSE;
+
+  if (g_hash_table_contains (self->insert_ids, key))
+    return TRUE;
+  g_mutex_lock (&self->store->db_lock);
+  if (sqlite3_prepare_v2 (self->store->db,
+                          "SELECT 1 FROM insert_ids WHERE event = ?1 AND insert_id = ?2",
+                          -1, &stmt, NULL) == SQLITE_OK)
+    {
+      sqlite3_bind_text (stmt, 1, event, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, insert_id, -1, SQLITE_STATIC);
+      found = sqlite3_step (stmt) == SQLITE_ROW;
+    }
+  sqlite3_finalize (stmt);
+  g_mutex_unlock (&self->store->db_lock);
+  if (!found)
+    g_hash_table_add (self->insert_ids, g_steal_pointer (&key));
+  return found;
+}
+
+/* Grows a working profile column so that user @n - 1 fits. */
+static void
+profile_column_reserve (SegProfileColumn *c,
+                        guint             n)
+{
+  guint cap = c->cap;
+
+  if (n <= cap)
+    return;
+  cap = MAX (n, cap + cap / 2 + 1024);
+  if (c->num != NULL)
+    {
+      c->num = g_renew (double, c->num, cap);
+      for (guint i = c->cap; i < cap; i++)
+        c->num[i] = NAN;
+    }
+  else
+    {
+      c->sid = g_renew (guint32, c->sid, cap);
+      memset (c->sid + c->cap, 0, (cap - c->cap) * sizeof (guint32));
+    }
+  c->set_ts = g_renew (gint64, c->set_ts, cap);
+  for (guint i = c->cap; i < cap; i++)
+    c->set_ts[i] = G_MININT64;
+  c->cap = cap;
+}
+
+static SegProfileColumn *
+profile_column (SegLocalWriter *self,
+                guint           i,
+                const char     *key,
+                SegValueType    type)
+{
+  SegProfileColumn *c;
+
+  if (i < KEY_CACHE && self->profile_cache_keys[i] == key &&
+      strcmp (self->profile_cache_cols[i]->name, key) == 0)
+    return self->profile_cache_cols[i];
+  c = g_hash_table_lookup (self->profile_index, key);
+  if (c == NULL)
+    {
+      /* A copy of the stored column, or a new one typed by its first value. */
+      SegProfileColumn *old = seg_dataset_get_profile (self->store->ds, key);
+      guint cap = self->base_users + self->new_users->n + 1;
+
+      if (old != NULL)
+        c = seg_profile_column_copy (old, MAX (cap, old->cap));
+      else if (type != SEG_VALUE_TYPE_NONE)
+        c = seg_profile_column_new (key, type, cap);
+      else
+        return NULL;
+      g_ptr_array_add (self->profile_cols, c);
+      g_hash_table_insert (self->profile_index, c->name, c);
+    }
+  if (i < KEY_CACHE)
+    {
+      self->profile_cache_keys[i] = key;
+      self->profile_cache_cols[i] = c;
+    }
+  return c;
+}
+
+static gboolean
+seg_local_writer_add (SegStoreWriter   *writer,
+                      const SegRecord  *r,
+                      GError          **error)
+{
+  SegLocalWriter *self = SEG_LOCAL_WRITER (writer);
+  guint32 u;
+
+  if (self->done)
+    {
+      g_set_error (error, SEG_STORE_ERROR, SEG_STORE_ERROR_FAILED, _("The write is already finished"));
+      return FALSE;
+    }
+  if (r->user_id == NULL || r->user_id[0] == '\0')
+    {
+      g_set_error (error, SEG_STORE_ERROR, SEG_STORE_ERROR_INVALID, _("A record needs a user id"));
+      return FALSE;
+    }
+
+  if (r->kind == SEG_RECORD_EVENT)
+    {
+      WTable *t;
+      guint row;
+
+      if (r->event == NULL || r->event[0] == '\0')
+        {
+          g_set_error (error, SEG_STORE_ERROR, SEG_STORE_ERROR_INVALID, _("An event needs a name"));
+          return FALSE;
+        }
+      if (r->insert_id != NULL && r->insert_id[0] != '\0' &&
+          insert_id_known (self, r->event, r->insert_id))
+        {
+          self->stats.events_duplicate++;
+          return TRUE;
+        }
+      u = intern_user (self, r->user_id);
+      t = writer_table (self, r->event);
+      row = t->user->len;
+      g_array_append_val (t->user, u);
+      g_array_append_val (t->ts, r->ts_ms);
+      for (guint i = 0; i < r->n_props; i++)
+        {
+          const SegPropValue *v = &r->props[i];
+          WCol *c = wtable_column (t, i, v->key, v->type);
+          double num;
+          guint32 sid;
+
+          if (c == NULL || !convert_value (self, v, c->type, &num, &sid))
+            continue;
+          wcol_pad (c, row);
+          if (value_is_numeric (c->type))
+            g_array_append_val (c->data, num);
+          else
+            g_array_append_val (c->data, sid);
+        }
+      self->stats.events_added++;
+    }
+  else
+    {
+      u = intern_user (self, r->user_id);
+      for (guint i = 0; i < r->n_props; i++)
+        {
+          const SegPropValue *v = &r->props[i];
+          SegProfileColumn *c = profile_column (self, i, v->key, v->type);
+          double num = NAN;
+          guint32 sid = 0;
+          gboolean has;
+
+          if (c == NULL)
+            continue;
+          profile_column_reserve (c, u + 1);
+          /* The latest set time wins; among equal times, the later record. */
+          if (r->ts_ms < c->set_ts[u])
+            continue;
+          has = convert_value (self, v, c->type, &num, &sid);
+          c->set_ts[u] = r->ts_ms;
+          if (c->num != NULL)
+            c->num[u] = has ? num : NAN;
+          else
+            c->sid[u] = has ? sid : 0;
+          self->profile_values++;
+        }
+      self->stats.profiles_updated++;
+    }
+  return TRUE;
+}
+
+static gboolean
+seg_local_writer_begin_source (SegStoreWriter  *writer,
+                               const char      *fingerprint,
+                               gboolean        *already_imported,
+                               GError         **error)
+{
+  SegLocalWriter *self = SEG_LOCAL_WRITER (writer);
+  sqlite3_stmt *stmt = NULL;
+  gboolean found = FALSE;
+  int rc;
+
+  if (self->done)
+    {
+      g_set_error (error, SEG_STORE_ERROR, SEG_STORE_ERROR_FAILED, _("The write is already finished"));
+      return FALSE;
+    }
+  g_mutex_lock (&self->store->db_lock);
+  rc = sqlite3_prepare_v2 (self->store->db, "SELECT 1 FROM sources WHERE fingerprint = ?1", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_text (stmt, 1, fingerprint, -1, SQLITE_STATIC);
+      rc = sqlite3_step (stmt);
+      found = rc == SQLITE_ROW;
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      seg_local_store_set_sqlite_error (self->store->db, error);
+      g_mutex_unlock (&self->store->db_lock);
+      return FALSE;
+    }
+  g_mutex_unlock (&self->store->db_lock);
+  for (guint i = 0; i < self->fingerprints->len; i++)
+    if (g_str_equal (g_ptr_array_index (self->fingerprints, i), fingerprint))
+      found = TRUE;
+  if (!found)
+    g_ptr_array_add (self->fingerprints, g_strdup (fingerprint));
+  *already_imported = found;
+  return TRUE;
+}
+
+/* Turns a builder into a sorted table (freeing the builder's arrays as it goes). */
+static SegTable *
+build_table (WTable *w,
+             guint   n_users)
+{
+  guint n = w->user->len;
+  SegTable *t = seg_table_new (w->name, 0);
+
+  g_free (t->user);
+  g_free (t->ts);
+  t->n = n;
+  t->user = (guint32 *) g_array_free (g_steal_pointer (&w->user), FALSE);
+  t->ts = (gint64 *) g_array_free (g_steal_pointer (&w->ts), FALSE);
+  if (n == 0)
+    {
+      t->user = g_renew (guint32, t->user, 1);
+      t->ts = g_renew (gint64, t->ts, 1);
+    }
+  w->user = g_array_new (FALSE, FALSE, sizeof (guint32));
+  w->ts = g_array_new (FALSE, FALSE, sizeof (gint64));
+  for (guint i = 0; i < w->cols->len; i++)
+    {
+      WCol *wc = g_ptr_array_index (w->cols, i);
+      SegColumn *c = g_new0 (SegColumn, 1);
+
+      wcol_pad (wc, n);
+      c->name = g_strdup (wc->name);
+      c->type = wc->type;
+      g_array_set_size (wc->data, MAX (n, 1));
+      if (value_is_numeric (wc->type))
+        c->num = (double *) g_array_free (g_steal_pointer (&wc->data), FALSE);
+      else
+        c->sid = (guint32 *) g_array_free (g_steal_pointer (&wc->data), FALSE);
+      wc->data = g_array_new (FALSE, FALSE, sizeof (double));
+      g_ptr_array_add (t->columns, c);
+    }
+  seg_table_sort (t, n_users);
+  return t;
+}
+
+static gboolean
+delete_event_chunks (SegLocalStore  *store,
+                     const char     *event,
+                     GError        **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok;
+
+  if (sqlite3_prepare_v2 (store->db, "DELETE FROM event_chunks WHERE event = ?1", -1, &stmt, NULL) != SQLITE_OK)
+    {
+      seg_local_store_set_sqlite_error (store->db, error);
+      return FALSE;
+    }
+  sqlite3_bind_text (stmt, 1, event, -1, SQLITE_STATIC);
+  ok = sqlite3_step (stmt) == SQLITE_DONE;
+  sqlite3_finalize (stmt);
+  if (!ok)
+    seg_local_store_set_sqlite_error (store->db, error);
+  return ok;
+}
+
+static gboolean
+insert_pairs (SegLocalStore  *store,
+              const char     *sql,
+              GHashTable     *set,
+              GPtrArray      *list,
+              gint64          now,
+              GError        **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok = TRUE;
+
+  if (sqlite3_prepare_v2 (store->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    {
+      seg_local_store_set_sqlite_error (store->db, error);
+      return FALSE;
+    }
+  if (set != NULL)
+    {
+      GHashTableIter iter;
+      gpointer key;
+
+      g_hash_table_iter_init (&iter, set);
+      while (ok && g_hash_table_iter_next (&iter, &key, NULL))
+        {
+          const char *k = key;
+          const char *sep = strchr (k, '\x1f');
+          sqlite3_bind_text (stmt, 1, k, (int) (sep - k), SQLITE_STATIC);
+          sqlite3_bind_text (stmt, 2, sep + 1, -1, SQLITE_STATIC);
+          ok = sqlite3_step (stmt) == SQLITE_DONE;
+          sqlite3_reset (stmt);
+        }
+    }
+  for (guint i = 0; ok && list != NULL && i < list->len; i++)
+    {
+      sqlite3_bind_text (stmt, 1, g_ptr_array_index (list, i), -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 2, now);
+      ok = sqlite3_step (stmt) == SQLITE_DONE;
+      sqlite3_reset (stmt);
+    }
+  if (!ok)
+    seg_local_store_set_sqlite_error (store->db, error);
+  sqlite3_finalize (stmt);
+  return ok;
+}
+
+static gboolean
+seg_local_writer_commit (SegStoreWriter  *writer,
+                         GCancellable    *cancellable,
+                         GError         **error)
+{
+  SegLocalWriter *self = SEG_LOCAL_WRITER (writer);
+  SegLocalStore *store = self->store;
+  SegDataset *ds = store->ds;
+  guint n_users = self->base_users + self->new_users->n;
+  g_autoptr(GPtrArray) new_tables = g_ptr_array_new_with_free_func ((GDestroyNotify) seg_table_free);
+  GPtrArray *new_profiles = self->profile_cols;
+  gboolean changed, ok = TRUE;
+  gint64 t0;
+
+  if (self->done)
+    {
+      g_set_error (error, SEG_STORE_ERROR, SEG_STORE_ERROR_FAILED, _("The write is already finished"));
+      return FALSE;
+    }
+  changed = self->tables->len > 0 || self->profile_values > 0 || self->new_users->n > 0;
+  if (!changed && self->fingerprints->len == 0)
+    {
+      writer_finish (self, FALSE);
+      return TRUE;
+    }
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    {
+      writer_finish (self, FALSE);
+      return FALSE;
+    }
+
+  g_debug ("commit: %u new users, %u new strings", self->new_users->n, self->new_strings->n);
+  t0 = g_get_monotonic_time ();
+  /* Sort outside any lock: readers keep evaluating meanwhile. */
+  for (guint i = 0; i < self->tables->len; i++)
+    {
+      WTable *w = g_ptr_array_index (self->tables, i);
+      if (w->user->len > 0)
+        g_ptr_array_add (new_tables, build_table (w, n_users));
+    }
+
+  g_debug ("commit: sorted and built in %.3f s", (g_get_monotonic_time () - t0) / 1e6);
+  t0 = g_get_monotonic_time ();
+  g_mutex_lock (&store->db_lock);
+  ok = seg_local_store_exec (store, "BEGIN IMMEDIATE", error);
+  if (ok)
+    ok = seg_local_store_write_strings (store, self->new_users, 0, self->base_users, FALSE, "user_chunks", error) &&
+         seg_local_store_write_strings (store, self->new_strings, 0, self->base_strings, TRUE, "string_chunks", error);
+  for (guint i = 0; ok && i < new_tables->len; i++)
+    {
+      SegTable *t = g_ptr_array_index (new_tables, i);
+      SegTable *old = seg_dataset_get_table (ds, t->name);
+
+      if (old == NULL)
+        {
+          ok = seg_local_store_write_table (store, t, error);
+          t->n_chunks = 1;
+        }
+      else
+        {
+          SegTable *merged = seg_table_merge (old, t, n_users);
+
+          /* Small additions to a big table become a chunk of their own; otherwise (or
+           * once there are many chunks) the table is rewritten as one sorted chunk. */
+          if (old->n_chunks < 8 && (guint64) t->n * 4 < old->n)
+            {
+              ok = seg_local_store_write_table (store, t, error);
+              merged->n_chunks = old->n_chunks + 1;
+            }
+          else
+            {
+              ok = delete_event_chunks (store, t->name, error) &&
+                   seg_local_store_write_table (store, merged, error);
+              merged->n_chunks = 1;
+            }
+          g_ptr_array_index (new_tables, i) = merged;
+          seg_table_free (t);
+        }
+    }
+  for (guint i = 0; ok && i < new_profiles->len; i++)
+    ok = seg_local_store_write_profile (store, g_ptr_array_index (new_profiles, i), n_users, error);
+  if (ok)
+    ok = insert_pairs (store, "INSERT OR IGNORE INTO insert_ids (event, insert_id) VALUES (?1, ?2)",
+                       self->insert_ids, NULL, 0, error) &&
+         insert_pairs (store, "INSERT OR IGNORE INTO sources (fingerprint, imported) VALUES (?1, ?2)",
+                       NULL, self->fingerprints, g_get_real_time () / 1000, error);
+  if (ok && g_cancellable_set_error_if_cancelled (cancellable, error))
+    ok = FALSE;
+  if (ok)
+    ok = seg_local_store_exec (store, "COMMIT", error);
+  if (!ok)
+    seg_local_store_exec (store, "ROLLBACK", NULL);
+  g_mutex_unlock (&store->db_lock);
+
+  if (!ok)
+    {
+      writer_finish (self, FALSE);
+      return FALSE;
+    }
+
+  g_debug ("commit: written in %.3f s", (g_get_monotonic_time () - t0) / 1e6);
+  /* Install: a brief exclusive moment, no I/O. The hash indexes are dropped rather than
+   * grown: they are rebuilt when next needed, and two of them never coexist. */
+  seg_intern_drop_index (self->new_users);
+  seg_intern_drop_index (self->new_strings);
+  g_rw_lock_writer_lock (&store->ds_lock);
+  if (self->new_users->n > 0)
+    seg_intern_drop_index (ds->users);
+  if (self->new_strings->n > 0)
+    seg_intern_drop_index (ds->strings);
+  for (guint i = 0; i < self->new_users->n; i++)
+    {
+      gsize len;
+      const char *s = seg_intern_get (self->new_users, i, &len);
+      seg_intern_append_raw (ds->users, s, len);
+    }
+  for (guint i = 0; i < self->new_strings->n; i++)
+    {
+      gsize len;
+      const char *s = seg_intern_get (self->new_strings, i, &len);
+      seg_intern_append_raw (ds->strings, s, len);
+    }
+  while (new_tables->len > 0)
+    seg_dataset_replace_table (ds, g_ptr_array_steal_index (new_tables, new_tables->len - 1));
+  while (new_profiles->len > 0)
+    seg_dataset_replace_profile (ds, g_ptr_array_steal_index (new_profiles, new_profiles->len - 1));
+  g_rw_lock_writer_unlock (&store->ds_lock);
+
+  writer_finish (self, changed);
+  return TRUE;
+}
+
+static void
+seg_local_writer_abort (SegStoreWriter *writer)
+{
+  writer_finish (SEG_LOCAL_WRITER (writer), FALSE);
+}
+
+static void
+seg_local_writer_finalize (GObject *object)
+{
+  SegLocalWriter *self = SEG_LOCAL_WRITER (object);
+
+  writer_finish (self, FALSE);
+  g_clear_object (&self->store);
+  G_OBJECT_CLASS (seg_local_writer_parent_class)->finalize (object);
+}
+
+static void
+seg_local_writer_class_init (SegLocalWriterClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  SegStoreWriterClass *writer_class = SEG_STORE_WRITER_CLASS (klass);
+
+  object_class->finalize = seg_local_writer_finalize;
+  writer_class->add = seg_local_writer_add;
+  writer_class->commit = seg_local_writer_commit;
+  writer_class->abort = seg_local_writer_abort;
+  writer_class->begin_source = seg_local_writer_begin_source;
+}
+
+static void
+seg_local_writer_init (SegLocalWriter *self)
+{
+}
+
+/* Called by the store with the writer slot taken. */
+SegLocalWriter *
+seg_local_writer_new (SegLocalStore *store)
+{
+  SegLocalWriter *self = g_object_new (SEG_TYPE_LOCAL_WRITER, NULL);
+
+  self->store = g_object_ref (store);
+  self->base_users = store->ds->users->n;
+  self->base_strings = store->ds->strings->n;
+  self->new_users = seg_intern_new ();
+  self->new_strings = seg_intern_new ();
+  self->tables = g_ptr_array_new_with_free_func ((GDestroyNotify) wtable_free);
+  self->table_index = g_hash_table_new (g_str_hash, g_str_equal);
+  self->profile_cols = g_ptr_array_new_with_free_func ((GDestroyNotify) seg_profile_column_free);
+  self->profile_index = g_hash_table_new (g_str_hash, g_str_equal);
+  self->insert_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->fingerprints = g_ptr_array_new_with_free_func (g_free);
+  return self;
+}
+
+void
+seg_local_writer_get_stats (SegLocalWriter      *self,
+                            SegLocalWriterStats *stats)
+{
+  *stats = self->stats;
+}
