@@ -351,7 +351,9 @@ filters_pass (Filters *fs,
   return TRUE;
 }
 
-/* did E [where] [when]: OR-s the doers into @out. */
+/* did E [where] [when]: OR-s the doers into @out. A user's rows are in time order, so a
+ * window near "now" is found by walking each run backwards from its end (usually one
+ * step), and a window in the past by walking forwards (binary search for long runs). */
 static void
 eval_did_plain (Ctx       *ctx,
                 SegTable  *t,
@@ -361,16 +363,35 @@ eval_did_plain (Ctx       *ctx,
                 SegBitmap *out)
 {
   const gint64 *ts = t->ts;
+  const guint32 *off = t->offsets;
+  gboolean backward;
 
   if (t->n == 0 || t->max_ts < lo || t->min_ts > hi)
     return;
+  backward = hi >= t->min_ts / 2 + t->max_ts / 2 - (t->max_ts - t->min_ts) / 8;
   for (guint32 u = 0; u < t->n_off; u++)
     {
-      guint a = t->offsets[u], b = t->offsets[u + 1];
+      guint a = off[u], b = off[u + 1];
 
-      if (a == b || seg_bitmap_get (out, u))
+      if (a == b)
         continue;
-      /* Skip to the window: long runs are binary-searched. */
+      if (backward)
+        {
+          for (guint i = b; i > a; i--)
+            {
+              gint64 x = ts[i - 1];
+              if (x > hi)
+                continue;
+              if (x < lo)
+                break;
+              if (fs->n == 0 || filters_pass (fs, i - 1))
+                {
+                  seg_bitmap_set (out, u);
+                  break;
+                }
+            }
+          continue;
+        }
       if (b - a > 16 && ts[a] < lo)
         {
           guint l = a, r = b;
@@ -478,14 +499,16 @@ eval_did_aggregate (Ctx                *ctx,
         continue;
       if (agg->fn == SEG_AGG_DISTINCT)
         g_array_set_size (tmp, 0);
-      for (guint i = a; i < b; i++)
+      /* Backwards from the newest row: windows usually end at now. */
+      for (guint k = b; k > a; k--)
         {
+          guint i = k - 1;
           gint64 x = t->ts[i];
           double v;
 
-          if (x < lo)
-            continue;
           if (x > hi)
+            continue;
+          if (x < lo)
             break;
           if (fs->n != 0 && !filters_pass (fs, i))
             continue;
