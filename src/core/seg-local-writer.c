@@ -265,7 +265,22 @@ writer_table (SegLocalWriter *self,
 
   if (self->last_table != NULL && strcmp (self->last_table->name, event) == 0)
     return self->last_table;
-  t = g_hash_table_lookup (self->table_index, event);
+  /* Few event names are usual: a scan beats hashing the name for every row. */
+  t = NULL;
+  if (self->tables->len <= 16)
+    {
+      for (guint i = 0; i < self->tables->len; i++)
+        {
+          WTable *cand = g_ptr_array_index (self->tables, i);
+          if (strcmp (cand->name, event) == 0)
+            {
+              t = cand;
+              break;
+            }
+        }
+    }
+  else
+    t = g_hash_table_lookup (self->table_index, event);
   if (t == NULL)
     {
       t = g_new0 (WTable, 1);
