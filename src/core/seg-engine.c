@@ -368,6 +368,24 @@ eval_did_plain (Ctx       *ctx,
 
   if (t->n == 0 || t->max_ts < lo || t->min_ts > hi)
     return;
+  if (fs->n == 0)
+    {
+      /* Without filters only times matter: the slice of the time-ordered copy. */
+      guint l = 0, r = t->n;
+
+      seg_table_ensure_by_time (t);
+      while (l < r)
+        {
+          guint m = l + (r - l) / 2;
+          if (t->by_time_ts[m] < lo)
+            l = m + 1;
+          else
+            r = m;
+        }
+      for (guint k = l; k < t->n && t->by_time_ts[k] <= hi; k++)
+        seg_bitmap_set (out, t->by_time_user[k]);
+      return;
+    }
   backward = hi >= t->min_ts / 2 + t->max_ts / 2 - (t->max_ts - t->min_ts) / 8;
   for (guint32 u = 0; u < t->n_off; u++)
     {
@@ -1057,7 +1075,35 @@ seg_engine_trend (const SegEngineParams  *params,
 
       ctx_init (&ctx, params, params->now_ms);
       t = seg_dataset_get_table (ctx.ds, daily->events[0]);
-      if (t != NULL)
+      if (t != NULL && (daily->where == NULL || daily->where->len == 0))
+        {
+          /* One pass over the rows in the range, in time order: a user counts once per
+           * day (the day they were last counted is remembered per user). */
+          g_autofree guint32 *last_day = g_new0 (guint32, MAX (t->n_off, 1));
+          guint l = 0, r = t->n, day = 0;
+
+          seg_table_ensure_by_time (t);
+          while (l < r)
+            {
+              guint m = l + (r - l) / 2;
+              if (t->by_time_ts[m] < lo)
+                l = m + 1;
+              else
+                r = m;
+            }
+          for (guint k = l; k < t->n && t->by_time_ts[k] <= hi; k++)
+            {
+              guint32 u = t->by_time_user[k];
+              while (t->by_time_ts[k] >= bounds[day + 1])
+                day++;
+              if (last_day[u] != day + 1)
+                {
+                  last_day[u] = day + 1;
+                  counts[day]++;
+                }
+            }
+        }
+      else if (t != NULL)
         {
           Filters fs;
 
