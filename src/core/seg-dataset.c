@@ -105,7 +105,8 @@ rebuild_index (SegIntern *self,
   Slot *slots;
   guint mask;
 
-  while (size < min_entries * 2)
+  /* A load factor of at most 3/4: the tags keep probes cheap. */
+  while (size * 3 < min_entries * 4)
     size <<= 1;
   mask = size - 1;
   slots = g_new0 (Slot, size);
@@ -174,8 +175,8 @@ append_raw (SegIntern  *self,
   if (self->mask != 0 && self->n - 1 >= self->first_indexed)
     {
       /* Grow first (that copies the existing slots), then place the new string. */
-      if ((self->n + 1) * 2 > self->mask + 1)
-        rebuild_index (self, self->n + 1);
+      if ((guint64) (self->n + 1) * 4 > (guint64) (self->mask + 1) * 3)
+        rebuild_index (self, self->n + self->n / 2 + 1);
       put_slot (self->slots, self->mask, have_hash ? hash : hash_bytes (str, len), self->n - 1,
                 self->pool + self->offsets[self->n - 1], len);
     }

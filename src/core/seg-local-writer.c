@@ -331,7 +331,9 @@ profile_column_reserve (SegProfileColumn *c,
 
   if (n <= cap)
     return;
-  cap = MAX (n, cap + cap / 2 + 1024);
+  /* Large reallocations move pages (mremap) rather than bytes: grow in steps, not by a
+   * factor, so that a million users do not cost a million spare slots per property. */
+  cap = MAX (n, cap + 65536);
   if (c->num != NULL)
     {
       c->num = g_renew (double, c->num, cap);
