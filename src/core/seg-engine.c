@@ -507,6 +507,33 @@ eval_did_aggregate (Ctx                *ctx,
   g_autoptr(GArray) tmp = g_array_new (FALSE, FALSE, sizeof (double));
   gboolean zero_ok = agg->include_non_doers && compare (agg->op, 0, agg->value);
 
+  if (agg->fn == SEG_AGG_COUNT && fs->n == 0 && t->n > 0)
+    {
+      /* Counting needs only times: count over the slice of the time-ordered copy. */
+      g_autofree guint32 *cnt = g_new0 (guint32, MAX (t->n_off, 1));
+      guint l = 0, r = t->n;
+
+      seg_table_ensure_by_time (t);
+      while (l < r)
+        {
+          guint m = l + (r - l) / 2;
+          if (t->by_time_ts[m] < lo)
+            l = m + 1;
+          else
+            r = m;
+        }
+      for (guint k = l; k < t->n && t->by_time_ts[k] <= hi; k++)
+        {
+          guint32 u = t->by_time_user[k];
+          cnt[u]++;
+          seg_bitmap_set (doers, u);
+        }
+      for (gint64 u = seg_bitmap_next (doers, 0); u >= 0; u = seg_bitmap_next (doers, (guint) u + 1))
+        if (compare (agg->op, (double) cnt[u], agg->value))
+          seg_bitmap_set (out, (guint) u);
+      goto non_doers;
+    }
+
   for (guint32 u = 0; u < t->n_off; u++)
     {
       guint a = t->offsets[u], b = t->offsets[u + 1];
@@ -581,6 +608,7 @@ eval_did_aggregate (Ctx                *ctx,
       if (compare (agg->op, value, agg->value))
         seg_bitmap_set (out, u);
     }
+non_doers:
   if (zero_ok)
     {
       g_autoptr(SegBitmap) non = seg_bitmap_new_full (ctx->n_users);
