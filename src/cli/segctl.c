@@ -496,7 +496,11 @@ cmd_bench (SegStore  *store,
             }
           ms = (g_get_monotonic_time () - t0) / 1000.0;
           if (r < 0)
-            first_ms = ms;
+            {
+              first_ms = ms;
+              /* Warm runs start once the store's background indexing is done. */
+              seg_local_store_wait_warm (SEG_LOCAL_STORE (store));
+            }
           else
             {
               times[r] = ms;
