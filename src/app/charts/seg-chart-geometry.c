@@ -117,15 +117,16 @@ seg_chart_envelope (const SegChartPoint *points,
 
   for (gsize i = 0; i < n_points; i++)
     {
-      double nx = (points[i].x + x_offset - x_min) / (x_max - x_min);
+      double dx = points[i].x + x_offset - x_min;
       double y = points[i].y;
       SegChartColumn *col;
       gint64 c;
 
-      if (nx < 0 || nx > 1 || !isfinite (y))
+      if (dx < 0 || points[i].x + x_offset > x_max || !isfinite (y))
         continue;
 
-      c = (gint64) floor (nx * n_columns);
+      /* Multiply before dividing: exact for whole numbers. */
+      c = (gint64) floor (dx * n_columns / (x_max - x_min));
       c = CLAMP (c, 0, (gint64) n_columns - 1);
       col = &columns[c];
 

@@ -10,7 +10,9 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <locale.h>
 #include <math.h>
+#include <string.h>
 
 #include "seg-chart-ticks.h"
 
@@ -140,6 +142,25 @@ decimals_for_step (double step)
   return CLAMP ((int) ceil (-log10 (step) - 1e-9), 0, 6);
 }
 
+/* "1.50" → "1.5", "2.0" → "2": a tick reads as the number it is. */
+static char *
+trim_zeros (char *text)
+{
+  const char *point = localeconv ()->decimal_point;
+  char *dot = point && *point ? strstr (text, point) : NULL;
+  char *end;
+
+  if (dot == NULL)
+    return text;
+
+  end = text + strlen (text);
+  while (end > dot + strlen (point) && end[-1] == '0')
+    *--end = '\0';
+  if (end == dot + strlen (point))
+    *dot = '\0';
+  return text;
+}
+
 /**
  * seg_chart_format_value:
  * @value: a tick value
@@ -168,12 +189,16 @@ seg_chart_format_value (double value,
               int d = MIN (decimals_for_step (step / units[i].factor), 2);
 
               /* TRANSLATORS: a compact number on a chart axis, like 12k or 1.5M */
-              return g_strdup_printf ("%.*f%s", d, value / units[i].factor, units[i].suffix);
+              char *number = trim_zeros (g_strdup_printf ("%.*f", d, value / units[i].factor));
+              char *label = g_strconcat (number, units[i].suffix, NULL);
+
+              g_free (number);
+              return label;
             }
         }
     }
 
-  return g_strdup_printf ("%'.*f", decimals_for_step (step), value);
+  return trim_zeros (g_strdup_printf ("%'.*f", decimals_for_step (step), value));
 }
 
 /**
