@@ -593,6 +593,17 @@ compute_layout (SegChart *self,
   bottom = PADDING + line_height + LABEL_GAP;
   plot_height = MAX (1, height - top - bottom);
 
+  /* A little headroom, so that the highest value does not touch the top. */
+  if (!layout->empty && MAX (y_hi, 0) > MIN (y_lo, 0))
+    {
+      double room = (MAX (y_hi, 0) - MIN (y_lo, 0)) * 0.04;
+
+      if (y_hi > 0)
+        y_hi += room;
+      if (y_lo < 0)
+        y_lo -= room;
+    }
+
   layout->y_ticks = seg_chart_value_ticks (MIN (y_lo, 0), MAX (y_hi, 0),
                                            MAX (2, (guint) (plot_height / MIN_Y_SPACING)),
                                            &nice_min, &nice_max);
