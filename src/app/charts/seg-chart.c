@@ -2009,11 +2009,13 @@ seg_chart_dispose (GObject *object)
 {
   SegChart *self = (SegChart *)object;
 
-  g_clear_handle_id (&self->description_idle, g_source_remove);
   g_clear_pointer (&self->popover, gtk_widget_unparent);
 
   while (self->layers->len > 0)
     seg_chart_remove_layer (self, g_ptr_array_index (self->layers, 0));
+
+  /* Removing the layers queued a new description; nobody will read it. */
+  g_clear_handle_id (&self->description_idle, g_source_remove);
 
   G_OBJECT_CLASS (seg_chart_parent_class)->dispose (object);
 }
