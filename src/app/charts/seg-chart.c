@@ -82,6 +82,10 @@ G_DEFINE_ENUM_TYPE (SegChartXAxis, seg_chart_x_axis,
                     G_DEFINE_ENUM_VALUE (SEG_CHART_X_AXIS_TIME, "time"),
                     G_DEFINE_ENUM_VALUE (SEG_CHART_X_AXIS_CATEGORY, "category"),
                     G_DEFINE_ENUM_VALUE (SEG_CHART_X_AXIS_NUMBER, "number"))
+G_DEFINE_ENUM_TYPE (SegChartExportFormat, seg_chart_export_format,
+                    G_DEFINE_ENUM_VALUE (SEG_CHART_EXPORT_PNG, "png"),
+                    G_DEFINE_ENUM_VALUE (SEG_CHART_EXPORT_SVG, "svg"),
+                    G_DEFINE_ENUM_VALUE (SEG_CHART_EXPORT_CSV, "csv"))
 G_DEFINE_ENUM_TYPE (SegChartTimeBucket, seg_chart_time_bucket,
                     G_DEFINE_ENUM_VALUE (SEG_CHART_TIME_BUCKET_NONE, "none"),
                     G_DEFINE_ENUM_VALUE (SEG_CHART_TIME_BUCKET_DAY, "day"))
@@ -484,7 +488,7 @@ compute_x_ticks (SegChart             *self,
       int widest = 0;
       guint every;
 
-      ticks = g_array_new (FALSE, TRUE, sizeof (SegChartTick));
+      ticks = seg_chart_tick_array_new ();
       for (guint i = 0; i < slots->len; i++)
         {
           g_autofree char *label = category_label (self, g_array_index (slots, double, i));
@@ -1680,16 +1684,17 @@ copy_image_action (GtkWidget  *widget,
 }
 
 static void
-replace_contents_cb (GObject      *object,
-                     GAsyncResult *result,
-                     gpointer      user_data)
+exported_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
 {
-  g_autoptr(SegChart) self = user_data;
+  SegChart *self = SEG_CHART (object);
+  g_autoptr(GFile) file = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (!g_file_replace_contents_finish (G_FILE (object), result, NULL, &error))
-    g_warning ("Could not save chart: %s", error->message);
-  g_signal_emit (self, signals[EXPORTED], 0, object, error);
+  if (!seg_chart_export_finish (self, result, &error))
+    g_warning ("Could not save chart to %s: %s", g_file_peek_path (file), error->message);
+  g_signal_emit (self, signals[EXPORTED], 0, file, error);
 }
 
 typedef enum
@@ -1706,35 +1711,24 @@ chooser_response_cb (GtkNativeDialog *native,
   SegChart *self = SEG_CHART (user_data);
   ExportKind kind = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (native), "export-kind"));
   g_autoptr(GFile) file = NULL;
-  g_autoptr(GBytes) bytes = NULL;
 
   if (response == GTK_RESPONSE_ACCEPT)
     file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (native));
 
   if (file != NULL)
     {
-      if (kind == EXPORT_CSV)
-        {
-          char *csv = seg_chart_dup_csv (self);
+      SegChartExportFormat format = SEG_CHART_EXPORT_CSV;
 
-          bytes = g_bytes_new_take (csv, strlen (csv));
-        }
-      else
+      if (kind == EXPORT_IMAGE)
         {
           g_autofree char *name = g_file_get_basename (file);
           g_autofree char *lower = g_ascii_strdown (name ? name : "", -1);
-          int width, height;
 
-          export_size (self, &width, &height);
-          if (g_str_has_suffix (lower, ".svg"))
-            bytes = seg_chart_render_svg (self, width, height);
-          else
-            bytes = seg_chart_render_png (self, width, height, 2.0);
+          /* The name decides: "chart.svg" is SVG, anything else PNG. */
+          format = g_str_has_suffix (lower, ".svg") ? SEG_CHART_EXPORT_SVG : SEG_CHART_EXPORT_PNG;
         }
 
-      g_file_replace_contents_bytes_async (file, bytes, NULL, FALSE,
-                                           G_FILE_CREATE_REPLACE_DESTINATION, NULL,
-                                           replace_contents_cb, g_object_ref (self));
+      seg_chart_export_async (self, file, format, NULL, exported_cb, g_object_ref (file));
     }
 
   gtk_native_dialog_destroy (native);
@@ -1966,6 +1960,88 @@ seg_chart_render_svg (SegChart *self,
   cairo_surface_finish (surface);
   cairo_surface_destroy (surface);
   return g_byte_array_free_to_bytes (out);
+}
+
+static void
+replace_contents_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (!g_file_replace_contents_finish (G_FILE (object), result, NULL, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * seg_chart_export_async:
+ * @file: where to write
+ * @format: what to write
+ * @cancellable: (nullable): to stop writing
+ * @callback: called when the file is written
+ * @user_data: for @callback
+ *
+ * Writes the chart as an image or its data as CSV, the way the chart's
+ * "Save as Image…" and "Save Data as CSV…" do after the file chooser. The
+ * image is drawn now at the chart's size (800×400 when not shown); the file
+ * is written asynchronously and replaced atomically.
+ */
+void
+seg_chart_export_async (SegChart             *self,
+                        GFile                *file,
+                        SegChartExportFormat  format,
+                        GCancellable         *cancellable,
+                        GAsyncReadyCallback   callback,
+                        gpointer              user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  int width, height;
+
+  g_return_if_fail (SEG_IS_CHART (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, seg_chart_export_async);
+
+  export_size (self, &width, &height);
+
+  switch (format)
+    {
+    case SEG_CHART_EXPORT_PNG:
+      bytes = seg_chart_render_png (self, width, height, 2.0);
+      break;
+    case SEG_CHART_EXPORT_SVG:
+      bytes = seg_chart_render_svg (self, width, height);
+      break;
+    case SEG_CHART_EXPORT_CSV:
+    default:
+      {
+        char *csv = seg_chart_dup_csv (self);
+
+        bytes = g_bytes_new_take (csv, strlen (csv));
+      }
+      break;
+    }
+
+  g_file_replace_contents_bytes_async (file, bytes, NULL, FALSE,
+                                       G_FILE_CREATE_REPLACE_DESTINATION, cancellable,
+                                       replace_contents_cb, g_steal_pointer (&task));
+}
+
+gboolean
+seg_chart_export_finish (SegChart      *self,
+                         GAsyncResult  *result,
+                         GError       **error)
+{
+  g_return_val_if_fail (SEG_IS_CHART (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == seg_chart_export_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /**
