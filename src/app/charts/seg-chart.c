@@ -1480,7 +1480,8 @@ layer_data_changed_cb (SegChart      *self,
   compute_layout (self, width, height, &next);
   same = next.empty == self->layout.empty &&
          memcmp (&next.domain, &self->layout.domain, sizeof next.domain) == 0 &&
-         graphene_rect_equal (&next.plot, &self->layout.plot);
+         graphene_rect_equal (&next.plot, &self->layout.plot) &&
+         next.y_ticks->len == self->layout.y_ticks->len;
   layout_clear (&next);
 
   queue_update_description (self);
