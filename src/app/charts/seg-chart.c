@@ -2723,9 +2723,17 @@ seg_chart_set_high_contrast (SegChart *self,
   if (self->high_contrast == high_contrast)
     return;
   self->high_contrast = high_contrast;
-  /* Theme colours are adjusted to a stronger contrast: read them again. */
-  self->fg.alpha = -1;
-  update_theme (self);
+  /* Theme colours are adjusted to a stronger contrast: read them again,
+   * once the chart is in a window and has the theme's style. */
+  if (gtk_widget_get_root (GTK_WIDGET (self)) != NULL)
+    {
+      self->fg.alpha = -1;
+      update_theme (self);
+    }
+  else
+    {
+      ensure_contrast (self, &self->accent, &self->bg);
+    }
   invalidate_data (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HIGH_CONTRAST]);
 }
