@@ -149,7 +149,7 @@ parse_where (JsonObject     *obj,
       if (f->op == SEG_OP_SET_IS && f->strings == NULL)
         FAIL (SEG_LIVE_TRIGGER_ERROR_PARSE, _("%s.%s[%u]: “set_is” needs a list"), path, key, i);
     }
-  *where_out = rule->where;
+  *where_out = g_ptr_array_ref (rule->where);
   return TRUE;
 }
 
@@ -398,12 +398,8 @@ seg_live_trigger_new_from_node (JsonNode  *node,
     return NULL;
   if (t->where == NULL)
     t->where = g_ptr_array_new ();
-  else
-    g_ptr_array_ref (t->where);
   if (t->then_where == NULL)
     t->then_where = g_ptr_array_new ();
-  else
-    g_ptr_array_ref (t->then_where);
   return g_steal_pointer (&t);
 }
 
