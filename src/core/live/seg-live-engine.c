@@ -54,6 +54,7 @@ typedef struct
 
 struct _UserState
 {
+  GList    link;              /* in the engine's LRU queue, oldest activity first */
   char    *user_id;
   gint64   last_ts;
   gint64   session_start;
@@ -61,20 +62,23 @@ struct _UserState
   guint    n_refs;            /* timers and date index entries keeping it alive */
   guint8   key_pos;
   guint64  recent[N_RECENT_KEYS];
-  Slot    *slots;             /* n_segments, allocated on first need */
+  Slot    *slots;             /* n_slots, allocated on first need */
 };
 
 typedef struct
 {
   char              *segment_id;
   char              *user_id;
-  char              *key;
+  char              *key;         /* for the sink */
   gint64             ts_ms;
+  char               tag;         /* waiting for a filter: what the key will be made of */
+  guint64            keyval;
 } Qualification;
 
 typedef struct
 {
   guint              index;
+  int                slot;           /* index of its per-user slot; -1 if it needs none */
   char              *id;
   SegLiveTrigger    *trigger;
   SegLiveMatch      *where;
@@ -125,6 +129,8 @@ struct _SegLiveEngine
   gint64         horizon_ms;
 
   GHashTable    *users;             /* user id → UserState */
+  GQueue         lru;               /* of UserState, by last activity */
+  guint          n_slots;
   GSequence     *timers;            /* of Timer, by deadline */
   guint64        timer_seq;
 
@@ -205,14 +211,16 @@ user_state_free (SegLiveEngine *self,
 
   if (u->slots != NULL)
     {
-      bytes += self->segments->len * sizeof (Slot);
+      bytes += self->n_slots * sizeof (Slot);
       for (guint i = 0; i < self->segments->len; i++)
-        if (u->slots[i].times != NULL)
-          {
-            LiveSegment *s = g_ptr_array_index (self->segments, i);
-            bytes += slot_bytes (s->trigger);
-            g_free (u->slots[i].times);
-          }
+        {
+          LiveSegment *s = g_ptr_array_index (self->segments, i);
+          if (s->slot >= 0 && u->slots[s->slot].times != NULL)
+            {
+              bytes += slot_bytes (s->trigger);
+              g_free (u->slots[s->slot].times);
+            }
+        }
       g_free (u->slots);
     }
   self->bytes_held -= bytes;
@@ -223,14 +231,15 @@ user_state_free (SegLiveEngine *self,
 static Slot *
 user_slot (SegLiveEngine *self,
            UserState     *u,
-           guint          seg)
+           LiveSegment   *s)
 {
+  g_assert (s->slot >= 0);
   if (u->slots == NULL)
     {
-      u->slots = g_new0 (Slot, self->segments->len);
-      self->bytes_held += self->segments->len * sizeof (Slot);
+      u->slots = g_new0 (Slot, self->n_slots);
+      self->bytes_held += self->n_slots * sizeof (Slot);
     }
-  return &u->slots[seg];
+  return &u->slots[s->slot];
 }
 
 /* Dispatching ------------------------------------------------------------------------ */
@@ -297,11 +306,22 @@ clock_changed_cb (SegLiveClock  *clock,
 
 /* Qualifying ------------------------------------------------------------------------- */
 
+/* What a qualification is, for the sink: a tag and a number ("e:<event key>", "d:<day>"). */
+static char *
+format_key (char    tag,
+            guint64 value)
+{
+  if (tag == 'd' || tag == 's')
+    return g_strdup_printf ("%c:%" G_GINT64_FORMAT, tag, (gint64) value);
+  return g_strdup_printf ("%c:%016" G_GINT64_MODIFIER "x", tag, value);
+}
+
 static void
 emit_qualified (SegLiveEngine *self,
                 LiveSegment   *s,
                 const char    *user_id,
-                const char    *key,
+                char           tag,
+                guint64        keyval,
                 gint64         ts_ms)
 {
   Qualification q;
@@ -320,7 +340,7 @@ emit_qualified (SegLiveEngine *self,
     {
       q.segment_id = g_strdup (s->id);
       q.user_id = g_strdup (user_id);
-      q.key = g_strdup (key);
+      q.key = format_key (tag, keyval);
       q.ts_ms = ts_ms;
       g_array_append_val (self->queue, q);
     }
@@ -340,12 +360,13 @@ static void
 qualify (SegLiveEngine *self,
          LiveSegment   *s,
          UserState     *u,
-         const char    *key,
+         char           tag,
+         guint64        keyval,
          gint64         ts_ms)
 {
   if (s->trigger->filter == NULL)
     {
-      emit_qualified (self, s, u->user_id, key, ts_ms);
+      emit_qualified (self, s, u->user_id, tag, keyval, ts_ms);
       return;
     }
   /* The filter is past behavior: decided on the store's answer, at most a minute old. */
@@ -353,13 +374,14 @@ qualify (SegLiveEngine *self,
       seg_live_clock_get_now (self->clock) - s->filter_time <= FILTER_MAX_AGE_MS)
     {
       if (g_hash_table_contains (s->filter_members, u->user_id))
-        emit_qualified (self, s, u->user_id, key, ts_ms);
+        emit_qualified (self, s, u->user_id, tag, keyval, ts_ms);
       return;
     }
   {
     Qualification *q = g_new0 (Qualification, 1);
     q->user_id = g_strdup (u->user_id);
-    q->key = g_strdup (key);
+    q->tag = tag;
+    q->keyval = keyval;
     q->ts_ms = ts_ms;
     g_ptr_array_add (s->filter_pending, q);
     refresh_filter (self, s);
@@ -412,7 +434,7 @@ filter_evaluated_cb (GObject      *source,
     {
       Qualification *q = g_ptr_array_index (pending, i);
       if (s->filter_members != NULL && g_hash_table_contains (s->filter_members, q->user_id))
-        emit_qualified (self, s, q->user_id, q->key, q->ts_ms);
+        emit_qualified (self, s, q->user_id, q->tag, q->keyval, q->ts_ms);
     }
   g_object_unref (self);
   g_free (fd);
@@ -505,11 +527,8 @@ date_qualify (SegLiveEngine *self,
               Slot          *slot,
               gint64         ts_ms)
 {
-  g_autofree char *key = NULL;
-
   if (slot->qualified_day == slot->date_day)
     return;
-  key = g_strdup_printf ("d:%u", slot->date_day);
   if (g_hash_table_contains (s->qualified_today, u->user_id))
     {
       /* Restored from the sink: this user already qualified for this date. */
@@ -519,7 +538,7 @@ date_qualify (SegLiveEngine *self,
   slot->qualified_day = slot->date_day;
   /* Remembered by id until the day ends, as the user's state may expire before that. */
   g_hash_table_add (s->qualified_today, g_strdup (u->user_id));
-  qualify (self, s, u, key, ts_ms);
+  qualify (self, s, u, 'd', slot->date_day, ts_ms);
 }
 
 /* The user's date property changed (or was first seen): qualify now if it is N days from
@@ -531,7 +550,7 @@ date_update (SegLiveEngine *self,
              gint64         date_ms,
              gint64         ts_ms)
 {
-  Slot *slot = user_slot (self, u, s->index);
+  Slot *slot = user_slot (self, u, s);
   guint32 day = seg_time_day_of (self->tz, date_ms);
   gint64 target = (gint64) day - s->trigger->days_from_today;
 
@@ -589,7 +608,7 @@ day_rollover (SegLiveEngine *self,
                 {
                   UserState *u = key;
                   u->n_refs--;
-                  u->slots[i].indexed_day = 0;
+                  u->slots[s->slot].indexed_day = 0;
                   self->bytes_held -= 3 * sizeof (gpointer);
                 }
               g_hash_table_remove (s->date_index, l->data);
@@ -603,7 +622,7 @@ day_rollover (SegLiveEngine *self,
       while (g_hash_table_iter_next (&it, &key, NULL))
         {
           UserState *u = key;
-          Slot *slot = &u->slots[i];
+          Slot *slot = &u->slots[s->slot];
           u->n_refs--;
           slot->indexed_day = 0;
           self->bytes_held -= 3 * sizeof (gpointer);
@@ -615,19 +634,29 @@ day_rollover (SegLiveEngine *self,
 
 /* Ticks and expiry ----------------------------------------------------------------------- */
 
-static gboolean
-user_expired_cb (gpointer key,
-                 gpointer value,
-                 gpointer user_data)
+/* Drops the state of users idle for longer than any window can reach back, oldest first;
+ * users with a pending deadline or date go to the back of the queue. */
+static void
+expire_users (SegLiveEngine *self,
+              gint64         now)
 {
-  SegLiveEngine *self = user_data;
-  UserState *u = value;
-  gint64 now = seg_live_clock_get_now (self->clock);
+  guint budget = self->lru.length;
 
-  if (u->n_refs > 0 || now - u->last_ts <= self->horizon_ms)
-    return FALSE;
-  user_state_free (self, u);
-  return TRUE;
+  while (budget-- > 0 && self->lru.head != NULL)
+    {
+      UserState *u = self->lru.head->data;
+
+      if (now - u->last_ts <= self->horizon_ms)
+        break;
+      g_queue_unlink (&self->lru, &u->link);
+      if (u->n_refs > 0)
+        {
+          g_queue_push_tail_link (&self->lru, &u->link);
+          continue;
+        }
+      g_hash_table_remove (self->users, u->user_id);
+      user_state_free (self, u);
+    }
 }
 
 static void
@@ -639,7 +668,7 @@ tick (SegLiveEngine *self,
 
   if (!seg_live_engine_flush (self, &error))
     g_warning ("%s", error->message);
-  g_hash_table_foreach_steal (self->users, user_expired_cb, self);
+  expire_users (self, now);
   g_signal_emit (self, signals[RATE_TICK], 0,
                  self->tick_events / secs, self->tick_qualifications / secs);
   self->tick_events = 0;
@@ -663,18 +692,16 @@ fire_due (SegLiveEngine *self)
       LiveSegment *s;
       UserState *u;
       Slot *slot;
-      char key[32];
       gint64 deadline;
 
       if (t->deadline > now)
         break;
       s = g_ptr_array_index (self->segments, t->seg);
       u = t->user;
-      slot = &u->slots[t->seg];
+      slot = &u->slots[s->slot];
       deadline = t->deadline;
       disarm_timer (self, slot);
-      g_snprintf (key, sizeof key, "a:%016" G_GINT64_MODIFIER "x", slot->a_key);
-      qualify (self, s, u, key, deadline);
+      qualify (self, s, u, 'a', slot->a_key, deadline);
     }
   if (self->has_dates && now >= self->next_midnight)
     {
@@ -978,6 +1005,7 @@ seg_live_engine_add_segment (SegLiveEngine   *self,
 
   s = g_new0 (LiveSegment, 1);
   s->index = self->segments->len;
+  s->slot = t->type == SEG_LIVE_TRIGGER_ACTION ? -1 : (int) self->n_slots++;
   s->id = g_strdup (segment_id);
   s->trigger = seg_live_trigger_ref (trigger);
   s->members = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -1032,19 +1060,27 @@ seg_live_engine_get_n_segments (SegLiveEngine *self)
 
 /* Processing ----------------------------------------------------------------------------- */
 
+/* FNV-style, eight bytes at a time: a 64-bit identity for de-duplication, not a MAC. */
 static inline guint64
 fnv (guint64     h,
      const void *data,
      gsize       len)
 {
   const guchar *p = data;
+  guint64 w;
 
-  for (gsize i = 0; i < len; i++)
+  for (; len >= 8; p += 8, len -= 8)
     {
-      h ^= p[i];
+      memcpy (&w, p, 8);
+      h ^= w;
       h *= 0x100000001b3ULL;
+      h ^= h >> 29;
     }
-  return h;
+  w = 0;
+  memcpy (&w, p, len);
+  h ^= w ^ ((guint64) len << 56);
+  h *= 0x100000001b3ULL;
+  return h ^ (h >> 32);
 }
 
 /* The record's identity: its insert id when the source has one, else all of its content. */
@@ -1080,7 +1116,6 @@ process_page (SegLiveEngine   *self,
 {
   SegLiveTrigger *t = s->trigger;
   Slot *slot;
-  char qkey[48];
   const SegPropValue *v;
 
   switch (t->type)
@@ -1094,23 +1129,21 @@ process_page (SegLiveEngine   *self,
                                           : SEG_LIVE_PAGE_REFERRER_PROPERTY);
       if (v == NULL || v->type != SEG_VALUE_TYPE_STRING || !seg_live_text_match (&t->text, v->str, v->str_len))
         return;
-      slot = user_slot (self, u, s->index);
+      slot = user_slot (self, u, s);
       if (slot->qualified_session == u->session_start)
         return;
       slot->qualified_session = u->session_start;
-      g_snprintf (qkey, sizeof qkey, "s:%" G_GINT64_FORMAT, u->session_start);
-      qualify (self, s, u, qkey, r->ts_ms);
+      qualify (self, s, u, 's', u->session_start, r->ts_ms);
       break;
 
     case SEG_LIVE_TRIGGER_PAGE_COUNT:
-      slot = user_slot (self, u, s->index);
+      slot = user_slot (self, u, s);
       if (t->within_ms == 0)
         {
           if (u->session_pages < t->count || slot->qualified_session == u->session_start)
             return;
           slot->qualified_session = u->session_start;
-          g_snprintf (qkey, sizeof qkey, "s:%" G_GINT64_FORMAT, u->session_start);
-          qualify (self, s, u, qkey, r->ts_ms);
+          qualify (self, s, u, 's', u->session_start, r->ts_ms);
           return;
         }
       if (slot->times == NULL)
@@ -1128,8 +1161,7 @@ process_page (SegLiveEngine   *self,
           if (slot->in_run)
             return;
           slot->in_run = TRUE;
-          g_snprintf (qkey, sizeof qkey, "p:%016" G_GINT64_MODIFIER "x", key);
-          qualify (self, s, u, qkey, r->ts_ms);
+          qualify (self, s, u, 'p', key, r->ts_ms);
         }
       else
         slot->in_run = FALSE;
@@ -1154,7 +1186,6 @@ process_interest (SegLiveEngine   *self,
 {
   LiveSegment *s = g_ptr_array_index (self->segments, in->seg);
   SegLiveTrigger *t = s->trigger;
-  char qkey[48];
   Slot *slot;
 
   switch (in->role)
@@ -1162,12 +1193,11 @@ process_interest (SegLiveEngine   *self,
     case ROLE_ACTION:
       if (!seg_live_match_record (s->where, r, now))
         return;
-      g_snprintf (qkey, sizeof qkey, "e:%016" G_GINT64_MODIFIER "x", key);
-      qualify (self, s, u, qkey, r->ts_ms);
+      qualify (self, s, u, 'e', key, r->ts_ms);
       break;
 
     case ROLE_INACTION_B:
-      slot = user_slot (self, u, s->index);
+      slot = user_slot (self, u, s);
       if (slot->timer == NULL || r->ts_ms <= slot->a_ts ||
           r->ts_ms > slot->a_ts + t->within_ms ||
           !seg_live_match_record (s->then_where, r, now))
@@ -1176,7 +1206,7 @@ process_interest (SegLiveEngine   *self,
       break;
 
     case ROLE_INACTION_A:
-      slot = user_slot (self, u, s->index);
+      slot = user_slot (self, u, s);
       if (slot->timer != NULL || !seg_live_match_record (s->where, r, now))
         return;
       slot->a_ts = r->ts_ms;
@@ -1193,7 +1223,7 @@ process_interest (SegLiveEngine   *self,
           return;
         if (v->type == SEG_VALUE_TYPE_NONE)
           {
-            slot = user_slot (self, u, s->index);
+            slot = user_slot (self, u, s);
             date_unindex (self, s, u, slot);
             slot->date_day = 0;
             return;
@@ -1241,7 +1271,9 @@ seg_live_engine_push (SegLiveEngine   *self,
       u = g_new0 (UserState, 1);
       u->user_id = g_strdup (record->user_id);
       u->last_ts = G_MININT64 / 2;
+      u->link.data = u;
       g_hash_table_insert (self->users, u->user_id, u);
+      g_queue_push_tail_link (&self->lru, &u->link);
       self->bytes_held += sizeof (UserState) + strlen (u->user_id) + 1;
     }
   else
@@ -1252,6 +1284,11 @@ seg_live_engine_push (SegLiveEngine   *self,
             self->n_duplicates++;
             return FALSE;
           }
+    }
+  if (self->lru.tail != &u->link)
+    {
+      g_queue_unlink (&self->lru, &u->link);
+      g_queue_push_tail_link (&self->lru, &u->link);
     }
   u->recent[u->key_pos] = key;
   u->key_pos = (u->key_pos + 1) % N_RECENT_KEYS;
