@@ -36,7 +36,7 @@ typedef struct _UserState UserState;
 typedef struct
 {
   /* inaction */
-  GSequenceIter *timer;
+  guint          timer;       /* its place in the deadline heap + 1; 0: none armed */
   gint64         a_ts;
   guint64        a_key;
   /* page_visit, referrer, page_count per session: the session that qualified */
@@ -102,6 +102,7 @@ typedef struct
   guint64    seq;
   guint      seg;
   UserState *user;
+  Slot      *slot;
 } Timer;
 
 typedef struct
@@ -131,7 +132,7 @@ struct _SegLiveEngine
   GHashTable    *users;             /* user id → UserState */
   GQueue         lru;               /* of UserState, by last activity */
   guint          n_slots;
-  GSequence     *timers;            /* of Timer, by deadline */
+  GArray        *timers;            /* of Timer: a binary min-heap by (deadline, seq) */
   guint64        timer_seq;
 
   GSource       *deadline_source;
@@ -261,16 +262,82 @@ static GSourceFuncs deadline_funcs = {
   .dispatch = deadline_dispatch,
 };
 
-static gint
-timer_cmp (gconstpointer a,
-           gconstpointer b,
-           gpointer      user_data)
+static inline gboolean
+timer_before (const Timer *x,
+              const Timer *y)
 {
-  const Timer *x = a, *y = b;
+  return x->deadline < y->deadline || (x->deadline == y->deadline && x->seq < y->seq);
+}
 
-  if (x->deadline != y->deadline)
-    return x->deadline < y->deadline ? -1 : 1;
-  return x->seq < y->seq ? -1 : x->seq > y->seq;
+static inline void
+heap_put (GArray *heap,
+          guint   i,
+          Timer  *t)
+{
+  g_array_index (heap, Timer, i) = *t;
+  t->slot->timer = i + 1;
+}
+
+static void
+heap_sift_up (GArray *heap,
+              guint   i)
+{
+  Timer t = g_array_index (heap, Timer, i);
+
+  while (i > 0)
+    {
+      guint parent = (i - 1) / 2;
+      Timer *p = &g_array_index (heap, Timer, parent);
+      if (!timer_before (&t, p))
+        break;
+      heap_put (heap, i, p);
+      i = parent;
+    }
+  heap_put (heap, i, &t);
+}
+
+static void
+heap_sift_down (GArray *heap,
+                guint   i)
+{
+  Timer t = g_array_index (heap, Timer, i);
+  guint n = heap->len;
+
+  for (;;)
+    {
+      guint c = 2 * i + 1;
+      Timer *child;
+      if (c >= n)
+        break;
+      if (c + 1 < n && timer_before (&g_array_index (heap, Timer, c + 1), &g_array_index (heap, Timer, c)))
+        c++;
+      child = &g_array_index (heap, Timer, c);
+      if (!timer_before (child, &t))
+        break;
+      heap_put (heap, i, child);
+      i = c;
+    }
+  heap_put (heap, i, &t);
+}
+
+static void
+heap_remove (GArray *heap,
+             guint   i)
+{
+  guint last = heap->len - 1;
+
+  if (i != last)
+    {
+      Timer moved = g_array_index (heap, Timer, last);
+      g_array_set_size (heap, last);
+      heap_put (heap, i, &moved);
+      if (i > 0 && timer_before (&moved, &g_array_index (heap, Timer, (i - 1) / 2)))
+        heap_sift_up (heap, i);
+      else
+        heap_sift_down (heap, i);
+    }
+  else
+    g_array_set_size (heap, last);
 }
 
 static gint64
@@ -278,11 +345,8 @@ next_deadline (SegLiveEngine *self)
 {
   gint64 next = self->next_tick;
 
-  if (!g_sequence_is_empty (self->timers))
-    {
-      Timer *t = g_sequence_get (g_sequence_get_begin_iter (self->timers));
-      next = MIN (next, t->deadline);
-    }
+  if (self->timers->len > 0)
+    next = MIN (next, g_array_index (self->timers, Timer, 0).deadline);
   if (self->has_dates)
     next = MIN (next, self->next_midnight);
   return next;
@@ -470,18 +534,14 @@ arm_timer (SegLiveEngine *self,
            Slot          *slot,
            gint64         deadline)
 {
-  Timer *t = g_new0 (Timer, 1);
-  gboolean earliest;
+  Timer t = { deadline, self->timer_seq++, s->index, u, slot };
 
-  t->deadline = deadline;
-  t->seq = self->timer_seq++;
-  t->seg = s->index;
-  t->user = u;
   u->n_refs++;
-  slot->timer = g_sequence_insert_sorted (self->timers, t, timer_cmp, NULL);
-  self->bytes_held += sizeof (Timer) + 6 * sizeof (gpointer);
-  earliest = g_sequence_iter_is_begin (slot->timer);
-  if (earliest)
+  g_array_append_val (self->timers, t);
+  slot->timer = self->timers->len;
+  heap_sift_up (self->timers, self->timers->len - 1);
+  self->bytes_held += sizeof (Timer);
+  if (slot->timer == 1)
     schedule (self);
 }
 
@@ -489,12 +549,12 @@ static void
 disarm_timer (SegLiveEngine *self,
               Slot          *slot)
 {
-  Timer *t = g_sequence_get (slot->timer);
+  Timer *t = &g_array_index (self->timers, Timer, slot->timer - 1);
 
   t->user->n_refs--;
-  g_sequence_remove (slot->timer);
-  slot->timer = NULL;
-  self->bytes_held -= sizeof (Timer) + 6 * sizeof (gpointer);
+  heap_remove (self->timers, slot->timer - 1);
+  slot->timer = 0;
+  self->bytes_held -= sizeof (Timer);
 }
 
 /* Dates -------------------------------------------------------------------------------- */
@@ -685,10 +745,9 @@ fire_due (SegLiveEngine *self)
   gint64 now = seg_live_clock_get_now (self->clock);
 
   g_object_ref (self);
-  while (!g_sequence_is_empty (self->timers))
+  while (self->timers->len > 0)
     {
-      GSequenceIter *it = g_sequence_get_begin_iter (self->timers);
-      Timer *t = g_sequence_get (it);
+      Timer *t = &g_array_index (self->timers, Timer, 0);
       LiveSegment *s;
       UserState *u;
       Slot *slot;
@@ -698,7 +757,7 @@ fire_due (SegLiveEngine *self)
         break;
       s = g_ptr_array_index (self->segments, t->seg);
       u = t->user;
-      slot = &u->slots[s->slot];
+      slot = t->slot;
       deadline = t->deadline;
       disarm_timer (self, slot);
       qualify (self, s, u, 'a', slot->a_key, deadline);
@@ -749,7 +808,7 @@ seg_live_engine_finalize (GObject *object)
   GHashTableIter it;
   gpointer value;
 
-  g_sequence_free (self->timers);
+  g_array_unref (self->timers);
   g_hash_table_iter_init (&it, self->users);
   while (g_hash_table_iter_next (&it, NULL, &value))
     user_state_free (self, value);
@@ -763,6 +822,77 @@ seg_live_engine_finalize (GObject *object)
   g_clear_object (&self->cancellable);
 
   G_OBJECT_CLASS (seg_live_engine_parent_class)->finalize (object);
+}
+
+/* Hand-written marshallers for user-qualified: the generic one goes through libffi and
+ * copies both strings, which costs more than deciding the qualification itself. */
+typedef void (*QualifiedFunc) (gpointer     instance,
+                               const char  *segment_id,
+                               const char  *user_id,
+                               gint64       ts_ms,
+                               gpointer     user_data);
+
+static void
+marshal_qualified (GClosure     *closure,
+                   GValue       *return_value,
+                   guint         n_param_values,
+                   const GValue *param_values,
+                   gpointer      invocation_hint,
+                   gpointer      marshal_data)
+{
+  GCClosure *cc = (GCClosure *) closure;
+  gpointer data1, data2;
+  QualifiedFunc callback;
+
+  g_return_if_fail (n_param_values == 4);
+  if (G_CCLOSURE_SWAP_DATA (closure))
+    {
+      data1 = closure->data;
+      data2 = g_value_peek_pointer (param_values + 0);
+    }
+  else
+    {
+      data1 = g_value_peek_pointer (param_values + 0);
+      data2 = closure->data;
+    }
+  callback = (QualifiedFunc) (marshal_data ? marshal_data : cc->callback);
+  callback (data1, g_value_get_string (param_values + 1), g_value_get_string (param_values + 2),
+            g_value_get_int64 (param_values + 3), data2);
+}
+
+static void
+marshal_qualified_v (GClosure *closure,
+                     GValue   *return_value,
+                     gpointer  instance,
+                     va_list   args,
+                     gpointer  marshal_data,
+                     int       n_params,
+                     GType    *param_types)
+{
+  GCClosure *cc = (GCClosure *) closure;
+  gpointer data1, data2;
+  QualifiedFunc callback;
+  const char *segment_id, *user_id;
+  gint64 ts_ms;
+  va_list copy;
+
+  G_VA_COPY (copy, args);
+  segment_id = va_arg (copy, const char *);
+  user_id = va_arg (copy, const char *);
+  ts_ms = va_arg (copy, gint64);
+  va_end (copy);
+  if (G_CCLOSURE_SWAP_DATA (closure))
+    {
+      data1 = closure->data;
+      data2 = instance;
+    }
+  else
+    {
+      data1 = instance;
+      data2 = closure->data;
+    }
+  callback = (QualifiedFunc) (marshal_data ? marshal_data : cc->callback);
+  callback (data1, segment_id, user_id, ts_ms, data2);
 }
 
 static void
@@ -781,7 +911,10 @@ seg_live_engine_class_init (SegLiveEngineClass *klass)
    */
   signals[USER_QUALIFIED] =
     g_signal_new ("user-qualified", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                  NULL, NULL, NULL, G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_INT64);
+                  NULL, NULL, marshal_qualified, G_TYPE_NONE, 3,
+                  G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE,
+                  G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE, G_TYPE_INT64);
+  g_signal_set_va_marshaller (signals[USER_QUALIFIED], G_TYPE_FROM_CLASS (klass), marshal_qualified_v);
 
   /**
    * SegLiveEngine::rate-tick:
@@ -807,7 +940,7 @@ seg_live_engine_init (SegLiveEngine *self)
   self->interests = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, interest_array_free);
   self->profile_interests = g_array_new (FALSE, FALSE, sizeof (Interest));
   self->users = g_hash_table_new (g_str_hash, g_str_equal);
-  self->timers = g_sequence_new (g_free);
+  self->timers = g_array_new (FALSE, FALSE, sizeof (Timer));
   self->queue = g_array_new (FALSE, FALSE, sizeof (Qualification));
   g_array_set_clear_func (self->queue, qualification_clear);
   self->cancellable = g_cancellable_new ();
@@ -1198,7 +1331,7 @@ process_interest (SegLiveEngine   *self,
 
     case ROLE_INACTION_B:
       slot = user_slot (self, u, s);
-      if (slot->timer == NULL || r->ts_ms <= slot->a_ts ||
+      if (slot->timer == 0 || r->ts_ms <= slot->a_ts ||
           r->ts_ms > slot->a_ts + t->within_ms ||
           !seg_live_match_record (s->then_where, r, now))
         return;
@@ -1207,7 +1340,7 @@ process_interest (SegLiveEngine   *self,
 
     case ROLE_INACTION_A:
       slot = user_slot (self, u, s);
-      if (slot->timer != NULL || !seg_live_match_record (s->where, r, now))
+      if (slot->timer != 0 || !seg_live_match_record (s->where, r, now))
         return;
       slot->a_ts = r->ts_ms;
       slot->a_key = key;
@@ -1384,7 +1517,7 @@ seg_live_engine_get_stats (SegLiveEngine      *self,
   stats->qualifications = self->n_qualifications;
   stats->n_users = g_hash_table_size (self->users);
   stats->bytes_held = self->bytes_held + g_hash_table_size (self->users) * 3 * sizeof (gpointer);
-  stats->pending_timers = g_sequence_get_length (self->timers);
+  stats->pending_timers = self->timers->len;
   stats->bytes_members = 0;
   for (guint i = 0; i < self->segments->len; i++)
     stats->bytes_members += ((LiveSegment *) g_ptr_array_index (self->segments, i))->members_bytes;
