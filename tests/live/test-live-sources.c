@@ -10,6 +10,7 @@
 #include "live/seg-live-replay.h"
 #include "live/seg-live-tail.h"
 #include "seg-local-store.h"
+#include "seg-store-writer.h"
 
 static gboolean
 timeout_cb (gpointer data)
@@ -349,6 +350,66 @@ test_replay (void)
   lv_rmdir (dir);
 }
 
+static void
+write_profile (SegStore   *store,
+               const char *user,
+               const char *city)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SegStoreWriter) w = seg_store_begin_write (store, &error);
+  SegPropValue p = { "city", SEG_VALUE_TYPE_STRING, city, strlen (city), 0 };
+  SegRecord r = { SEG_RECORD_PROFILE, user, NULL, lv_ms ("2024-04-01T00:00:00Z"), NULL, 1, &p };
+
+  g_assert_no_error (error);
+  g_assert_true (seg_store_writer_add (w, &r, &error));
+  g_assert_true (seg_store_writer_commit (w, NULL, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_filter_through_store (void)
+{
+  g_autofree char *dir = lv_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "store.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SegLocalStore) store = seg_local_store_new (path, "UTC", &error);
+  g_autoptr(GTimeZone) tz = g_time_zone_new_utc ();
+  g_autoptr(SegLiveClock) clock = seg_live_clock_new_manual (lv_ms ("2024-05-01T10:00:00Z"));
+  g_autoptr(SegLiveEngine) engine = seg_live_engine_new (clock, tz);
+  g_autoptr(SegLiveTrigger) t = lv_trigger (
+    "{\"type\":\"action\",\"event\":\"Charged\","
+    "\"filter\":{\"all\":[{\"user\":{\"property\":\"city\",\"op\":\"equals\",\"value\":\"Paris\"}}]}}");
+  Waiter w = { { g_ptr_array_new_with_free_func (g_free) } };
+  gint64 ts = lv_ms ("2024-05-01T10:00:00Z");
+
+  g_assert_no_error (error);
+  write_profile (SEG_STORE (store), "alice", "Paris");
+  write_profile (SEG_STORE (store), "bob", "Berlin");
+
+  /* Without a store the filter cannot be decided: refused. */
+  g_assert_false (seg_live_engine_add_segment (engine, "parisians", t, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
+  g_clear_error (&error);
+  seg_live_engine_set_store (engine, SEG_STORE (store));
+  g_assert_true (seg_live_engine_add_segment (engine, "parisians", t, &error));
+  g_signal_connect (engine, "user-qualified", G_CALLBACK (waiter_cb), &w);
+
+  lv_push (engine, "bob", "Charged", ts, NULL, NULL);
+  lv_push (engine, "alice", "Charged", ts + 1, NULL, NULL);
+  /* The store answers asynchronously; then only alice, who lives in Paris, qualifies. */
+  wait_for (&w, 1);
+  g_assert_cmpstr (g_ptr_array_index (w.log.log, 0), ==, "parisians alice 1714557600001");
+  /* With the answer cached, the next decision is immediate. */
+  lv_push (engine, "alice", "Charged", ts + 2, NULL, NULL);
+  lv_push (engine, "bob", "Charged", ts + 3, NULL, NULL);
+  g_assert_cmpuint (w.log.log->len, ==, 2);
+
+  g_clear_object (&engine);
+  g_clear_object (&store);
+  g_ptr_array_unref (w.log.log);
+  lv_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -358,5 +419,6 @@ main (int   argc,
   g_test_add_func ("/live/sources/ingest", test_ingest);
   g_test_add_func ("/live/sources/tail", test_tail);
   g_test_add_func ("/live/sources/replay", test_replay);
+  g_test_add_func ("/live/sources/filter-through-store", test_filter_through_store);
   return g_test_run ();
 }

@@ -60,6 +60,7 @@ struct _UserState
   gint64   session_start;
   guint    session_pages;
   guint    n_refs;            /* timers and date index entries keeping it alive */
+  guint64  member_bits;       /* segments 0..63 whose member set holds the user already */
   guint8   key_pos;
   guint64  recent[N_RECENT_KEYS];
   Slot    *slots;             /* n_slots, allocated on first need */
@@ -383,19 +384,25 @@ format_key (char    tag,
 static void
 emit_qualified (SegLiveEngine *self,
                 LiveSegment   *s,
+                UserState     *u,
                 const char    *user_id,
                 char           tag,
                 guint64        keyval,
                 gint64         ts_ms)
 {
+  guint64 bit = s->index < 64 ? G_GUINT64_CONSTANT (1) << s->index : 0;
   Qualification q;
 
-  if (!g_hash_table_contains (s->members, user_id))
+  if (u != NULL && (u->member_bits & bit) != 0)
+    ;   /* known member: skip the hash lookup */
+  else if (!g_hash_table_contains (s->members, user_id))
     {
       gsize len = strlen (user_id) + 1;
       g_hash_table_add (s->members, g_strdup (user_id));
       s->members_bytes += len + 2 * sizeof (gpointer) + sizeof (guint);
     }
+  if (u != NULL)
+    u->member_bits |= bit;
   s->n_qualifications++;
   self->n_qualifications++;
   self->tick_qualifications++;
@@ -430,7 +437,7 @@ qualify (SegLiveEngine *self,
 {
   if (s->trigger->filter == NULL)
     {
-      emit_qualified (self, s, u->user_id, tag, keyval, ts_ms);
+      emit_qualified (self, s, u, u->user_id, tag, keyval, ts_ms);
       return;
     }
   /* The filter is past behavior: decided on the store's answer, at most a minute old. */
@@ -438,7 +445,7 @@ qualify (SegLiveEngine *self,
       seg_live_clock_get_now (self->clock) - s->filter_time <= FILTER_MAX_AGE_MS)
     {
       if (g_hash_table_contains (s->filter_members, u->user_id))
-        emit_qualified (self, s, u->user_id, tag, keyval, ts_ms);
+        emit_qualified (self, s, u, u->user_id, tag, keyval, ts_ms);
       return;
     }
   {
@@ -498,7 +505,7 @@ filter_evaluated_cb (GObject      *source,
     {
       Qualification *q = g_ptr_array_index (pending, i);
       if (s->filter_members != NULL && g_hash_table_contains (s->filter_members, q->user_id))
-        emit_qualified (self, s, q->user_id, q->tag, q->keyval, q->ts_ms);
+        emit_qualified (self, s, NULL, q->user_id, q->tag, q->keyval, q->ts_ms);
     }
   g_object_unref (self);
   g_free (fd);
