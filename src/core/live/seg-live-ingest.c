@@ -32,9 +32,14 @@ typedef struct
   SegLiveIngest     *self;
   SoupServerMessage *msg;
   SegLiveBatch      *batch;
-  GArray            *indexes;   /* of guint: the request index of each batch record */
   GString           *errors;    /* the "unprocessed" array, built as we go */
   guint              n_errors;
+  GBytes            *body;
+  gboolean           lines;     /* JSON lines rather than {"d": [...]} */
+  gint64             now_ms;
+  SegStore          *store;     /* nullable */
+  guint              fail_status;
+  char              *fail_message;
 } Request;
 
 static void
@@ -43,8 +48,10 @@ request_free (Request *req)
   g_object_unref (req->self);
   g_object_unref (req->msg);
   seg_live_batch_free (req->batch);
-  g_array_unref (req->indexes);
   g_string_free (req->errors, TRUE);
+  g_bytes_unref (req->body);
+  g_clear_object (&req->store);
+  g_free (req->fail_message);
   g_free (req);
 }
 
@@ -90,6 +97,71 @@ add_record_error (Request    *req,
   req->n_errors++;
 }
 
+/* Parses the body into records, noting each bad one; FALSE if the body as a whole is not
+ * an upload (req->fail_* say why). */
+static gboolean
+parse_body (Request *req)
+{
+  gsize len;
+  const char *data = g_bytes_get_data (req->body, &len);
+
+  if (req->lines)
+    {
+      const char *p = data, *end = data + len;
+      guint index = 0;
+
+      while (p < end)
+        {
+          const char *nl = memchr (p, '\n', end - p);
+          const char *line_end = nl ? nl : end;
+          g_autoptr(GError) error = NULL;
+          gsize l = line_end - p;
+
+          if (l > 0 && p[l - 1] == '\r')
+            l--;
+          if (l > 0)
+            {
+              if (!seg_live_batch_add_line (req->batch, p, l, req->now_ms, &error))
+                add_record_error (req, index, error->message);
+              index++;
+            }
+          p = line_end + 1;
+        }
+    }
+  else
+    {
+      g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+      g_autoptr(GError) error = NULL;
+      JsonNode *root, *d;
+      JsonArray *arr;
+
+      if (!json_parser_load_from_data (parser, data, len, &error))
+        {
+          req->fail_status = SOUP_STATUS_BAD_REQUEST;
+          req->fail_message = g_strdup_printf (_("the body is not JSON: %s"), error->message);
+          return FALSE;
+        }
+      root = json_parser_get_root (parser);
+      d = JSON_NODE_HOLDS_OBJECT (root) ? json_object_get_member (json_node_get_object (root), "d") : NULL;
+      if (d == NULL || !JSON_NODE_HOLDS_ARRAY (d))
+        {
+          req->fail_status = SOUP_STATUS_BAD_REQUEST;
+          req->fail_message = g_strdup (_("the body must be {\"d\": [records…]}"));
+          return FALSE;
+        }
+      arr = json_node_get_array (d);
+      for (guint i = 0; i < json_array_get_length (arr); i++)
+        {
+          g_autoptr(GError) rec_error = NULL;
+          if (!seg_live_batch_add_node (req->batch, json_array_get_element (arr, i), req->now_ms, &rec_error))
+            add_record_error (req, i, rec_error->message);
+        }
+    }
+  return TRUE;
+}
+
+/* In a worker thread: parse, then commit the valid records, so that the main loop only
+ * feeds the engine and replies. */
 static void
 persist_thread (GTask        *task,
                 gpointer      source,
@@ -100,7 +172,12 @@ persist_thread (GTask        *task,
   g_autoptr(SegStoreWriter) writer = NULL;
   GError *error = NULL;
 
-  writer = seg_store_begin_write (req->self->store, &error);
+  if (!parse_body (req) || req->store == NULL || seg_live_batch_get_length (req->batch) == 0)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  writer = seg_store_begin_write (req->store, &error);
   if (writer == NULL)
     {
       g_task_return_error (task, error);
@@ -122,8 +199,7 @@ persist_thread (GTask        *task,
 }
 
 static void
-finish_request (Request  *req,
-                gboolean  paused)
+finish_request (Request *req)
 {
   SegLiveIngest *self = req->self;
   guint n = seg_live_batch_get_length (req->batch);
@@ -139,8 +215,7 @@ finish_request (Request  *req,
                             n > 0 ? "partial" : "fail", n, req->errors->str);
   reply_json (req->msg, n == 0 && req->n_errors > 0 ? SOUP_STATUS_BAD_REQUEST : SOUP_STATUS_OK,
               json->str);
-  if (paused)
-    soup_server_message_unpause (req->msg);
+  soup_server_message_unpause (req->msg);
 }
 
 static void
@@ -157,8 +232,13 @@ persisted_cb (GObject      *source,
       reply_error (req->msg, SOUP_STATUS_SERVICE_UNAVAILABLE, message);
       soup_server_message_unpause (req->msg);
     }
+  else if (req->fail_message != NULL)
+    {
+      reply_error (req->msg, req->fail_status, req->fail_message);
+      soup_server_message_unpause (req->msg);
+    }
   else
-    finish_request (req, TRUE);
+    finish_request (req);
   request_free (req);
 }
 
@@ -215,10 +295,8 @@ handler_cb (SoupServer        *server,
   SegLiveIngest *self = user_data;
   SoupMessageBody *body;
   g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GTask) task = NULL;
   const char *ctype;
-  const char *data;
-  gsize len;
-  gint64 now;
   Request *req;
 
   if (soup_server_message_get_status (msg) != 0 && soup_server_message_get_status (msg) != SOUP_STATUS_NONE)
@@ -236,89 +314,29 @@ handler_cb (SoupServer        *server,
     }
   body = soup_server_message_get_request_body (msg);
   bytes = soup_message_body_flatten (body);
-  data = g_bytes_get_data (bytes, &len);
-  if (len > self->max_bytes)
+  if (g_bytes_get_size (bytes) > self->max_bytes)
     {
       reply_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, _("the request body is too large"));
       return;
     }
 
-  now = seg_live_clock_get_now (seg_live_engine_get_clock (self->engine));
   req = g_new0 (Request, 1);
   req->self = g_object_ref (self);
   req->msg = g_object_ref (msg);
   req->batch = seg_live_batch_new (seg_live_engine_get_timezone (self->engine));
-  req->indexes = g_array_new (FALSE, FALSE, sizeof (guint));
   req->errors = g_string_new (NULL);
-
+  req->body = g_steal_pointer (&bytes);
+  req->now_ms = seg_live_clock_get_now (seg_live_engine_get_clock (self->engine));
+  req->store = self->store ? g_object_ref (self->store) : NULL;
   ctype = soup_message_headers_get_content_type (soup_server_message_get_request_headers (msg), NULL);
-  if (ctype != NULL && (strstr (ctype, "ndjson") != NULL || strstr (ctype, "jsonl") != NULL ||
-                        strstr (ctype, "json-seq") != NULL))
-    {
-      const char *p = data, *end = data + len;
-      guint index = 0;
-      while (p < end)
-        {
-          const char *nl = memchr (p, '\n', end - p);
-          const char *line_end = nl ? nl : end;
-          g_autoptr(GError) error = NULL;
-          gsize l = line_end - p;
-
-          if (l > 0 && p[l - 1] == '\r')
-            l--;
-          if (l > 0)
-            {
-              if (!seg_live_batch_add_line (req->batch, p, l, now, &error))
-                add_record_error (req, index, error->message);
-              index++;
-            }
-          p = line_end + 1;
-        }
-    }
-  else
-    {
-      g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-      g_autoptr(GError) error = NULL;
-      JsonNode *root, *d;
-
-      if (!json_parser_load_from_data (parser, data, len, &error))
-        {
-          g_autofree char *m = g_strdup_printf (_("the body is not JSON: %s"), error->message);
-          reply_error (msg, SOUP_STATUS_BAD_REQUEST, m);
-          request_free (req);
-          return;
-        }
-      root = json_parser_get_root (parser);
-      d = JSON_NODE_HOLDS_OBJECT (root) ? json_object_get_member (json_node_get_object (root), "d") : NULL;
-      if (d == NULL || !JSON_NODE_HOLDS_ARRAY (d))
-        {
-          reply_error (msg, SOUP_STATUS_BAD_REQUEST, _("the body must be {\"d\": [records…]}"));
-          request_free (req);
-          return;
-        }
-      for (guint i = 0; i < json_array_get_length (json_node_get_array (d)); i++)
-        {
-          g_autoptr(GError) rec_error = NULL;
-          if (!seg_live_batch_add_node (req->batch, json_array_get_element (json_node_get_array (d), i),
-                                        now, &rec_error))
-            add_record_error (req, i, rec_error->message);
-        }
-    }
-
-  if (seg_live_batch_get_length (req->batch) == 0 || self->store == NULL)
-    {
-      finish_request (req, FALSE);
-      request_free (req);
-      return;
-    }
+  req->lines = ctype != NULL && (strstr (ctype, "ndjson") != NULL || strstr (ctype, "jsonl") != NULL ||
+                                 strstr (ctype, "json-seq") != NULL);
 
   soup_server_message_pause (msg);
-  {
-    g_autoptr(GTask) task = g_task_new (self, self->cancellable, persisted_cb, req);
-    g_task_set_source_tag (task, handler_cb);
-    g_task_set_task_data (task, req, NULL);
-    g_task_run_in_thread (task, persist_thread);
-  }
+  task = g_task_new (self, self->cancellable, persisted_cb, req);
+  g_task_set_source_tag (task, handler_cb);
+  g_task_set_task_data (task, req, NULL);
+  g_task_run_in_thread (task, persist_thread);
 }
 
 static void
