@@ -30,6 +30,17 @@ gboolean         seg_live_batch_add_line   (SegLiveBatch     *self,
                                             gsize             len,
                                             gint64            now_ms,
                                             GError          **error);
+typedef void (*SegLiveBatchErrorFunc) (guint       index,
+                                       const char *message,
+                                       gpointer    user_data);
+
+gboolean         seg_live_batch_add_upload (SegLiveBatch           *self,
+                                            const char             *data,
+                                            gsize                   len,
+                                            gint64                  now_ms,
+                                            SegLiveBatchErrorFunc   func,
+                                            gpointer                user_data,
+                                            GError                **error);
 guint            seg_live_batch_get_length (SegLiveBatch     *self);
 const SegRecord *seg_live_batch_get        (SegLiveBatch     *self,
                                             guint             i);

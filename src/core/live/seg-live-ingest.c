@@ -97,6 +97,14 @@ add_record_error (Request    *req,
   req->n_errors++;
 }
 
+static void
+upload_error_cb (guint       index,
+                 const char *message,
+                 gpointer    user_data)
+{
+  add_record_error (user_data, index, message);
+}
+
 /* Parses the body into records, noting each bad one; FALSE if the body as a whole is not
  * an upload (req->fail_* say why). */
 static gboolean
@@ -130,31 +138,13 @@ parse_body (Request *req)
     }
   else
     {
-      g_autoptr(JsonParser) parser = json_parser_new_immutable ();
       g_autoptr(GError) error = NULL;
-      JsonNode *root, *d;
-      JsonArray *arr;
 
-      if (!json_parser_load_from_data (parser, data, len, &error))
+      if (!seg_live_batch_add_upload (req->batch, data, len, req->now_ms, upload_error_cb, req, &error))
         {
           req->fail_status = SOUP_STATUS_BAD_REQUEST;
-          req->fail_message = g_strdup_printf (_("the body is not JSON: %s"), error->message);
+          req->fail_message = g_strdup (error->message);
           return FALSE;
-        }
-      root = json_parser_get_root (parser);
-      d = JSON_NODE_HOLDS_OBJECT (root) ? json_object_get_member (json_node_get_object (root), "d") : NULL;
-      if (d == NULL || !JSON_NODE_HOLDS_ARRAY (d))
-        {
-          req->fail_status = SOUP_STATUS_BAD_REQUEST;
-          req->fail_message = g_strdup (_("the body must be {\"d\": [records…]}"));
-          return FALSE;
-        }
-      arr = json_node_get_array (d);
-      for (guint i = 0; i < json_array_get_length (arr); i++)
-        {
-          g_autoptr(GError) rec_error = NULL;
-          if (!seg_live_batch_add_node (req->batch, json_array_get_element (arr, i), req->now_ms, &rec_error))
-            add_record_error (req, i, rec_error->message);
         }
     }
   return TRUE;
