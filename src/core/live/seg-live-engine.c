@@ -1,0 +1,1564 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "seg-live-engine"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "seg-eval-result.h"
+#include "seg-live-engine.h"
+#include "seg-live-match.h"
+#include "seg-time.h"
+
+#define N_RECENT_KEYS   16       /* duplicate deliveries are caught among a user's last 16 */
+#define TICK_MS         1000
+#define FLUSH_AT        1024     /* memberships queued before an early flush */
+#define FILTER_MAX_AGE_MS (60 * 1000)
+
+typedef enum
+{
+  ROLE_ACTION,
+  ROLE_INACTION_A,
+  ROLE_INACTION_B,
+  ROLE_DATE,
+  ROLE_PAGE,
+} Role;
+
+typedef struct
+{
+  guint seg;
+  Role  role;
+} Interest;
+
+typedef struct _UserState UserState;
+
+typedef struct
+{
+  /* inaction */
+  guint          timer;       /* its place in the deadline heap + 1; 0: none armed */
+  gint64         a_ts;
+  guint64        a_key;
+  /* page_visit, referrer, page_count per session: the session that qualified */
+  gint64         qualified_session;
+  /* page_count within a window: the last `count` page view times, a ring */
+  gint64        *times;
+  guint          n_times;
+  guint          pos;
+  gboolean       in_run;      /* qualified and still N views within the window */
+  /* date */
+  guint32        date_day;    /* 0: unknown */
+  guint32        indexed_day; /* the day the user is indexed under (0: not indexed) */
+  guint32        qualified_day;
+} Slot;
+
+struct _UserState
+{
+  GList    link;              /* in the engine's LRU queue, oldest activity first */
+  char    *user_id;
+  gint64   last_ts;
+  gint64   session_start;
+  guint    session_pages;
+  guint    n_refs;            /* timers and date index entries keeping it alive */
+  guint64  member_bits;       /* segments 0..63 whose member set holds the user already */
+  guint8   key_pos;
+  guint64  recent[N_RECENT_KEYS];
+  Slot    *slots;             /* n_slots, allocated on first need */
+};
+
+typedef struct
+{
+  char              *segment_id;
+  char              *user_id;
+  char              *key;         /* for the sink */
+  gint64             ts_ms;
+  char               tag;         /* waiting for a filter: what the key will be made of */
+  guint64            keyval;
+} Qualification;
+
+typedef struct
+{
+  guint              index;
+  int                slot;           /* index of its per-user slot; -1 if it needs none */
+  char              *id;
+  SegLiveTrigger    *trigger;
+  SegLiveMatch      *where;
+  SegLiveMatch      *then_where;
+  GHashTable        *members;        /* user id → NULL */
+  gsize              members_bytes;
+  guint64            n_qualifications;
+  GHashTable        *date_index;     /* day → GHashTable of UserState* */
+  GHashTable        *qualified_today;/* date: "user" qualified on the current day, loaded */
+
+  /* The filter's members, evaluated through the store. */
+  GHashTable        *filter_members; /* user id → NULL; NULL until evaluated */
+  gint64             filter_time;
+  gboolean           filter_running;
+  GPtrArray         *filter_pending; /* of Qualification */
+} LiveSegment;
+
+typedef struct
+{
+  gint64     deadline;
+  guint64    seq;
+  guint      seg;
+  UserState *user;
+  Slot      *slot;
+} Timer;
+
+typedef struct
+{
+  GSource        source;
+  SegLiveEngine *engine;
+} DeadlineSource;
+
+struct _SegLiveEngine
+{
+  GObject        parent_instance;
+
+  SegLiveClock  *clock;
+  gulong         clock_changed_id;
+  GTimeZone     *tz;
+  SegStore      *store;
+  SegLiveSink   *sink;
+  GCancellable  *cancellable;
+
+  GPtrArray     *segments;          /* of LiveSegment */
+  GHashTable    *by_id;             /* id → LiveSegment */
+  GHashTable    *interests;         /* event name → GArray of Interest */
+  GArray        *profile_interests; /* of Interest: date triggers on user properties */
+  gboolean       has_dates;
+  gint64         horizon_ms;
+
+  GHashTable    *users;             /* user id → UserState */
+  GQueue         lru;               /* of UserState, by last activity */
+  guint          n_slots;
+  GArray        *timers;            /* of Timer: a binary min-heap by (deadline, seq) */
+  guint64        timer_seq;
+
+  GSource       *deadline_source;
+  gint64         next_tick;
+  gint64         next_midnight;
+  guint32        today;
+
+  GArray        *queue;             /* of Qualification, waiting for the sink */
+
+  guint64        n_events;
+  guint64        n_duplicates;
+  guint64        n_qualifications;
+  guint64        tick_events;
+  guint64        tick_qualifications;
+  gint64         tick_start;
+  gsize          bytes_held;
+};
+
+enum
+{
+  USER_QUALIFIED,
+  RATE_TICK,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (SegLiveEngine, seg_live_engine, G_TYPE_OBJECT)
+
+static void schedule (SegLiveEngine *self);
+
+static void
+qualification_clear (gpointer data)
+{
+  Qualification *q = data;
+
+  g_free (q->segment_id);
+  g_free (q->user_id);
+  g_free (q->key);
+}
+
+static void
+qualification_free (gpointer data)
+{
+  qualification_clear (data);
+  g_free (data);
+}
+
+static void
+live_segment_free (gpointer data)
+{
+  LiveSegment *s = data;
+
+  g_free (s->id);
+  seg_live_trigger_unref (s->trigger);
+  g_clear_pointer (&s->where, seg_live_match_free);
+  g_clear_pointer (&s->then_where, seg_live_match_free);
+  g_hash_table_unref (s->members);
+  g_hash_table_unref (s->date_index);
+  g_hash_table_unref (s->qualified_today);
+  g_clear_pointer (&s->filter_members, g_hash_table_unref);
+  g_ptr_array_unref (s->filter_pending);
+  g_free (s);
+}
+
+static gsize
+slot_bytes (const SegLiveTrigger *t)
+{
+  return t->type == SEG_LIVE_TRIGGER_PAGE_COUNT && t->within_ms > 0 ? t->count * sizeof (gint64) : 0;
+}
+
+static void
+user_state_free (SegLiveEngine *self,
+                 UserState     *u)
+{
+  gsize bytes = sizeof (UserState) + strlen (u->user_id) + 1;
+
+  if (u->slots != NULL)
+    {
+      bytes += self->n_slots * sizeof (Slot);
+      for (guint i = 0; i < self->segments->len; i++)
+        {
+          LiveSegment *s = g_ptr_array_index (self->segments, i);
+          if (s->slot >= 0 && u->slots[s->slot].times != NULL)
+            {
+              bytes += slot_bytes (s->trigger);
+              g_free (u->slots[s->slot].times);
+            }
+        }
+      g_free (u->slots);
+    }
+  self->bytes_held -= bytes;
+  g_free (u->user_id);
+  g_free (u);
+}
+
+static Slot *
+user_slot (SegLiveEngine *self,
+           UserState     *u,
+           LiveSegment   *s)
+{
+  g_assert (s->slot >= 0);
+  if (u->slots == NULL)
+    {
+      u->slots = g_new0 (Slot, self->n_slots);
+      self->bytes_held += self->n_slots * sizeof (Slot);
+    }
+  return &u->slots[s->slot];
+}
+
+/* Dispatching ------------------------------------------------------------------------ */
+
+static void fire_due (SegLiveEngine *self);
+
+static gboolean
+deadline_dispatch (GSource     *source,
+                   GSourceFunc  callback,
+                   gpointer     user_data)
+{
+  DeadlineSource *ds = (DeadlineSource *) source;
+
+  fire_due (ds->engine);
+  return G_SOURCE_CONTINUE;
+}
+
+static GSourceFuncs deadline_funcs = {
+  .dispatch = deadline_dispatch,
+};
+
+static inline gboolean
+timer_before (const Timer *x,
+              const Timer *y)
+{
+  return x->deadline < y->deadline || (x->deadline == y->deadline && x->seq < y->seq);
+}
+
+static inline void
+heap_put (GArray *heap,
+          guint   i,
+          Timer  *t)
+{
+  g_array_index (heap, Timer, i) = *t;
+  t->slot->timer = i + 1;
+}
+
+static void
+heap_sift_up (GArray *heap,
+              guint   i)
+{
+  Timer t = g_array_index (heap, Timer, i);
+
+  while (i > 0)
+    {
+      guint parent = (i - 1) / 2;
+      Timer *p = &g_array_index (heap, Timer, parent);
+      if (!timer_before (&t, p))
+        break;
+      heap_put (heap, i, p);
+      i = parent;
+    }
+  heap_put (heap, i, &t);
+}
+
+static void
+heap_sift_down (GArray *heap,
+                guint   i)
+{
+  Timer t = g_array_index (heap, Timer, i);
+  guint n = heap->len;
+
+  for (;;)
+    {
+      guint c = 2 * i + 1;
+      Timer *child;
+      if (c >= n)
+        break;
+      if (c + 1 < n && timer_before (&g_array_index (heap, Timer, c + 1), &g_array_index (heap, Timer, c)))
+        c++;
+      child = &g_array_index (heap, Timer, c);
+      if (!timer_before (child, &t))
+        break;
+      heap_put (heap, i, child);
+      i = c;
+    }
+  heap_put (heap, i, &t);
+}
+
+static void
+heap_remove (GArray *heap,
+             guint   i)
+{
+  guint last = heap->len - 1;
+
+  if (i != last)
+    {
+      Timer moved = g_array_index (heap, Timer, last);
+      g_array_set_size (heap, last);
+      heap_put (heap, i, &moved);
+      if (i > 0 && timer_before (&moved, &g_array_index (heap, Timer, (i - 1) / 2)))
+        heap_sift_up (heap, i);
+      else
+        heap_sift_down (heap, i);
+    }
+  else
+    g_array_set_size (heap, last);
+}
+
+static gint64
+next_deadline (SegLiveEngine *self)
+{
+  gint64 next = self->next_tick;
+
+  if (self->timers->len > 0)
+    next = MIN (next, g_array_index (self->timers, Timer, 0).deadline);
+  if (self->has_dates)
+    next = MIN (next, self->next_midnight);
+  return next;
+}
+
+/* Sets the source's ready time to the earliest deadline, on the clock's scale. */
+static void
+schedule (SegLiveEngine *self)
+{
+  if (self->deadline_source != NULL)
+    g_source_set_ready_time (self->deadline_source,
+                             seg_live_clock_ready_time (self->clock, next_deadline (self)));
+}
+
+static void
+clock_changed_cb (SegLiveClock  *clock,
+                  SegLiveEngine *self)
+{
+  schedule (self);
+}
+
+/* Qualifying ------------------------------------------------------------------------- */
+
+/* What a qualification is, for the sink: a tag and a number ("e:<event key>", "d:<day>"). */
+static char *
+format_key (char    tag,
+            guint64 value)
+{
+  if (tag == 'd' || tag == 's')
+    return g_strdup_printf ("%c:%" G_GINT64_FORMAT, tag, (gint64) value);
+  return g_strdup_printf ("%c:%016" G_GINT64_MODIFIER "x", tag, value);
+}
+
+static void
+emit_qualified (SegLiveEngine *self,
+                LiveSegment   *s,
+                UserState     *u,
+                const char    *user_id,
+                char           tag,
+                guint64        keyval,
+                gint64         ts_ms)
+{
+  guint64 bit = s->index < 64 ? G_GUINT64_CONSTANT (1) << s->index : 0;
+  Qualification q;
+
+  if (u != NULL && (u->member_bits & bit) != 0)
+    ;   /* known member: skip the hash lookup */
+  else if (!g_hash_table_contains (s->members, user_id))
+    {
+      gsize len = strlen (user_id) + 1;
+      g_hash_table_add (s->members, g_strdup (user_id));
+      s->members_bytes += len + 2 * sizeof (gpointer) + sizeof (guint);
+    }
+  if (u != NULL)
+    u->member_bits |= bit;
+  s->n_qualifications++;
+  self->n_qualifications++;
+  self->tick_qualifications++;
+
+  if (self->sink != NULL)
+    {
+      q.segment_id = g_strdup (s->id);
+      q.user_id = g_strdup (user_id);
+      q.key = format_key (tag, keyval);
+      q.ts_ms = ts_ms;
+      g_array_append_val (self->queue, q);
+    }
+  g_signal_emit (self, signals[USER_QUALIFIED], 0, s->id, user_id, ts_ms);
+  if (self->queue->len >= FLUSH_AT)
+    {
+      g_autoptr(GError) error = NULL;
+      if (!seg_live_engine_flush (self, &error))
+        g_warning ("%s", error->message);
+    }
+}
+
+static void refresh_filter (SegLiveEngine *self,
+                            LiveSegment   *s);
+
+static void
+qualify (SegLiveEngine *self,
+         LiveSegment   *s,
+         UserState     *u,
+         char           tag,
+         guint64        keyval,
+         gint64         ts_ms)
+{
+  if (s->trigger->filter == NULL)
+    {
+      emit_qualified (self, s, u, u->user_id, tag, keyval, ts_ms);
+      return;
+    }
+  /* The filter is past behavior: decided on the store's answer, at most a minute old. */
+  if (s->filter_members != NULL &&
+      seg_live_clock_get_now (self->clock) - s->filter_time <= FILTER_MAX_AGE_MS)
+    {
+      if (g_hash_table_contains (s->filter_members, u->user_id))
+        emit_qualified (self, s, u, u->user_id, tag, keyval, ts_ms);
+      return;
+    }
+  {
+    Qualification *q = g_new0 (Qualification, 1);
+    q->user_id = g_strdup (u->user_id);
+    q->tag = tag;
+    q->keyval = keyval;
+    q->ts_ms = ts_ms;
+    g_ptr_array_add (s->filter_pending, q);
+    refresh_filter (self, s);
+  }
+}
+
+typedef struct
+{
+  SegLiveEngine *engine;
+  guint          seg;
+  gint64         now;
+} FilterData;
+
+static void
+filter_evaluated_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  FilterData *fd = user_data;
+  SegLiveEngine *self = fd->engine;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SegEvalResult) res = seg_store_evaluate_finish (SEG_STORE (source), result, &error);
+  LiveSegment *s;
+  g_autoptr(GPtrArray) pending = NULL;
+
+  if (res == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_object_unref (self);
+      g_free (fd);
+      return;
+    }
+  s = g_ptr_array_index (self->segments, fd->seg);
+  s->filter_running = FALSE;
+  if (res == NULL)
+    {
+      g_warning ("live segment %s: its filter could not be evaluated: %s", s->id, error->message);
+    }
+  else
+    {
+      const char * const *members = seg_eval_result_get_members (res);
+      g_clear_pointer (&s->filter_members, g_hash_table_unref);
+      s->filter_members = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      for (guint i = 0; members != NULL && members[i] != NULL; i++)
+        g_hash_table_add (s->filter_members, g_strdup (members[i]));
+      s->filter_time = fd->now;
+    }
+  pending = g_steal_pointer (&s->filter_pending);
+  s->filter_pending = g_ptr_array_new_with_free_func (qualification_free);
+  for (guint i = 0; i < pending->len; i++)
+    {
+      Qualification *q = g_ptr_array_index (pending, i);
+      if (s->filter_members != NULL && g_hash_table_contains (s->filter_members, q->user_id))
+        emit_qualified (self, s, NULL, q->user_id, q->tag, q->keyval, q->ts_ms);
+    }
+  g_object_unref (self);
+  g_free (fd);
+}
+
+static void
+refresh_filter (SegLiveEngine *self,
+                LiveSegment   *s)
+{
+  SegEvalOptions opts = { 0 };
+  FilterData *fd;
+
+  if (s->filter_running || self->store == NULL)
+    return;
+  s->filter_running = TRUE;
+  fd = g_new0 (FilterData, 1);
+  fd->engine = g_object_ref (self);
+  fd->seg = s->index;
+  fd->now = seg_live_clock_get_now (self->clock);
+  opts.now_ms = fd->now;
+  opts.flags = SEG_EVAL_MEMBERS;
+  opts.members_limit = G_MAXUINT;
+  seg_store_evaluate_async (self->store, s->trigger->filter, &opts, self->cancellable,
+                            filter_evaluated_cb, fd);
+}
+
+/* Timers ------------------------------------------------------------------------------ */
+
+static void
+arm_timer (SegLiveEngine *self,
+           LiveSegment   *s,
+           UserState     *u,
+           Slot          *slot,
+           gint64         deadline)
+{
+  Timer t = { deadline, self->timer_seq++, s->index, u, slot };
+
+  u->n_refs++;
+  g_array_append_val (self->timers, t);
+  slot->timer = self->timers->len;
+  heap_sift_up (self->timers, self->timers->len - 1);
+  self->bytes_held += sizeof (Timer);
+  if (slot->timer == 1)
+    schedule (self);
+}
+
+static void
+disarm_timer (SegLiveEngine *self,
+              Slot          *slot)
+{
+  Timer *t = &g_array_index (self->timers, Timer, slot->timer - 1);
+
+  t->user->n_refs--;
+  heap_remove (self->timers, slot->timer - 1);
+  slot->timer = 0;
+  self->bytes_held -= sizeof (Timer);
+}
+
+/* Dates -------------------------------------------------------------------------------- */
+
+static void
+date_unindex (SegLiveEngine *self,
+              LiveSegment   *s,
+              UserState     *u,
+              Slot          *slot)
+{
+  GHashTable *set;
+
+  if (slot->indexed_day == 0)
+    return;
+  set = g_hash_table_lookup (s->date_index, GUINT_TO_POINTER (slot->indexed_day));
+  if (set != NULL && g_hash_table_remove (set, u))
+    {
+      u->n_refs--;
+      self->bytes_held -= 3 * sizeof (gpointer);
+      if (g_hash_table_size (set) == 0)
+        g_hash_table_remove (s->date_index, GUINT_TO_POINTER (slot->indexed_day));
+    }
+  slot->indexed_day = 0;
+}
+
+static void
+date_qualify (SegLiveEngine *self,
+              LiveSegment   *s,
+              UserState     *u,
+              Slot          *slot,
+              gint64         ts_ms)
+{
+  if (slot->qualified_day == slot->date_day)
+    return;
+  if (g_hash_table_contains (s->qualified_today, u->user_id))
+    {
+      /* Restored from the sink: this user already qualified for this date. */
+      slot->qualified_day = slot->date_day;
+      return;
+    }
+  slot->qualified_day = slot->date_day;
+  /* Remembered by id until the day ends, as the user's state may expire before that. */
+  g_hash_table_add (s->qualified_today, g_strdup (u->user_id));
+  qualify (self, s, u, 'd', slot->date_day, ts_ms);
+}
+
+/* The user's date property changed (or was first seen): qualify now if it is N days from
+ * today, otherwise remember the day on which it will be. */
+static void
+date_update (SegLiveEngine *self,
+             LiveSegment   *s,
+             UserState     *u,
+             gint64         date_ms,
+             gint64         ts_ms)
+{
+  Slot *slot = user_slot (self, u, s);
+  guint32 day = seg_time_day_of (self->tz, date_ms);
+  gint64 target = (gint64) day - s->trigger->days_from_today;
+
+  if (slot->date_day == day && slot->indexed_day != 0)
+    return;
+  date_unindex (self, s, u, slot);
+  slot->date_day = day;
+  if (target == self->today)
+    date_qualify (self, s, u, slot, MAX (ts_ms, seg_live_clock_get_now (self->clock)));
+  else if (target > self->today)
+    {
+      GHashTable *set = g_hash_table_lookup (s->date_index, GUINT_TO_POINTER ((guint32) target));
+      if (set == NULL)
+        {
+          set = g_hash_table_new (NULL, NULL);
+          g_hash_table_insert (s->date_index, GUINT_TO_POINTER ((guint32) target), set);
+        }
+      g_hash_table_add (set, u);
+      u->n_refs++;
+      self->bytes_held += 3 * sizeof (gpointer);
+      slot->indexed_day = (guint32) target;
+    }
+}
+
+static void
+day_rollover (SegLiveEngine *self,
+              gint64         now)
+{
+  guint32 day = seg_time_day_of (self->tz, now);
+
+  if (day == self->today)
+    return;
+  self->today = day;
+  for (guint i = 0; i < self->segments->len; i++)
+    {
+      LiveSegment *s = g_ptr_array_index (self->segments, i);
+      GHashTable *set;
+      GHashTableIter it;
+      gpointer key;
+      g_autoptr(GList) days = NULL;
+
+      if (s->trigger->type != SEG_LIVE_TRIGGER_DATE)
+        continue;
+      g_hash_table_remove_all (s->qualified_today);
+      /* Entries for days that went by while nothing ran are stale: drop them. */
+      days = g_hash_table_get_keys (s->date_index);
+      for (GList *l = days; l != NULL; l = l->next)
+        {
+          guint32 d = GPOINTER_TO_UINT (l->data);
+          if (d < day)
+            {
+              GHashTable *stale = g_hash_table_lookup (s->date_index, l->data);
+              g_hash_table_iter_init (&it, stale);
+              while (g_hash_table_iter_next (&it, &key, NULL))
+                {
+                  UserState *u = key;
+                  u->n_refs--;
+                  u->slots[s->slot].indexed_day = 0;
+                  self->bytes_held -= 3 * sizeof (gpointer);
+                }
+              g_hash_table_remove (s->date_index, l->data);
+            }
+        }
+      set = g_hash_table_lookup (s->date_index, GUINT_TO_POINTER (day));
+      if (set == NULL)
+        continue;
+      g_hash_table_steal (s->date_index, GUINT_TO_POINTER (day));
+      g_hash_table_iter_init (&it, set);
+      while (g_hash_table_iter_next (&it, &key, NULL))
+        {
+          UserState *u = key;
+          Slot *slot = &u->slots[s->slot];
+          u->n_refs--;
+          slot->indexed_day = 0;
+          self->bytes_held -= 3 * sizeof (gpointer);
+          date_qualify (self, s, u, slot, seg_time_midnight (self->tz, day));
+        }
+      g_hash_table_unref (set);
+    }
+}
+
+/* Ticks and expiry ----------------------------------------------------------------------- */
+
+/* Drops the state of users idle for longer than any window can reach back, oldest first;
+ * users with a pending deadline or date go to the back of the queue. */
+static void
+expire_users (SegLiveEngine *self,
+              gint64         now)
+{
+  guint budget = self->lru.length;
+
+  while (budget-- > 0 && self->lru.head != NULL)
+    {
+      UserState *u = self->lru.head->data;
+
+      if (now - u->last_ts <= self->horizon_ms)
+        break;
+      g_queue_unlink (&self->lru, &u->link);
+      if (u->n_refs > 0)
+        {
+          g_queue_push_tail_link (&self->lru, &u->link);
+          continue;
+        }
+      g_hash_table_remove (self->users, u->user_id);
+      user_state_free (self, u);
+    }
+}
+
+static void
+tick (SegLiveEngine *self,
+      gint64         now)
+{
+  double secs = MAX (now - self->tick_start, 1) / 1000.0;
+  g_autoptr(GError) error = NULL;
+
+  if (!seg_live_engine_flush (self, &error))
+    g_warning ("%s", error->message);
+  expire_users (self, now);
+  g_signal_emit (self, signals[RATE_TICK], 0,
+                 self->tick_events / secs, self->tick_qualifications / secs);
+  self->tick_events = 0;
+  self->tick_qualifications = 0;
+  self->tick_start = now;
+  self->next_tick = MAX (self->next_tick + TICK_MS, now + 1);
+  if (self->next_tick <= now)
+    self->next_tick = now + TICK_MS;
+}
+
+static void
+fire_due (SegLiveEngine *self)
+{
+  gint64 now = seg_live_clock_get_now (self->clock);
+
+  g_object_ref (self);
+  while (self->timers->len > 0)
+    {
+      Timer *t = &g_array_index (self->timers, Timer, 0);
+      LiveSegment *s;
+      UserState *u;
+      Slot *slot;
+      gint64 deadline;
+
+      if (t->deadline > now)
+        break;
+      s = g_ptr_array_index (self->segments, t->seg);
+      u = t->user;
+      slot = t->slot;
+      deadline = t->deadline;
+      disarm_timer (self, slot);
+      qualify (self, s, u, 'a', slot->a_key, deadline);
+    }
+  if (self->has_dates && now >= self->next_midnight)
+    {
+      day_rollover (self, now);
+      self->next_midnight = seg_time_midnight (self->tz, self->today + 1);
+    }
+  if (now >= self->next_tick)
+    tick (self, now);
+  schedule (self);
+  g_object_unref (self);
+}
+
+/* GObject ---------------------------------------------------------------------------------- */
+
+static void
+seg_live_engine_dispose (GObject *object)
+{
+  SegLiveEngine *self = SEG_LIVE_ENGINE (object);
+
+  g_cancellable_cancel (self->cancellable);
+  if (self->sink != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+      if (!seg_live_engine_flush (self, &error))
+        g_warning ("%s", error->message);
+    }
+  if (self->deadline_source != NULL)
+    {
+      g_source_destroy (self->deadline_source);
+      g_clear_pointer (&self->deadline_source, g_source_unref);
+    }
+  if (self->clock != NULL)
+    g_clear_signal_handler (&self->clock_changed_id, self->clock);
+  g_clear_object (&self->clock);
+  g_clear_object (&self->store);
+  g_clear_object (&self->sink);
+
+  G_OBJECT_CLASS (seg_live_engine_parent_class)->dispose (object);
+}
+
+static void
+seg_live_engine_finalize (GObject *object)
+{
+  SegLiveEngine *self = SEG_LIVE_ENGINE (object);
+  GHashTableIter it;
+  gpointer value;
+
+  g_array_unref (self->timers);
+  g_hash_table_iter_init (&it, self->users);
+  while (g_hash_table_iter_next (&it, NULL, &value))
+    user_state_free (self, value);
+  g_hash_table_unref (self->users);
+  g_ptr_array_unref (self->segments);
+  g_hash_table_unref (self->by_id);
+  g_hash_table_unref (self->interests);
+  g_array_unref (self->profile_interests);
+  g_array_unref (self->queue);
+  g_clear_pointer (&self->tz, g_time_zone_unref);
+  g_clear_object (&self->cancellable);
+
+  G_OBJECT_CLASS (seg_live_engine_parent_class)->finalize (object);
+}
+
+/* Hand-written marshallers for user-qualified: the generic one goes through libffi and
+ * copies both strings, which costs more than deciding the qualification itself. */
+typedef void (*QualifiedFunc) (gpointer     instance,
+                               const char  *segment_id,
+                               const char  *user_id,
+                               gint64       ts_ms,
+                               gpointer     user_data);
+
+static void
+marshal_qualified (GClosure     *closure,
+                   GValue       *return_value,
+                   guint         n_param_values,
+                   const GValue *param_values,
+                   gpointer      invocation_hint,
+                   gpointer      marshal_data)
+{
+  GCClosure *cc = (GCClosure *) closure;
+  gpointer data1, data2;
+  QualifiedFunc callback;
+
+  g_return_if_fail (n_param_values == 4);
+  if (G_CCLOSURE_SWAP_DATA (closure))
+    {
+      data1 = closure->data;
+      data2 = g_value_peek_pointer (param_values + 0);
+    }
+  else
+    {
+      data1 = g_value_peek_pointer (param_values + 0);
+      data2 = closure->data;
+    }
+  callback = (QualifiedFunc) (marshal_data ? marshal_data : cc->callback);
+  callback (data1, g_value_get_string (param_values + 1), g_value_get_string (param_values + 2),
+            g_value_get_int64 (param_values + 3), data2);
+}
+
+static void
+marshal_qualified_v (GClosure *closure,
+                     GValue   *return_value,
+                     gpointer  instance,
+                     va_list   args,
+                     gpointer  marshal_data,
+                     int       n_params,
+                     GType    *param_types)
+{
+  GCClosure *cc = (GCClosure *) closure;
+  gpointer data1, data2;
+  QualifiedFunc callback;
+  const char *segment_id, *user_id;
+  gint64 ts_ms;
+  va_list copy;
+
+  G_VA_COPY (copy, args);
+  segment_id = va_arg (copy, const char *);
+  user_id = va_arg (copy, const char *);
+  ts_ms = va_arg (copy, gint64);
+  va_end (copy);
+  if (G_CCLOSURE_SWAP_DATA (closure))
+    {
+      data1 = closure->data;
+      data2 = instance;
+    }
+  else
+    {
+      data1 = instance;
+      data2 = closure->data;
+    }
+  callback = (QualifiedFunc) (marshal_data ? marshal_data : cc->callback);
+  callback (data1, segment_id, user_id, ts_ms, data2);
+}
+
+static void
+seg_live_engine_class_init (SegLiveEngineClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = seg_live_engine_dispose;
+  object_class->finalize = seg_live_engine_finalize;
+
+  /**
+   * SegLiveEngine::user-qualified:
+   * @segment_id: the live segment
+   * @user_id: the user who qualified
+   * @ts_ms: when: the time of the qualifying event, the inaction deadline, or midnight
+   */
+  signals[USER_QUALIFIED] =
+    g_signal_new ("user-qualified", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, marshal_qualified, G_TYPE_NONE, 3,
+                  G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE,
+                  G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE, G_TYPE_INT64);
+  g_signal_set_va_marshaller (signals[USER_QUALIFIED], G_TYPE_FROM_CLASS (klass), marshal_qualified_v);
+
+  /**
+   * SegLiveEngine::rate-tick:
+   * @events_per_second: records consumed per second since the last tick
+   * @qualifications_per_second: qualifications per second since the last tick
+   */
+  signals[RATE_TICK] =
+    g_signal_new ("rate-tick", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_DOUBLE, G_TYPE_DOUBLE);
+}
+
+static void
+interest_array_free (gpointer data)
+{
+  g_array_unref (data);
+}
+
+static void
+seg_live_engine_init (SegLiveEngine *self)
+{
+  self->segments = g_ptr_array_new_with_free_func (live_segment_free);
+  self->by_id = g_hash_table_new (g_str_hash, g_str_equal);
+  self->interests = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, interest_array_free);
+  self->profile_interests = g_array_new (FALSE, FALSE, sizeof (Interest));
+  self->users = g_hash_table_new (g_str_hash, g_str_equal);
+  self->timers = g_array_new (FALSE, FALSE, sizeof (Timer));
+  self->queue = g_array_new (FALSE, FALSE, sizeof (Qualification));
+  g_array_set_clear_func (self->queue, qualification_clear);
+  self->cancellable = g_cancellable_new ();
+  self->horizon_ms = SEG_LIVE_SESSION_GAP_MS;
+}
+
+/**
+ * seg_live_engine_new:
+ * @clock: the engine's time
+ * @tz: the store's timezone, for calendar days
+ *
+ * Creates an engine attached to the thread-default main context.
+ *
+ * Returns: (transfer full): a new engine
+ */
+SegLiveEngine *
+seg_live_engine_new (SegLiveClock *clock,
+                     GTimeZone    *tz)
+{
+  SegLiveEngine *self;
+  gint64 now;
+
+  g_return_val_if_fail (SEG_IS_LIVE_CLOCK (clock), NULL);
+  g_return_val_if_fail (tz != NULL, NULL);
+
+  self = g_object_new (SEG_TYPE_LIVE_ENGINE, NULL);
+  self->clock = g_object_ref (clock);
+  self->tz = g_time_zone_ref (tz);
+  now = seg_live_clock_get_now (clock);
+  self->today = seg_time_day_of (tz, now);
+  self->next_midnight = seg_time_midnight (tz, self->today + 1);
+  self->tick_start = now;
+  self->next_tick = now + TICK_MS;
+  self->clock_changed_id = g_signal_connect (clock, "changed", G_CALLBACK (clock_changed_cb), self);
+
+  self->deadline_source = g_source_new (&deadline_funcs, sizeof (DeadlineSource));
+  ((DeadlineSource *) self->deadline_source)->engine = self;
+  g_source_set_static_name (self->deadline_source, "SegLiveEngine deadlines");
+  g_source_set_priority (self->deadline_source, G_PRIORITY_DEFAULT);
+  g_source_attach (self->deadline_source, g_main_context_get_thread_default ());
+  schedule (self);
+  return self;
+}
+
+SegLiveClock *
+seg_live_engine_get_clock (SegLiveEngine *self)
+{
+  g_return_val_if_fail (SEG_IS_LIVE_ENGINE (self), NULL);
+  return self->clock;
+}
+
+GTimeZone *
+seg_live_engine_get_timezone (SegLiveEngine *self)
+{
+  g_return_val_if_fail (SEG_IS_LIVE_ENGINE (self), NULL);
+  return self->tz;
+}
+
+/**
+ * seg_live_engine_set_store:
+ * @self: an engine
+ * @store: (nullable): the store that decides the triggers' past-behavior filters
+ */
+void
+seg_live_engine_set_store (SegLiveEngine *self,
+                           SegStore      *store)
+{
+  g_return_if_fail (SEG_IS_LIVE_ENGINE (self));
+
+  g_set_object (&self->store, store);
+}
+
+/**
+ * seg_live_engine_set_idle_horizon:
+ * @self: an engine
+ * @ms: how long the state of a user with no pending deadline is kept after their last
+ *   event (at least a session gap and the longest page-count window)
+ */
+void
+seg_live_engine_set_idle_horizon (SegLiveEngine *self,
+                                  gint64         ms)
+{
+  g_return_if_fail (SEG_IS_LIVE_ENGINE (self));
+
+  self->horizon_ms = MAX (self->horizon_ms, ms);
+}
+
+static void
+load_cb (const SegLiveMembership *m,
+         gpointer                 user_data)
+{
+  SegLiveEngine *self = user_data;
+  LiveSegment *s = g_hash_table_lookup (self->by_id, m->segment_id);
+
+  if (s == NULL)
+    return;
+  if (!g_hash_table_contains (s->members, m->user_id))
+    {
+      g_hash_table_add (s->members, g_strdup (m->user_id));
+      s->members_bytes += strlen (m->user_id) + 1 + 2 * sizeof (gpointer) + sizeof (guint);
+    }
+  s->n_qualifications++;
+  if (s->trigger->type == SEG_LIVE_TRIGGER_DATE && g_str_has_prefix (m->key, "d:"))
+    {
+      guint64 day = g_ascii_strtoull (m->key + 2, NULL, 10);
+      /* Only today's date qualifications matter: they must not repeat after a restart. */
+      if ((gint64) day - s->trigger->days_from_today == self->today)
+        g_hash_table_add (s->qualified_today, g_strdup (m->user_id));
+    }
+}
+
+/**
+ * seg_live_engine_set_sink:
+ * @self: an engine
+ * @sink: where memberships are kept
+ * @error: return location for an error
+ *
+ * Loads the memberships the sink holds for the segments added so far (add segments
+ * first), then keeps every new qualification in it.
+ *
+ * Returns: %FALSE if the stored memberships could not be read
+ */
+gboolean
+seg_live_engine_set_sink (SegLiveEngine  *self,
+                          SegLiveSink    *sink,
+                          GError        **error)
+{
+  g_return_val_if_fail (SEG_IS_LIVE_ENGINE (self), FALSE);
+  g_return_val_if_fail (SEG_IS_LIVE_SINK (sink), FALSE);
+
+  if (!seg_live_sink_load (sink, load_cb, self, error))
+    return FALSE;
+  g_set_object (&self->sink, sink);
+  return TRUE;
+}
+
+static void
+add_interest (SegLiveEngine *self,
+              const char    *event,
+              guint          seg,
+              Role           role)
+{
+  GArray *arr = g_hash_table_lookup (self->interests, event);
+  Interest in = { seg, role };
+
+  if (arr == NULL)
+    {
+      arr = g_array_new (FALSE, FALSE, sizeof (Interest));
+      g_hash_table_insert (self->interests, g_strdup (event), arr);
+    }
+  g_array_append_val (arr, in);
+}
+
+/**
+ * seg_live_engine_add_segment:
+ * @self: an engine
+ * @segment_id: the live segment's id
+ * @trigger: its trigger
+ * @error: return location for an error
+ *
+ * Returns: %FALSE if the id is taken, or the trigger has a filter and no store is set
+ */
+gboolean
+seg_live_engine_add_segment (SegLiveEngine   *self,
+                             const char      *segment_id,
+                             SegLiveTrigger  *trigger,
+                             GError         **error)
+{
+  LiveSegment *s;
+  SegLiveTrigger *t = trigger;
+
+  g_return_val_if_fail (SEG_IS_LIVE_ENGINE (self), FALSE);
+  g_return_val_if_fail (segment_id != NULL, FALSE);
+  g_return_val_if_fail (trigger != NULL, FALSE);
+
+  if (g_hash_table_contains (self->by_id, segment_id))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
+                   _("live segment “%s” was added twice"), segment_id);
+      return FALSE;
+    }
+  if (t->filter != NULL && self->store == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   _("live segment “%s” filters by past behavior, which needs a store"), segment_id);
+      return FALSE;
+    }
+  /* Existing users' slot arrays have the old size: drop them rather than resize. */
+  if (self->users != NULL && g_hash_table_size (self->users) > 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_BUSY,
+                   _("live segments must be added before events arrive"));
+      return FALSE;
+    }
+
+  s = g_new0 (LiveSegment, 1);
+  s->index = self->segments->len;
+  s->slot = t->type == SEG_LIVE_TRIGGER_ACTION ? -1 : (int) self->n_slots++;
+  s->id = g_strdup (segment_id);
+  s->trigger = seg_live_trigger_ref (trigger);
+  s->members = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  s->date_index = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_hash_table_unref);
+  s->qualified_today = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  s->filter_pending = g_ptr_array_new_with_free_func (qualification_free);
+  s->where = seg_live_match_new (t->where, self->tz);
+  s->then_where = seg_live_match_new (t->then_where, self->tz);
+  g_ptr_array_add (self->segments, s);
+  g_hash_table_insert (self->by_id, s->id, s);
+
+  switch (t->type)
+    {
+    case SEG_LIVE_TRIGGER_ACTION:
+      add_interest (self, t->event, s->index, ROLE_ACTION);
+      break;
+    case SEG_LIVE_TRIGGER_INACTION:
+      /* B before A, so that an event that is both first ends the old window. */
+      add_interest (self, t->then_event, s->index, ROLE_INACTION_B);
+      add_interest (self, t->event, s->index, ROLE_INACTION_A);
+      break;
+    case SEG_LIVE_TRIGGER_DATE:
+      self->has_dates = TRUE;
+      if (t->event != NULL)
+        add_interest (self, t->event, s->index, ROLE_DATE);
+      else
+        {
+          Interest in = { s->index, ROLE_DATE };
+          g_array_append_val (self->profile_interests, in);
+        }
+      break;
+    case SEG_LIVE_TRIGGER_PAGE_VISIT:
+    case SEG_LIVE_TRIGGER_REFERRER:
+    case SEG_LIVE_TRIGGER_PAGE_COUNT:
+      add_interest (self, SEG_LIVE_PAGE_EVENT, s->index, ROLE_PAGE);
+      self->horizon_ms = MAX (self->horizon_ms, t->within_ms);
+      break;
+    case SEG_LIVE_N_TRIGGER_TYPES:
+    default:
+      g_assert_not_reached ();
+    }
+  schedule (self);
+  return TRUE;
+}
+
+guint
+seg_live_engine_get_n_segments (SegLiveEngine *self)
+{
+  g_return_val_if_fail (SEG_IS_LIVE_ENGINE (self), 0);
+  return self->segments->len;
+}
+
+/* Processing ----------------------------------------------------------------------------- */
+
+/* FNV-style, eight bytes at a time: a 64-bit identity for de-duplication, not a MAC. */
+static inline guint64
+fnv (guint64     h,
+     const void *data,
+     gsize       len)
+{
+  const guchar *p = data;
+  guint64 w;
+
+  for (; len >= 8; p += 8, len -= 8)
+    {
+      memcpy (&w, p, 8);
+      h ^= w;
+      h *= 0x100000001b3ULL;
+      h ^= h >> 29;
+    }
+  w = 0;
+  memcpy (&w, p, len);
+  h ^= w ^ ((guint64) len << 56);
+  h *= 0x100000001b3ULL;
+  return h ^ (h >> 32);
+}
+
+/* The record's identity: its insert id when the source has one, else all of its content. */
+static guint64
+record_key (const SegRecord *r)
+{
+  guint64 h = 0xcbf29ce484222325ULL;
+
+  h = fnv (h, &r->kind, sizeof r->kind);
+  if (r->event != NULL)
+    h = fnv (h, r->event, strlen (r->event) + 1);
+  if (r->insert_id != NULL && *r->insert_id != '\0')
+    return fnv (h, r->insert_id, strlen (r->insert_id) + 1);
+  h = fnv (h, &r->ts_ms, sizeof r->ts_ms);
+  for (guint i = 0; i < r->n_props; i++)
+    {
+      const SegPropValue *v = &r->props[i];
+      h = fnv (h, v->key, strlen (v->key) + 1);
+      h = fnv (h, &v->type, sizeof v->type);
+      if (v->str != NULL)
+        h = fnv (h, v->str, v->str_len);
+      h = fnv (h, &v->num, sizeof v->num);
+    }
+  return h | 1;   /* 0 marks an empty place in the ring */
+}
+
+static void
+process_page (SegLiveEngine   *self,
+              LiveSegment     *s,
+              UserState       *u,
+              const SegRecord *r,
+              guint64          key)
+{
+  SegLiveTrigger *t = s->trigger;
+  Slot *slot;
+  const SegPropValue *v;
+
+  switch (t->type)
+    {
+    case SEG_LIVE_TRIGGER_PAGE_VISIT:
+    case SEG_LIVE_TRIGGER_REFERRER:
+      if (t->type == SEG_LIVE_TRIGGER_REFERRER && u->session_pages != 1)
+        return;
+      v = seg_live_record_find_prop (r, t->type == SEG_LIVE_TRIGGER_PAGE_VISIT
+                                          ? SEG_LIVE_PAGE_URL_PROPERTY
+                                          : SEG_LIVE_PAGE_REFERRER_PROPERTY);
+      if (v == NULL || v->type != SEG_VALUE_TYPE_STRING || !seg_live_text_match (&t->text, v->str, v->str_len))
+        return;
+      slot = user_slot (self, u, s);
+      if (slot->qualified_session == u->session_start)
+        return;
+      slot->qualified_session = u->session_start;
+      qualify (self, s, u, 's', u->session_start, r->ts_ms);
+      break;
+
+    case SEG_LIVE_TRIGGER_PAGE_COUNT:
+      slot = user_slot (self, u, s);
+      if (t->within_ms == 0)
+        {
+          if (u->session_pages < t->count || slot->qualified_session == u->session_start)
+            return;
+          slot->qualified_session = u->session_start;
+          qualify (self, s, u, 's', u->session_start, r->ts_ms);
+          return;
+        }
+      if (slot->times == NULL)
+        {
+          slot->times = g_new (gint64, t->count);
+          self->bytes_held += slot_bytes (t);
+        }
+      slot->times[slot->pos] = r->ts_ms;
+      slot->pos = (slot->pos + 1) % t->count;
+      slot->n_times = MIN (slot->n_times + 1, t->count);
+      /* The oldest of the last N views sits where the next one goes. */
+      if (slot->n_times == t->count &&
+          r->ts_ms - slot->times[slot->n_times == t->count ? slot->pos : 0] < t->within_ms)
+        {
+          if (slot->in_run)
+            return;
+          slot->in_run = TRUE;
+          qualify (self, s, u, 'p', key, r->ts_ms);
+        }
+      else
+        slot->in_run = FALSE;
+      break;
+
+    case SEG_LIVE_TRIGGER_ACTION:
+    case SEG_LIVE_TRIGGER_INACTION:
+    case SEG_LIVE_TRIGGER_DATE:
+    case SEG_LIVE_N_TRIGGER_TYPES:
+    default:
+      break;
+    }
+}
+
+static void
+process_interest (SegLiveEngine   *self,
+                  const Interest  *in,
+                  UserState       *u,
+                  const SegRecord *r,
+                  guint64          key,
+                  gint64           now)
+{
+  LiveSegment *s = g_ptr_array_index (self->segments, in->seg);
+  SegLiveTrigger *t = s->trigger;
+  Slot *slot;
+
+  switch (in->role)
+    {
+    case ROLE_ACTION:
+      if (!seg_live_match_record (s->where, r, now))
+        return;
+      qualify (self, s, u, 'e', key, r->ts_ms);
+      break;
+
+    case ROLE_INACTION_B:
+      slot = user_slot (self, u, s);
+      if (slot->timer == 0 || r->ts_ms <= slot->a_ts ||
+          r->ts_ms > slot->a_ts + t->within_ms ||
+          !seg_live_match_record (s->then_where, r, now))
+        return;
+      disarm_timer (self, slot);
+      break;
+
+    case ROLE_INACTION_A:
+      slot = user_slot (self, u, s);
+      if (slot->timer != 0 || !seg_live_match_record (s->where, r, now))
+        return;
+      slot->a_ts = r->ts_ms;
+      slot->a_key = key;
+      arm_timer (self, s, u, slot, r->ts_ms + t->within_ms);
+      break;
+
+    case ROLE_DATE:
+      {
+        const SegPropValue *v = seg_live_record_find_prop (r, t->property);
+        gint64 ms;
+
+        if (v == NULL)
+          return;
+        if (v->type == SEG_VALUE_TYPE_NONE)
+          {
+            slot = user_slot (self, u, s);
+            date_unindex (self, s, u, slot);
+            slot->date_day = 0;
+            return;
+          }
+        if (seg_live_prop_to_ms (v, self->tz, &ms))
+          date_update (self, s, u, ms, r->ts_ms);
+      }
+      break;
+
+    case ROLE_PAGE:
+      process_page (self, s, u, r, key);
+      break;
+
+    default:
+      break;
+    }
+}
+
+/**
+ * seg_live_engine_push:
+ * @self: an engine
+ * @record: an event or a profile update, borrowed for the call
+ *
+ * Consumes one record: qualifications it causes are emitted before this returns.
+ *
+ * Returns: %FALSE if the record was a duplicate delivery and was ignored
+ */
+gboolean
+seg_live_engine_push (SegLiveEngine   *self,
+                      const SegRecord *record)
+{
+  UserState *u;
+  guint64 key;
+  gint64 now;
+
+  g_return_val_if_fail (SEG_IS_LIVE_ENGINE (self), FALSE);
+  g_return_val_if_fail (record != NULL && record->user_id != NULL, FALSE);
+
+  self->n_events++;
+  self->tick_events++;
+  key = record_key (record);
+  u = g_hash_table_lookup (self->users, record->user_id);
+  if (u == NULL)
+    {
+      u = g_new0 (UserState, 1);
+      u->user_id = g_strdup (record->user_id);
+      u->last_ts = G_MININT64 / 2;
+      u->link.data = u;
+      g_hash_table_insert (self->users, u->user_id, u);
+      g_queue_push_tail_link (&self->lru, &u->link);
+      self->bytes_held += sizeof (UserState) + strlen (u->user_id) + 1;
+    }
+  else
+    {
+      for (guint i = 0; i < N_RECENT_KEYS; i++)
+        if (u->recent[i] == key)
+          {
+            self->n_duplicates++;
+            return FALSE;
+          }
+    }
+  if (self->lru.tail != &u->link)
+    {
+      g_queue_unlink (&self->lru, &u->link);
+      g_queue_push_tail_link (&self->lru, &u->link);
+    }
+  u->recent[u->key_pos] = key;
+  u->key_pos = (u->key_pos + 1) % N_RECENT_KEYS;
+
+  now = seg_live_clock_get_now (self->clock);
+  if (record->kind == SEG_RECORD_PROFILE)
+    {
+      u->last_ts = MAX (u->last_ts, record->ts_ms);
+      for (guint i = 0; i < self->profile_interests->len; i++)
+        process_interest (self, &g_array_index (self->profile_interests, Interest, i),
+                          u, record, key, now);
+      return TRUE;
+    }
+
+  if (record->ts_ms - u->last_ts > SEG_LIVE_SESSION_GAP_MS)
+    {
+      u->session_start = record->ts_ms;
+      u->session_pages = 0;
+    }
+  u->last_ts = MAX (u->last_ts, record->ts_ms);
+  if (record->event == NULL)
+    return TRUE;
+  if (strcmp (record->event, SEG_LIVE_PAGE_EVENT) == 0)
+    u->session_pages++;
+  {
+    GArray *arr = g_hash_table_lookup (self->interests, record->event);
+    for (guint i = 0; arr != NULL && i < arr->len; i++)
+      process_interest (self, &g_array_index (arr, Interest, i), u, record, key, now);
+  }
+  return TRUE;
+}
+
+/**
+ * seg_live_engine_record_func:
+ * @record: a record
+ * @engine: (type SegLiveEngine): the engine
+ * @error: unused
+ *
+ * A #SegRecordFunc feeding the engine, for readers that produce records.
+ *
+ * Returns: %TRUE
+ */
+gboolean
+seg_live_engine_record_func (const SegRecord  *record,
+                             gpointer          engine,
+                             GError          **error)
+{
+  seg_live_engine_push (engine, record);
+  return TRUE;
+}
+
+guint64
+seg_live_engine_get_n_members (SegLiveEngine *self,
+                               const char    *segment_id)
+{
+  LiveSegment *s = g_hash_table_lookup (self->by_id, segment_id);
+
+  return s != NULL ? g_hash_table_size (s->members) : 0;
+}
+
+gboolean
+seg_live_engine_is_member (SegLiveEngine *self,
+                           const char    *segment_id,
+                           const char    *user_id)
+{
+  LiveSegment *s = g_hash_table_lookup (self->by_id, segment_id);
+
+  return s != NULL && g_hash_table_contains (s->members, user_id);
+}
+
+guint64
+seg_live_engine_get_n_qualifications (SegLiveEngine *self,
+                                      const char    *segment_id)
+{
+  LiveSegment *s = g_hash_table_lookup (self->by_id, segment_id);
+
+  return s != NULL ? s->n_qualifications : 0;
+}
+
+/**
+ * seg_live_engine_get_stats:
+ * @self: an engine
+ * @stats: (out caller-allocates): counters and the memory held, for a debug view
+ */
+void
+seg_live_engine_get_stats (SegLiveEngine      *self,
+                           SegLiveEngineStats *stats)
+{
+  g_return_if_fail (SEG_IS_LIVE_ENGINE (self));
+
+  stats->events = self->n_events;
+  stats->duplicates = self->n_duplicates;
+  stats->qualifications = self->n_qualifications;
+  stats->n_users = g_hash_table_size (self->users);
+  stats->bytes_held = self->bytes_held + g_hash_table_size (self->users) * 3 * sizeof (gpointer);
+  stats->pending_timers = self->timers->len;
+  stats->bytes_members = 0;
+  for (guint i = 0; i < self->segments->len; i++)
+    stats->bytes_members += ((LiveSegment *) g_ptr_array_index (self->segments, i))->members_bytes;
+}
+
+/**
+ * seg_live_engine_flush:
+ * @self: an engine
+ * @error: return location for an error
+ *
+ * Writes the qualifications queued for the sink now (the engine also does it once a
+ * second and when 1,024 are queued).
+ *
+ * Returns: %FALSE if the sink failed; the qualifications stay queued
+ */
+gboolean
+seg_live_engine_flush (SegLiveEngine  *self,
+                       GError        **error)
+{
+  g_autofree SegLiveMembership *m = NULL;
+
+  if (self->sink == NULL || self->queue->len == 0)
+    return TRUE;
+  m = g_new (SegLiveMembership, self->queue->len);
+  for (guint i = 0; i < self->queue->len; i++)
+    {
+      Qualification *q = &g_array_index (self->queue, Qualification, i);
+      m[i].segment_id = q->segment_id;
+      m[i].user_id = q->user_id;
+      m[i].key = q->key;
+      m[i].ts_ms = q->ts_ms;
+    }
+  if (!seg_live_sink_add (self->sink, m, self->queue->len, error))
+    return FALSE;
+  g_array_set_size (self->queue, 0);
+  return TRUE;
+}

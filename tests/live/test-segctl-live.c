@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "live-fixture.h"
+
+/* Runs `segctl live` as a script would and reads what it prints. */
+
+static int
+run_cli (const char * const *args,
+         char              **out,
+         char              **err)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  g_ptr_array_add (argv, (char *) g_getenv ("SEGCTL_LIVE"));
+  g_ptr_array_add (argv, (char *) "live");
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, NULL);
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, out, err, &status, &error);
+  g_assert_no_error (error);
+  return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
+}
+
+static void
+test_replay (void)
+{
+  g_autofree char *dir = lv_tmpdir ();
+  g_autofree char *events = g_build_filename (dir, "events.jsonl", NULL);
+  g_autofree char *cart = g_build_filename (dir, "cart.json", NULL);
+  g_autofree char *buyers = g_build_filename (dir, "buyers.json", NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  const char *args[] = { "--tz", "UTC", "--segment", NULL, "--segment", NULL, "--replay", NULL,
+                         "--speed", "1000", NULL };
+
+  g_assert_true (g_file_set_contents (cart,
+    "{\"version\":1,\"kind\":\"live\",\"id\":\"abandoned\",\"trigger\":{\"type\":\"inaction\","
+    "\"event\":\"Added To Cart\",\"then\":\"Charged\",\"within\":{\"n\":5,\"unit\":\"minutes\"}}}", -1, NULL));
+  g_assert_true (g_file_set_contents (buyers,
+    "{\"version\":1,\"kind\":\"live\",\"trigger\":{\"type\":\"action\",\"event\":\"Charged\","
+    "\"where\":[{\"property\":\"amount\",\"op\":\"gt\",\"value\":10}]}}", -1, NULL));
+  g_assert_true (g_file_set_contents (events,
+    "{\"type\":\"event\",\"identity\":\"u1\",\"ts\":1714557600,\"evtName\":\"Added To Cart\"}\n"
+    "{\"type\":\"event\",\"identity\":\"u2\",\"ts\":1714557660,\"evtName\":\"Added To Cart\"}\n"
+    "{\"type\":\"event\",\"identity\":\"u2\",\"ts\":1714557720,\"evtName\":\"Charged\",\"evtData\":{\"amount\":25}}\n"
+    "{\"type\":\"event\",\"identity\":\"u3\",\"ts\":1714557780,\"evtName\":\"Charged\",\"evtData\":{\"amount\":5}}\n",
+    -1, NULL));
+  args[3] = cart;
+  args[5] = buyers;
+  args[7] = events;
+  g_assert_cmpint (run_cli (args, &out, &err), ==, 0);
+  g_assert_cmpstr (out, ==,
+                   "{\"segment\":\"buyers\",\"user\":\"u2\",\"ts\":1714557720000}\n"
+                   "{\"segment\":\"abandoned\",\"user\":\"u1\",\"ts\":1714557900000}\n");
+  lv_rmdir (dir);
+}
+
+static void
+test_usage (void)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  const char *none[] = { "--tz", "UTC", "--segment", "x.json", NULL };
+  const char *speed[] = { "--tz", "UTC", "--segment", "x.json", "--replay", "y", "--speed", "5000", NULL };
+
+  g_assert_cmpint (run_cli (none, &out, &err), ==, 2);
+  g_assert_nonnull (strstr (err, "at least one stream"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (speed, &out, &err), !=, 0);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/live/segctl/replay", test_replay);
+  g_test_add_func ("/live/segctl/usage", test_usage);
+  return g_test_run ();
+}
