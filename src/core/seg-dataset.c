@@ -57,17 +57,43 @@ seg_intern_free (SegIntern *self)
   g_free (self);
 }
 
-static void
-insert_slot (SegIntern *self,
-             guint32    id)
+guint64
+seg_intern_hash (const char *str,
+                 gsize       len)
 {
-  gsize len;
-  const char *s = seg_intern_get (self, id, &len);
-  guint i = (guint) hash_bytes (s, len) & self->mask;
+  return hash_bytes (str, len);
+}
 
-  while (self->slots[i] != 0)
-    i = (i + 1) & self->mask;
-  self->slots[i] = id + 1;
+/* A slot keeps the hash's high bits and the string's first bytes, so that most lookups
+ * touch one cache line: user ids and short values never reach the pool. */
+#define INLINE_BYTES 22
+
+struct _SegInternSlot
+{
+  guint32  tag;
+  guint32  id1;
+  guint16  len;     /* G_MAXUINT16 for 65535 bytes and more */
+  char     inl[INLINE_BYTES];
+};
+
+typedef struct _SegInternSlot Slot;
+
+static inline void
+put_slot (Slot       *slots,
+          guint       mask,
+          guint64     hash,
+          guint32     id,
+          const char *str,
+          gsize       len)
+{
+  guint i = (guint32) (hash >> 32) & mask;
+
+  while (slots[i].id1 != 0)
+    i = (i + 1) & mask;
+  slots[i].tag = (guint32) (hash >> 32);
+  slots[i].id1 = id + 1;
+  slots[i].len = (guint16) MIN (len, G_MAXUINT16);
+  memcpy (slots[i].inl, str, MIN (len, INLINE_BYTES));
 }
 
 static void
@@ -75,26 +101,36 @@ rebuild_index (SegIntern *self,
                guint      min_entries)
 {
   guint size = 1024;
-  guint32 *old = self->slots;
+  Slot *old = self->slots;
+  Slot *slots;
+  guint mask;
 
   while (size < min_entries * 2)
     size <<= 1;
-  /* Build completely, then publish, so that a reader that sees the mask sees the slots. */
-  self->mask = 0;
-  self->slots = g_new0 (guint32, size);
-  {
-    guint mask = size - 1;
+  mask = size - 1;
+  slots = g_new0 (Slot, size);
+  if (old != NULL && self->mask != 0)
+    {
+      /* Growing: slots are placed by their stored tag, no string is hashed again. */
+      for (guint k = 0; k <= self->mask; k++)
+        if (old[k].id1 != 0 && old[k].id1 - 1 < self->n)
+          {
+            guint i = old[k].tag & mask;
+            while (slots[i].id1 != 0)
+              i = (i + 1) & mask;
+            slots[i] = old[k];
+          }
+    }
+  else
     for (guint id = self->first_indexed; id < self->n; id++)
       {
         gsize len;
-        const char *s = seg_intern_get (self, id, &len);
-        guint i = (guint) hash_bytes (s, len) & mask;
-        while (self->slots[i] != 0)
-          i = (i + 1) & mask;
-        self->slots[i] = id + 1;
+        const char *str = seg_intern_get (self, id, &len);
+        put_slot (slots, mask, hash_bytes (str, len), id, str, len);
       }
-    g_atomic_int_set ((gint *) &self->mask, (gint) mask);
-  }
+  /* Build completely, then publish, so that a reader that sees the mask sees the slots. */
+  self->slots = slots;
+  g_atomic_int_set ((gint *) &self->mask, (gint) mask);
   g_free (old);
 }
 
@@ -112,11 +148,12 @@ ensure_index (SegIntern *self)
   g_mutex_unlock (&index_lock);
 }
 
-/* Appends without touching the hash index (loading, and the reserved id 0). */
-void
-seg_intern_append_raw (SegIntern  *self,
-                       const char *str,
-                       gsize       len)
+static void
+append_raw (SegIntern  *self,
+            const char *str,
+            gsize       len,
+            guint64     hash,
+            gboolean    have_hash)
 {
   if (self->n == self->cap)
     {
@@ -134,13 +171,31 @@ seg_intern_append_raw (SegIntern  *self,
   self->pool_len += len + 1;
   self->n++;
   self->offsets[self->n] = self->pool_len;
-  if (self->mask != 0)
+  if (self->mask != 0 && self->n - 1 >= self->first_indexed)
     {
+      /* Grow first (that copies the existing slots), then place the new string. */
       if ((self->n + 1) * 2 > self->mask + 1)
         rebuild_index (self, self->n + 1);
-      else
-        insert_slot (self, self->n - 1);
+      put_slot (self->slots, self->mask, have_hash ? hash : hash_bytes (str, len), self->n - 1,
+                self->pool + self->offsets[self->n - 1], len);
     }
+}
+
+/* Appends without a lookup (loading, and the reserved id 0). */
+void
+seg_intern_append_raw (SegIntern  *self,
+                       const char *str,
+                       gsize       len)
+{
+  append_raw (self, str, len, 0, FALSE);
+}
+
+/* Frees the hash index; the next lookup builds it again. Call with no concurrent readers. */
+void
+seg_intern_drop_index (SegIntern *self)
+{
+  g_clear_pointer (&self->slots, g_free);
+  self->mask = 0;
 }
 
 /* Forgets the strings from @n on: undoes the appends of a failed write. */
@@ -157,29 +212,67 @@ seg_intern_truncate (SegIntern *self,
 }
 
 gboolean
+seg_intern_lookup_hashed (SegIntern  *self,
+                          const char *str,
+                          gsize       len,
+                          guint64     hash,
+                          guint32    *id)
+{
+  guint32 tag = (guint32) (hash >> 32);
+  guint16 slen = (guint16) MIN (len, G_MAXUINT16);
+  guint i;
+
+  ensure_index (self);
+  i = tag & self->mask;
+  while (self->slots[i].id1 != 0)
+    {
+      const Slot *slot = &self->slots[i];
+
+      if (slot->tag == tag && slot->len == slen &&
+          memcmp (slot->inl, str, MIN (len, INLINE_BYTES)) == 0)
+        {
+          guint32 cand = slot->id1 - 1;
+          if (len <= INLINE_BYTES ||
+              (self->offsets[cand + 1] - self->offsets[cand] - 1 == len &&
+               memcmp (self->pool + self->offsets[cand], str, len) == 0))
+            {
+              *id = cand;
+              return TRUE;
+            }
+        }
+      i = (i + 1) & self->mask;
+    }
+  return FALSE;
+}
+
+gboolean
 seg_intern_lookup (SegIntern  *self,
                    const char *str,
                    gsize       len,
                    guint32    *id)
 {
-  guint i;
+  return seg_intern_lookup_hashed (self, str, len, hash_bytes (str, len), id);
+}
 
-  ensure_index (self);
-  i = (guint) hash_bytes (str, len) & self->mask;
-  while (self->slots[i] != 0)
+guint32
+seg_intern_add_hashed (SegIntern  *self,
+                       const char *str,
+                       gsize       len,
+                       guint64     hash,
+                       gboolean   *added)
+{
+  guint32 id;
+
+  if (seg_intern_lookup_hashed (self, str, len, hash, &id))
     {
-      guint32 cand = self->slots[i] - 1;
-      gsize clen;
-      const char *cs = seg_intern_get (self, cand, &clen);
-
-      if (clen == len && memcmp (cs, str, len) == 0)
-        {
-          *id = cand;
-          return TRUE;
-        }
-      i = (i + 1) & self->mask;
+      if (added)
+        *added = FALSE;
+      return id;
     }
-  return FALSE;
+  append_raw (self, str, len, hash, TRUE);
+  if (added)
+    *added = TRUE;
+  return self->n - 1;
 }
 
 guint32
@@ -188,18 +281,7 @@ seg_intern_add (SegIntern  *self,
                 gsize       len,
                 gboolean   *added)
 {
-  guint32 id;
-
-  if (seg_intern_lookup (self, str, len, &id))
-    {
-      if (added)
-        *added = FALSE;
-      return id;
-    }
-  seg_intern_append_raw (self, str, len);
-  if (added)
-    *added = TRUE;
-  return self->n - 1;
+  return seg_intern_add_hashed (self, str, len, hash_bytes (str, len), added);
 }
 
 /* Columns and tables. */

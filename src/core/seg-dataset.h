@@ -27,7 +27,7 @@ typedef struct
   guint64  *offsets;     /* n + 1 entries */
   guint     n;
   guint     cap;
-  guint32  *slots;       /* id + 1, 0 = empty */
+  struct _SegInternSlot *slots;  /* open addressing; id1 = id + 1, 0 = empty */
   guint     mask;        /* slots has mask + 1 entries; 0 when the index is not built */
   guint     first_indexed; /* ids below are reserved and never found by lookups */
 } SegIntern;
@@ -42,11 +42,24 @@ gboolean     seg_intern_lookup       (SegIntern   *self,
                                       const char  *str,
                                       gsize        len,
                                       guint32     *id);
+guint64      seg_intern_hash         (const char  *str,
+                                      gsize        len);
+gboolean     seg_intern_lookup_hashed(SegIntern   *self,
+                                      const char  *str,
+                                      gsize        len,
+                                      guint64      hash,
+                                      guint32     *id);
+guint32      seg_intern_add_hashed   (SegIntern   *self,
+                                      const char  *str,
+                                      gsize        len,
+                                      guint64      hash,
+                                      gboolean    *added);
 void         seg_intern_append_raw   (SegIntern   *self,
                                       const char  *str,
                                       gsize        len);
 void         seg_intern_truncate     (SegIntern   *self,
                                       guint        n);
+void         seg_intern_drop_index   (SegIntern   *self);
 
 static inline const char *
 seg_intern_get (const SegIntern *self,
