@@ -9,6 +9,8 @@
 #include "report/seg-member-diff.h"
 #include "report/seg-member-export.h"
 #include "report/seg-report-days.h"
+#include "report/seg-user-lookup.h"
+#include "seg-user-profile.h"
 
 #define NOW "2024-06-15T12:00:00Z"
 #define CHARGED_TODAY "{\"match\":{\"did\":\"Charged\",\"when\":{\"type\":\"today\"}}}"
@@ -391,6 +393,36 @@ test_days (Fixture       *f,
   g_assert_cmpint (seg_report_day_add (tz, d, -1), ==, fx_ms ("2024-03-29T23:00:00Z"));
 }
 
+static SegUserProfile *
+lookup (Fixture     *f,
+        const char  *query,
+        GError     **error)
+{
+  g_autoptr(GAsyncResult) res = NULL;
+
+  seg_user_lookup_async (SEG_STORE (f->store), query, NULL, fx_result_cb, &res);
+  return seg_user_lookup_finish (fx_wait (&res), error);
+}
+
+static void
+test_lookup (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SegUserProfile) by_id = lookup (f, " b ", &error);
+  g_autoptr(SegUserProfile) by_email = NULL;
+  g_autoptr(SegUserProfile) none = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (seg_user_profile_get_id (by_id), ==, "b");
+  by_email = lookup (f, "A@Example.org", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (seg_user_profile_get_id (by_email), ==, "a");
+  none = lookup (f, "nobody@example.org", &error);
+  g_assert_null (none);
+  g_assert_error (error, SEG_STORE_ERROR, SEG_STORE_ERROR_NOT_FOUND);
+}
+
 static void
 test_csv_escape (void)
 {
@@ -429,6 +461,7 @@ main (int   argc,
   g_test_add_func ("/report-core/export/large", test_export_large);
   ADD ("diff", test_diff);
   ADD ("days", test_days);
+  ADD ("lookup", test_lookup);
   g_test_add_func ("/report-core/csv-escape", test_csv_escape);
   return g_test_run ();
 }
