@@ -96,7 +96,16 @@ segment_cb (GObject      *source,
 
   window = adw_application_window_new (GTK_APPLICATION (h->app));
   gtk_window_set_title (GTK_WINDOW (window), seg_segment_get_name (segment));
-  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 900);
+  {
+    /* Fill the first monitor, so a screenshot shows the whole window. */
+    GListModel *monitors = gdk_display_get_monitors (gdk_display_get_default ());
+    g_autoptr(GdkMonitor) monitor = g_list_model_get_item (monitors, 0);
+    GdkRectangle geometry = { 0, 0, 1000, 900 };
+
+    if (monitor != NULL)
+      gdk_monitor_get_geometry (monitor, &geometry);
+    gtk_window_set_default_size (GTK_WINDOW (window), geometry.width, geometry.height);
+  }
 
   report = seg_segment_report_new (SEG_STORE (h->store), segment);
   g_signal_connect (report, "open-user", G_CALLBACK (open_user_cb), h);

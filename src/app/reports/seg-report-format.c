@@ -4,6 +4,8 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <locale.h>
+#include <string.h>
 
 #include "seg-report-format.h"
 
@@ -15,7 +17,21 @@
 char *
 seg_report_format_count (guint64 count)
 {
-  return g_strdup_printf ("%'" G_GUINT64_FORMAT, count);
+  const struct lconv *lc = localeconv ();
+  const char *sep = lc->thousands_sep != NULL && lc->thousands_sep[0] != '\0' ? lc->thousands_sep : ",";
+  g_autofree char *digits = g_strdup_printf ("%" G_GUINT64_FORMAT, count);
+  gsize n = strlen (digits);
+  GString *s = g_string_sized_new (n + n / 3 * strlen (sep));
+
+  /* Group by thousands in every locale: the C locale's "no grouping" makes a marketer
+   * count digits. The locale's separator is used when it has one. */
+  for (gsize i = 0; i < n; i++)
+    {
+      if (i > 0 && (n - i) % 3 == 0)
+        g_string_append (s, sep);
+      g_string_append_c (s, digits[i]);
+    }
+  return g_string_free (s, FALSE);
 }
 
 /**

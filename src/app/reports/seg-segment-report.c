@@ -234,7 +234,7 @@ static void
 show_reach (SegSegmentReport *self,
             SegEvalResult    *r)
 {
-  double pct[SEG_N_CHANNELS];
+  double values[SEG_N_CHANNELS];
   guint64 count = seg_eval_result_get_count (r);
 
   for (SegChannel ch = 0; ch < SEG_N_CHANNELS; ch++)
@@ -245,9 +245,9 @@ show_reach (SegSegmentReport *self,
       g_autofree char *text = g_strdup_printf ("%s · %s", num, share);
 
       gtk_label_set_label (GTK_LABEL (self->reach_labels[ch]), text);
-      pct[ch] = count > 0 ? 100.0 * (double) n / (double) count : 0.0;
+      values[ch] = (double) n;
     }
-  seg_chart_series_set_values (self->reach_series, pct, SEG_N_CHANNELS);
+  seg_chart_series_set_values (self->reach_series, values, SEG_N_CHANNELS);
 }
 
 static void
@@ -1375,7 +1375,7 @@ seg_segment_report_init (SegSegmentReport *self)
   seg_chart_set_x_axis (SEG_CHART (self->reach_chart), SEG_CHART_X_AXIS_CATEGORY);
   seg_chart_set_categories (SEG_CHART (self->reach_chart), channel_names);
   layer = seg_bar_layer_new (SEG_BAR_LAYER_GROUPED);
-  self->reach_series = seg_chart_series_new (_("Reachable (%)"));
+  self->reach_series = seg_chart_series_new (_("Reachable users"));
   seg_chart_layer_add_series (layer, self->reach_series);
   seg_chart_add_layer (SEG_CHART (self->reach_chart), layer);
   gtk_box_append (self->reach_chart_box, self->reach_chart);

@@ -417,10 +417,14 @@ static void
 seg_user_profile_view_dispose (GObject *object)
 {
   SegUserProfileView *self = SEG_USER_PROFILE_VIEW (object);
+  GtkWidget *child;
 
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), SEG_TYPE_USER_PROFILE_VIEW);
+  /* The search bar's clamp is not a bound child: unparent what is left. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
   g_clear_object (&self->store);
   g_clear_object (&self->profile);
   g_clear_object (&self->segments);
