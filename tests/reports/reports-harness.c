@@ -20,6 +20,8 @@ typedef struct
   char           *store_path;
   char           *segment_id;
   char           *user_id;
+  gboolean        show_definition;
+  gboolean        show_activity;
   SegLocalStore  *store;
   AdwLeaflet     *leaflet;
   GtkWidget      *report_page;
@@ -129,8 +131,17 @@ segment_cb (GObject      *source,
   adw_leaflet_append (h->leaflet, h->profile_page);
   adw_application_window_set_content (ADW_APPLICATION_WINDOW (window), GTK_WIDGET (h->leaflet));
 
+  if (h->show_definition)
+    adw_expander_row_set_expanded (ADW_EXPANDER_ROW (gtk_widget_get_template_child (report, SEG_TYPE_SEGMENT_REPORT,
+                                                                                    "definition_row")),
+                                   TRUE);
   if (h->user_id != NULL)
     open_user_cb (SEG_SEGMENT_REPORT (report), h->user_id, h);
+  if (h->show_activity)
+    adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (gtk_widget_get_template_child (h->profile,
+                                                                                          SEG_TYPE_USER_PROFILE_VIEW,
+                                                                                          "view_stack")),
+                                           "activity");
   gtk_window_present (GTK_WINDOW (window));
   g_application_release (G_APPLICATION (h->app));
 }
@@ -169,6 +180,8 @@ main (int   argc,
   g_autofree char *user = NULL;
   GOptionEntry entries[] = {
     { "user", 0, 0, G_OPTION_ARG_STRING, &user, "Open this user's profile", "ID" },
+    { "activity", 0, 0, G_OPTION_ARG_NONE, &h.show_activity, "With --user, show the activity", NULL },
+    { "show-definition", 0, 0, G_OPTION_ARG_NONE, &h.show_definition, "Expand the segment definition", NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("STORE SEGMENT_ID");
@@ -179,7 +192,7 @@ main (int   argc,
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error) || argc != 3)
     {
-      g_printerr ("Usage: reports-harness STORE SEGMENT_ID [--user ID]\n");
+      g_printerr ("Usage: reports-harness STORE SEGMENT_ID [--user ID] [--show-definition] [--activity]\n");
       return 2;
     }
   h.store_path = argv[1];

@@ -599,6 +599,14 @@ diff_done_cb (GObject      *source,
   left = g_strdup_printf (_("Left (%s)"), left_n);
   gtk_label_set_label (self->joined_heading, joined);
   gtk_label_set_label (self->left_heading, left);
+  {
+    g_autofree char *base = g_strdup (gtk_label_get_label (self->day_subtitle_label));
+    g_autofree char *text = NULL;
+
+    /* Translators: appended to the day's subtitle; signed numbers of users */
+    text = g_strdup_printf (_("%s · %s joined and %s left since the day before"), base, joined_n, left_n);
+    gtk_label_set_label (self->day_subtitle_label, text);
+  }
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->joined_heading), joined);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->left_heading), left);
   gtk_spinner_set_spinning (self->diff_spinner, FALSE);

@@ -105,6 +105,18 @@ node_text (JsonNode *node)
     }
 }
 
+/* A profile property's text when it is a string: other types never name a person. */
+static const char *
+prop_string (JsonObject *props,
+             const char *key)
+{
+  JsonNode *node = props != NULL ? json_object_get_member (props, key) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
 static int
 compare_names (gconstpointer a,
                gconstpointer b)
@@ -146,7 +158,7 @@ show_properties (SegUserProfileView *self)
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
       gtk_list_box_append (self->properties_list, row);
       if (g_str_equal (name, "email"))
-        email = json_object_get_string_member_with_default (props, "email", NULL);
+        email = prop_string (props, "email");
     }
   if (names->len == 0)
     {
@@ -157,12 +169,23 @@ show_properties (SegUserProfileView *self)
 
   {
     guint n = json_array_get_length (seg_user_profile_get_timeline (self->profile));
+    const char *id = seg_user_profile_get_id (self->profile);
+    const char *name = prop_string (props, "name");
     g_autofree char *count = seg_report_format_count (n);
-    /* Translators: under a user's id: "alex@example.org · 120 recent events" */
+    /* Translators: under a user's name: "u42 · alex@example.org · 120 recent events" */
     g_autofree char *events = g_strdup_printf (g_dngettext (NULL, "%s recent event", "%s recent events", n), count);
-    g_autofree char *subtitle = email != NULL && email[0] != '\0'
-                                ? g_strdup_printf ("%s · %s", email, events) : g_strdup (events);
-    gtk_label_set_label (self->subtitle_label, subtitle);
+    g_autoptr(GString) subtitle = g_string_new (NULL);
+    gboolean named = name != NULL && name[0] != '\0';
+
+    /* A person's name reads better than an id; the id stays in the line under it. */
+    gtk_label_set_label (self->id_label, named ? name : id);
+    adw_avatar_set_text (self->avatar, named ? name : id);
+    if (named)
+      g_string_append_printf (subtitle, "%s · ", id);
+    if (email != NULL && email[0] != '\0')
+      g_string_append_printf (subtitle, "%s · ", email);
+    g_string_append (subtitle, events);
+    gtk_label_set_label (self->subtitle_label, subtitle->str);
   }
 }
 
