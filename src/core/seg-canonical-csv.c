@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+#define _GNU_SOURCE
 #define G_LOG_DOMAIN "seg-canonical-csv"
 
 #include "config.h"
@@ -9,6 +10,7 @@
 #include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -285,6 +287,367 @@ file_fingerprint (int    fd,
   return g_strdup_printf ("canonical-csv:%" G_GINT64_FORMAT ":%s", size, g_checksum_get_string (sum));
 }
 
+/* The reader runs as a pipeline: a parser thread reads blocks, splits and converts the
+ * rows into batches of SegRecords that point into the block; the calling thread hands
+ * them to the writer (interning users and strings, appending columns). On two cores the
+ * two halves of the work overlap. Three blocks circulate between the two threads. */
+
+#define N_BATCHES 3
+
+typedef struct
+{
+  char    *buf;
+  gsize    cap;
+  GArray  *recs;      /* SegRecord; props holds an index into @props until published */
+  GArray  *props;     /* SegPropValue */
+} Batch;
+
+typedef struct
+{
+  int                    fd;
+  const char            *path;
+  GTimeZone             *tz;
+  gint64                 profile_ts;
+  GAsyncQueue           *full;
+  GAsyncQueue           *free_q;
+  gint                   stop;
+  SegCanonicalCsvStats  *stats;
+  GError                *error;
+  GPtrArray             *columns;    /* their names are the records' keys: freed last */
+  Batch                  batches[N_BATCHES];
+} Pipe;
+
+static Batch end_marker;
+
+static double
+thread_cpu_s (void)
+{
+  struct rusage ru;
+
+  getrusage (RUSAGE_THREAD, &ru);
+  return ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+}
+
+static gboolean
+parse_row (Pipe       *pipe,
+           GPtrArray  *columns,
+           int         col_user,
+           int         col_event,
+           int         col_ts,
+           GArray     *fields,
+           guint64     rec_line,
+           Batch      *batch)
+{
+  SegCanonicalCsvStats *stats = pipe->stats;
+  SegRecord rec = { 0 };
+  Field *fv = (Field *) fields->data;
+  guint first_prop = batch->props->len;
+
+  if (fields->len > columns->len)
+    {
+      reject (stats, pipe->path, rec_line, _("more fields than the header has columns"));
+      return FALSE;
+    }
+  if ((guint) col_user >= fields->len || fv[col_user].len == 0)
+    {
+      reject (stats, pipe->path, rec_line, _("no user_id"));
+      return FALSE;
+    }
+  rec.user_id = fv[col_user].start;
+  if (stats->kind == SEG_CANONICAL_CSV_EVENTS)
+    {
+      if ((guint) col_event >= fields->len || fv[col_event].len == 0)
+        {
+          reject (stats, pipe->path, rec_line, _("no event name"));
+          return FALSE;
+        }
+      if ((guint) col_ts >= fields->len ||
+          !seg_time_parse_timestamp (fv[col_ts].start, fv[col_ts].len, pipe->tz, &rec.ts_ms))
+        {
+          reject (stats, pipe->path, rec_line, _("the timestamp is not epoch seconds, epoch milliseconds or ISO-8601"));
+          return FALSE;
+        }
+      rec.kind = SEG_RECORD_EVENT;
+      rec.event = fv[col_event].start;
+    }
+  else
+    {
+      rec.kind = SEG_RECORD_PROFILE;
+      rec.ts_ms = pipe->profile_ts;
+    }
+
+  for (guint i = 0; i < fields->len; i++)
+    {
+      Column *c;
+      SegPropValue v = { 0 };
+      Field *f = &fv[i];
+
+      if ((int) i == col_user || (int) i == col_event || (int) i == col_ts || f->len == 0)
+        continue;
+      c = g_ptr_array_index (columns, i);
+      v.key = c->name;
+      v.type = c->type;
+      switch (c->type)
+        {
+        case SEG_VALUE_TYPE_NUMBER:
+          if (!parse_number (f->start, f->len, &v.num))
+            {
+              /* Not a number after all: keep the text. */
+              v.type = SEG_VALUE_TYPE_STRING;
+              v.str = f->start;
+              v.str_len = f->len;
+            }
+          break;
+        case SEG_VALUE_TYPE_BOOLEAN:
+          {
+            int b = parse_bool (f->start, f->len);
+            if (b < 0)
+              {
+                v.type = SEG_VALUE_TYPE_STRING;
+                v.str = f->start;
+                v.str_len = f->len;
+              }
+            else
+              v.num = b;
+          }
+          break;
+        case SEG_VALUE_TYPE_DATE:
+          {
+            gint64 ms;
+            if (seg_time_parse_timestamp (f->start, f->len, pipe->tz, &ms))
+              v.num = (double) ms;
+            else
+              {
+                v.type = SEG_VALUE_TYPE_STRING;
+                v.str = f->start;
+                v.str_len = f->len;
+              }
+          }
+          break;
+        case SEG_VALUE_TYPE_STRING:
+        case SEG_VALUE_TYPE_LIST:
+        case SEG_VALUE_TYPE_NONE:
+        default:
+          v.str = f->start;
+          v.str_len = f->len;
+          break;
+        }
+      g_array_append_val (batch->props, v);
+    }
+  rec.n_props = batch->props->len - first_prop;
+  rec.props = GUINT_TO_POINTER (first_prop);
+  g_array_append_val (batch->recs, rec);
+  return TRUE;
+}
+
+static void
+publish (Pipe  *pipe,
+         Batch *batch)
+{
+  SegPropValue *props = (SegPropValue *) batch->props->data;
+
+  for (guint i = 0; i < batch->recs->len; i++)
+    {
+      SegRecord *r = &g_array_index (batch->recs, SegRecord, i);
+      r->props = props + GPOINTER_TO_UINT (r->props);
+    }
+  g_async_queue_push (pipe->full, batch);
+}
+
+static void
+batch_reset (Batch *b)
+{
+  g_array_set_size (b->recs, 0);
+  g_array_set_size (b->props, 0);
+}
+
+static gpointer
+parser_thread (gpointer data)
+{
+  Pipe *pipe = data;
+  SegCanonicalCsvStats *stats = pipe->stats;
+  g_autoptr(GArray) fields = g_array_new (FALSE, FALSE, sizeof (Field));
+  GPtrArray *columns = pipe->columns;
+  Batch *cur = g_async_queue_pop (pipe->free_q);
+  gsize have = 0, pos = 0;
+  gboolean eof = FALSE, header_done = FALSE, inferred = FALSE;
+  int col_user = -1, col_event = -1, col_ts = -1;
+  guint64 line = 1;
+
+  batch_reset (cur);
+  while (!g_atomic_int_get (&pipe->stop))
+    {
+      char *p, *end, *next;
+      guint nl;
+
+      if (!eof && have < cur->cap)
+        {
+          gssize got = read (pipe->fd, cur->buf + have, cur->cap - have);
+          if (got < 0)
+            {
+              int errsv = errno;
+              if (errsv == EINTR)
+                continue;
+              g_set_error (&pipe->error, G_IO_ERROR, g_io_error_from_errno (errsv),
+                           _("Cannot read %s: %s"), pipe->path, g_strerror (errsv));
+              break;
+            }
+          if (got == 0)
+            eof = TRUE;
+          have += (gsize) got;
+          if (!eof && have < cur->cap)
+            continue;
+        }
+      if (eof && (have == 0 || cur->buf[have - 1] != '\n'))
+        cur->buf[have++] = '\n';   /* the last record may lack its newline; buf has room */
+      end = cur->buf + have;
+      p = cur->buf + pos;
+
+      if (!header_done)
+        {
+          next = split_record (p, end, fields, &nl);
+          if (next == NULL)
+            {
+              if (eof)
+                {
+                  g_set_error (&pipe->error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                               _("%s has no header row"), pipe->path);
+                  break;
+                }
+              goto grow;
+            }
+          for (guint i = 0; i < fields->len; i++)
+            {
+              Field *f = &g_array_index (fields, Field, i);
+              Column *c = g_new0 (Column, 1);
+              g_autofree char *name = g_strstrip (g_strndup (f->start, f->len));
+
+              /* A UTF-8 byte order mark before the first name is not part of it. */
+              if (i == 0 && g_str_has_prefix (name, "\xEF\xBB\xBF"))
+                memmove (name, name + 3, strlen (name + 3) + 1);
+              c->name = g_steal_pointer (&name);
+              c->all_number = c->all_bool = c->all_date = TRUE;
+              g_ptr_array_add (columns, c);
+              if (g_str_equal (c->name, "user_id") && col_user < 0)
+                col_user = (int) i;
+              else if (g_str_equal (c->name, "event") && col_event < 0)
+                col_event = (int) i;
+              else if (g_str_equal (c->name, "ts") && col_ts < 0)
+                col_ts = (int) i;
+            }
+          if (col_user < 0)
+            {
+              g_set_error (&pipe->error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                           _("%s: the header has no “user_id” column"), pipe->path);
+              break;
+            }
+          stats->kind = (col_event >= 0 && col_ts >= 0) ? SEG_CANONICAL_CSV_EVENTS
+                                                        : SEG_CANONICAL_CSV_PROFILES;
+          if (stats->kind == SEG_CANONICAL_CSV_PROFILES)
+            col_event = col_ts = -1;
+          header_done = TRUE;
+          line += nl;
+          pos = (gsize) (next - cur->buf);
+          p = next;
+        }
+
+      if (!inferred)
+        {
+          /* Infer column types from the first rows, without consuming them; split_record
+           * writes NULs in place, so work on a copy. */
+          gsize span = MIN ((gsize) (end - p), (gsize) 4 * 1024 * 1024);
+          g_autofree char *copy = g_malloc (span + 1);
+          char *q = copy, *qend = copy + span;
+          guint rows = 0;
+
+          memcpy (copy, p, span);
+          while (rows < SAMPLE_ROWS && (next = split_record (q, qend, fields, &nl)) != NULL)
+            {
+              for (guint i = 0; i < MIN (fields->len, columns->len); i++)
+                {
+                  Field *f = &g_array_index (fields, Field, i);
+                  if ((int) i != col_user && (int) i != col_event && (int) i != col_ts)
+                    infer_cell (g_ptr_array_index (columns, i), f->start, f->len, pipe->tz);
+                }
+              q = next;
+              rows++;
+            }
+          for (guint i = 0; i < columns->len; i++)
+            {
+              Column *c = g_ptr_array_index (columns, i);
+              if (!c->seen_any)
+                c->type = SEG_VALUE_TYPE_STRING;
+              else if (c->all_number)
+                c->type = SEG_VALUE_TYPE_NUMBER;
+              else if (c->all_bool)
+                c->type = SEG_VALUE_TYPE_BOOLEAN;
+              else if (c->all_date)
+                c->type = SEG_VALUE_TYPE_DATE;
+              else
+                c->type = SEG_VALUE_TYPE_STRING;
+            }
+          inferred = TRUE;
+        }
+
+      /* The records. */
+      while ((next = split_record (p, end, fields, &nl)) != NULL)
+        {
+          guint64 rec_line = line;
+          Field *fv = (Field *) fields->data;
+
+          line += nl;
+          p = next;
+          if (fields->len == 1 && fv[0].len == 0)
+            continue;   /* an empty line */
+          stats->rows_read++;
+          parse_row (pipe, columns, col_user, col_event, col_ts, fields, rec_line, cur);
+        }
+      pos = (gsize) (p - cur->buf);
+      if (eof)
+        {
+          if (pos < have)
+            {
+              /* An unterminated quoted field runs to the end of the file. */
+              reject (stats, pipe->path, line, _("an unterminated quoted field"));
+              stats->rows_read++;
+            }
+          break;
+        }
+grow:
+      if (pos == 0 && have == cur->cap)
+        {
+          /* One record fills the block: make the block larger (nothing points into it). */
+          cur->cap *= 2;
+          cur->buf = g_realloc (cur->buf, cur->cap + 1);
+        }
+      else if (pos > 0)
+        {
+          /* Hand the block on; its unfinished tail starts the next one. */
+          Batch *nb = g_async_queue_pop (pipe->free_q);
+          gsize tail = have - pos;
+
+          batch_reset (nb);
+          if (nb->cap < tail + BLOCK_SIZE / 2)
+            {
+              nb->cap = MAX (nb->cap * 2, tail + BLOCK_SIZE);
+              nb->buf = g_realloc (nb->buf, nb->cap + 1);
+            }
+          memcpy (nb->buf, cur->buf + pos, tail);
+          publish (pipe, cur);
+          cur = nb;
+          have = tail;
+          pos = 0;
+        }
+    }
+  if (cur->recs->len > 0 && pipe->error == NULL)
+    publish (pipe, cur);
+  else
+    g_async_queue_push (pipe->free_q, cur);
+  g_async_queue_push (pipe->full, &end_marker);
+  g_debug ("parser thread: %.2f s of CPU", thread_cpu_s ());
+  return NULL;
+}
+
 /**
  * seg_canonical_csv_import:
  * @writer: where the records go; the caller commits
@@ -309,16 +672,12 @@ seg_canonical_csv_import (SegStoreWriter        *writer,
 {
   int fd;
   struct stat st;
-  g_autofree char *buf = NULL;
   g_autofree char *fingerprint = NULL;
-  g_autoptr(GArray) fields = g_array_new (FALSE, FALSE, sizeof (Field));
-  g_autoptr(GArray) props = g_array_new (FALSE, TRUE, sizeof (SegPropValue));
-  g_autoptr(GPtrArray) columns = g_ptr_array_new ();
-  gsize cap = BLOCK_SIZE, have = 0, pos = 0;
-  gboolean eof = FALSE, header_done = FALSE, inferred = FALSE, ok = TRUE;
-  int col_user = -1, col_event = -1, col_ts = -1;
-  guint64 line = 1;
-  gboolean already = FALSE;
+  gboolean already = FALSE, ok = TRUE;
+  GError *add_error = NULL;
+  GThread *thread;
+  Pipe pipe = { 0 };
+  Batch *b;
 
   memset (stats, 0, sizeof *stats);
   stats->rejects = g_ptr_array_new_with_free_func (g_free);
@@ -349,287 +708,69 @@ seg_canonical_csv_import (SegStoreWriter        *writer,
       return TRUE;
     }
 
-  buf = g_malloc (cap + 1);
-  while (ok)
+  pipe.fd = fd;
+  pipe.path = path;
+  pipe.tz = tz;
+  pipe.profile_ts = profile_ts_ms;
+  pipe.stats = stats;
+  pipe.columns = g_ptr_array_new ();
+  pipe.full = g_async_queue_new ();
+  pipe.free_q = g_async_queue_new ();
+  for (guint i = 0; i < N_BATCHES; i++)
     {
-      char *p, *end, *next;
-      guint nl;
-
-      /* Fill the buffer after the unconsumed tail. */
-      if (!eof && have < cap)
-        {
-          gssize got = read (fd, buf + have, cap - have);
-          if (got < 0)
-            {
-              int errsv = errno;
-              if (errsv == EINTR)
-                continue;
-              g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
-                           _("Cannot read %s: %s"), path, g_strerror (errsv));
-              ok = FALSE;
-              break;
-            }
-          if (got == 0)
-            eof = TRUE;
-          have += (gsize) got;
-          if (!eof && have < cap)
-            continue;
-        }
-      if (eof && (have == 0 || buf[have - 1] != '\n'))
-        buf[have++] = '\n';   /* the last record may lack its newline; buf has room */
-      end = buf + have;
-      p = buf + pos;
-
-      if (!header_done)
-        {
-          next = split_record (p, end, fields, &nl);
-          if (next == NULL)
-            {
-              if (eof)
-                {
-                  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                               _("%s has no header row"), path);
-                  ok = FALSE;
-                  break;
-                }
-              goto grow;
-            }
-          for (guint i = 0; i < fields->len; i++)
-            {
-              Field *f = &g_array_index (fields, Field, i);
-              Column *c = g_new0 (Column, 1);
-              g_autofree char *name = g_strstrip (g_strndup (f->start, f->len));
-
-              /* A UTF-8 byte order mark before the first name is not part of it. */
-              if (i == 0 && g_str_has_prefix (name, "\xEF\xBB\xBF"))
-                memmove (name, name + 3, strlen (name + 3) + 1);
-              c->name = g_steal_pointer (&name);
-              c->all_number = c->all_bool = c->all_date = TRUE;
-              g_ptr_array_add (columns, c);
-              if (g_str_equal (c->name, "user_id") && col_user < 0)
-                col_user = (int) i;
-              else if (g_str_equal (c->name, "event") && col_event < 0)
-                col_event = (int) i;
-              else if (g_str_equal (c->name, "ts") && col_ts < 0)
-                col_ts = (int) i;
-            }
-          if (col_user < 0)
-            {
-              g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                           _("%s: the header has no “user_id” column"), path);
-              ok = FALSE;
-              break;
-            }
-          stats->kind = (col_event >= 0 && col_ts >= 0) ? SEG_CANONICAL_CSV_EVENTS
-                                                        : SEG_CANONICAL_CSV_PROFILES;
-          if (stats->kind == SEG_CANONICAL_CSV_PROFILES)
-            col_event = col_ts = -1;
-          header_done = TRUE;
-          line += nl;
-          pos = (gsize) (next - buf);
-          p = next;
-        }
-
-      if (!inferred)
-        {
-          /* Infer column types from the first rows in the buffer, without consuming them;
-           * split_record writes NULs in place, so work on a copy. */
-          gsize span = MIN ((gsize) (end - p), (gsize) 4 * 1024 * 1024);
-          g_autofree char *copy = g_malloc (span + 1);
-          char *q = copy, *qend = copy + span;
-          guint rows = 0;
-
-          memcpy (copy, p, span);
-          while (rows < SAMPLE_ROWS && (next = split_record (q, qend, fields, &nl)) != NULL)
-            {
-              for (guint i = 0; i < MIN (fields->len, columns->len); i++)
-                {
-                  Field *f = &g_array_index (fields, Field, i);
-                  if ((int) i != col_user && (int) i != col_event && (int) i != col_ts)
-                    infer_cell (g_ptr_array_index (columns, i), f->start, f->len, tz);
-                }
-              q = next;
-              rows++;
-            }
-          if (rows < SAMPLE_ROWS && !eof && have < cap)
-            goto grow;
-          for (guint i = 0; i < columns->len; i++)
-            {
-              Column *c = g_ptr_array_index (columns, i);
-              if (!c->seen_any)
-                c->type = SEG_VALUE_TYPE_STRING;
-              else if (c->all_number)
-                c->type = SEG_VALUE_TYPE_NUMBER;
-              else if (c->all_bool)
-                c->type = SEG_VALUE_TYPE_BOOLEAN;
-              else if (c->all_date)
-                c->type = SEG_VALUE_TYPE_DATE;
-              else
-                c->type = SEG_VALUE_TYPE_STRING;
-            }
-          inferred = TRUE;
-        }
-
-      /* The records. */
-      while (ok && (next = split_record (p, end, fields, &nl)) != NULL)
-        {
-          SegRecord rec = { 0 };
-          guint64 rec_line = line;
-          guint n_props = 0;
-          Field *fv = (Field *) fields->data;
-
-          line += nl;
-          p = next;
-          if (fields->len == 1 && fv[0].len == 0)
-            continue;   /* an empty line */
-          stats->rows_read++;
-          if (fields->len > columns->len)
-            {
-              reject (stats, path, rec_line, _("more fields than the header has columns"));
-              continue;
-            }
-          if ((guint) col_user >= fields->len || fv[col_user].len == 0)
-            {
-              reject (stats, path, rec_line, _("no user_id"));
-              continue;
-            }
-          rec.user_id = fv[col_user].start;
-          if (stats->kind == SEG_CANONICAL_CSV_EVENTS)
-            {
-              if ((guint) col_event >= fields->len || fv[col_event].len == 0)
-                {
-                  reject (stats, path, rec_line, _("no event name"));
-                  continue;
-                }
-              if ((guint) col_ts >= fields->len ||
-                  !seg_time_parse_timestamp (fv[col_ts].start, fv[col_ts].len, tz, &rec.ts_ms))
-                {
-                  reject (stats, path, rec_line, _("the timestamp is not epoch seconds, epoch milliseconds or ISO-8601"));
-                  continue;
-                }
-              rec.kind = SEG_RECORD_EVENT;
-              rec.event = fv[col_event].start;
-            }
-          else
-            {
-              rec.kind = SEG_RECORD_PROFILE;
-              rec.ts_ms = profile_ts_ms;
-            }
-
-          g_array_set_size (props, columns->len);
-          for (guint i = 0; i < fields->len; i++)
-            {
-              Column *c;
-              SegPropValue *v;
-              Field *f = &fv[i];
-
-              if ((int) i == col_user || (int) i == col_event || (int) i == col_ts || f->len == 0)
-                continue;
-              c = g_ptr_array_index (columns, i);
-              v = &g_array_index (props, SegPropValue, n_props);
-              v->key = c->name;
-              v->str = NULL;
-              v->str_len = 0;
-              v->num = 0;
-              v->type = c->type;
-              switch (c->type)
-                {
-                case SEG_VALUE_TYPE_NUMBER:
-                  if (!parse_number (f->start, f->len, &v->num))
-                    {
-                      /* Not a number after all: keep the text. */
-                      v->type = SEG_VALUE_TYPE_STRING;
-                      v->str = f->start;
-                      v->str_len = f->len;
-                    }
-                  break;
-                case SEG_VALUE_TYPE_BOOLEAN:
-                  {
-                    int b = parse_bool (f->start, f->len);
-                    if (b < 0)
-                      {
-                        v->type = SEG_VALUE_TYPE_STRING;
-                        v->str = f->start;
-                        v->str_len = f->len;
-                      }
-                    else
-                      v->num = b;
-                  }
-                  break;
-                case SEG_VALUE_TYPE_DATE:
-                  {
-                    gint64 ms;
-                    if (seg_time_parse_timestamp (f->start, f->len, tz, &ms))
-                      v->num = (double) ms;
-                    else
-                      {
-                        v->type = SEG_VALUE_TYPE_STRING;
-                        v->str = f->start;
-                        v->str_len = f->len;
-                      }
-                  }
-                  break;
-                case SEG_VALUE_TYPE_STRING:
-                case SEG_VALUE_TYPE_LIST:
-                case SEG_VALUE_TYPE_NONE:
-                default:
-                  v->str = f->start;
-                  v->str_len = f->len;
-                  break;
-                }
-              n_props++;
-            }
-          rec.n_props = n_props;
-          rec.props = (SegPropValue *) props->data;
-          if (!seg_store_writer_add (writer, &rec, error))
-            {
-              ok = FALSE;
-              break;
-            }
-          stats->records_added++;
-        }
-      if (!ok)
-        break;
-      if ((stats->rows_read & 0xff) == 0 && g_cancellable_set_error_if_cancelled (cancellable, error))
-        {
-          ok = FALSE;
-          break;
-        }
-      pos = (gsize) (p - buf);
-      if (eof)
-        {
-          if (pos < have)
-            {
-              /* An unterminated quoted field runs to the end of the file. */
-              reject (stats, path, line, _("an unterminated quoted field"));
-              stats->rows_read++;
-            }
-          break;
-        }
-grow:
-      /* Move the unconsumed tail to the front; grow when one record fills the buffer. */
-      if (pos == 0 && have == cap)
-        {
-          cap *= 2;
-          buf = g_realloc (buf, cap + 1);
-        }
-      else if (pos > 0)
-        {
-          memmove (buf, buf + pos, have - pos);
-          have -= pos;
-          pos = 0;
-        }
-      if (eof && have > 0 && buf[have - 1] == '\n')
-        {
-          /* Nothing more will come: the appended newline is already there. */
-        }
+      pipe.batches[i].cap = BLOCK_SIZE;
+      pipe.batches[i].buf = g_malloc (BLOCK_SIZE + 1);
+      pipe.batches[i].recs = g_array_new (FALSE, FALSE, sizeof (SegRecord));
+      pipe.batches[i].props = g_array_new (FALSE, TRUE, sizeof (SegPropValue));
+      g_async_queue_push (pipe.free_q, &pipe.batches[i]);
     }
-  close (fd);
-  for (guint i = 0; i < columns->len; i++)
+
+  thread = g_thread_new ("seg-csv-parser", parser_thread, &pipe);
+  while ((b = g_async_queue_pop (pipe.full)) != &end_marker)
     {
-      Column *c = g_ptr_array_index (columns, i);
+      for (guint i = 0; ok && i < b->recs->len; i++)
+        {
+          if (!seg_store_writer_add (writer, &g_array_index (b->recs, SegRecord, i), &add_error))
+            ok = FALSE;
+          else
+            stats->records_added++;
+        }
+      if (ok && g_cancellable_set_error_if_cancelled (cancellable, &add_error))
+        ok = FALSE;
+      if (!ok)
+        g_atomic_int_set (&pipe.stop, 1);
+      g_async_queue_push (pipe.free_q, b);
+    }
+  g_thread_join (thread);
+  g_debug ("writer side: %.2f s of CPU", thread_cpu_s ());
+  close (fd);
+
+  for (guint i = 0; i < N_BATCHES; i++)
+    {
+      g_free (pipe.batches[i].buf);
+      g_array_unref (pipe.batches[i].recs);
+      g_array_unref (pipe.batches[i].props);
+    }
+  g_async_queue_unref (pipe.full);
+  g_async_queue_unref (pipe.free_q);
+  for (guint i = 0; i < pipe.columns->len; i++)
+    {
+      Column *c = g_ptr_array_index (pipe.columns, i);
       g_free (c->name);
       g_free (c);
     }
-  return ok;
+  g_ptr_array_unref (pipe.columns);
+
+  if (add_error != NULL)
+    {
+      g_clear_error (&pipe.error);
+      g_propagate_error (error, add_error);
+      return FALSE;
+    }
+  if (pipe.error != NULL)
+    {
+      g_propagate_error (error, pipe.error);
+      return FALSE;
+    }
+  return TRUE;
 }

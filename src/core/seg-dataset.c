@@ -105,7 +105,8 @@ rebuild_index (SegIntern *self,
   Slot *slots;
   guint mask;
 
-  while (size < min_entries * 2)
+  /* A load factor of at most 3/4: the tags keep probes cheap. */
+  while (size * 3 < min_entries * 4)
     size <<= 1;
   mask = size - 1;
   slots = g_new0 (Slot, size);
@@ -174,8 +175,8 @@ append_raw (SegIntern  *self,
   if (self->mask != 0 && self->n - 1 >= self->first_indexed)
     {
       /* Grow first (that copies the existing slots), then place the new string. */
-      if ((self->n + 1) * 2 > self->mask + 1)
-        rebuild_index (self, self->n + 1);
+      if ((guint64) (self->n + 1) * 4 > (guint64) (self->mask + 1) * 3)
+        rebuild_index (self, self->n + self->n / 2 + 1);
       put_slot (self->slots, self->mask, have_hash ? hash : hash_bytes (str, len), self->n - 1,
                 self->pool + self->offsets[self->n - 1], len);
     }
@@ -330,6 +331,7 @@ seg_table_new (const char *name,
   t->columns = g_ptr_array_new_with_free_func ((GDestroyNotify) seg_column_free);
   t->min_ts = G_MAXINT64;
   t->max_ts = G_MININT64;
+  g_mutex_init (&t->by_time_lock);
   return t;
 }
 
@@ -342,8 +344,83 @@ seg_table_free (SegTable *self)
   g_free (self->user);
   g_free (self->ts);
   g_free (self->offsets);
+  g_free (self->by_time_ts);
+  g_free (self->by_time_user);
+  g_mutex_clear (&self->by_time_lock);
   g_ptr_array_unref (self->columns);
   g_free (self);
+}
+
+/* Sorts (ts, user) pairs by time: an LSD radix sort on the time relative to the table's
+ * first event, 11 bits per pass. Evaluations may race to need it: one builds, under a
+ * lock, and publishes the arrays with a barrier. */
+void
+seg_table_ensure_by_time (SegTable *self)
+{
+  guint n = self->n;
+  guint64 span;
+  guint passes = 0;
+  g_autofree guint64 *key = NULL;
+  g_autofree guint64 *tmp_key = NULL;
+  g_autofree guint32 *usr = NULL;
+  g_autofree guint32 *tmp_usr = NULL;
+  gint64 *out_ts;
+
+  if (g_atomic_pointer_get (&self->by_time_user) != NULL)
+    return;
+  g_mutex_lock (&self->by_time_lock);
+  if (self->by_time_user != NULL)
+    {
+      g_mutex_unlock (&self->by_time_lock);
+      return;
+    }
+  key = g_new (guint64, MAX (n, 1));
+  tmp_key = g_new (guint64, MAX (n, 1));
+  usr = g_new (guint32, MAX (n, 1));
+  tmp_usr = g_new (guint32, MAX (n, 1));
+  for (guint i = 0; i < n; i++)
+    {
+      key[i] = (guint64) (self->ts[i] - self->min_ts);
+      usr[i] = self->user[i];
+    }
+  span = n ? (guint64) (self->max_ts - self->min_ts) : 0;
+  while (passes < 6 && (span >> (11 * passes)) != 0)
+    passes++;
+  for (guint p = 0; p < passes; p++)
+    {
+      guint shift = 11 * p;
+      guint32 count[2048] = { 0 };
+      guint32 sum = 0;
+
+      for (guint i = 0; i < n; i++)
+        count[(key[i] >> shift) & 2047]++;
+      for (guint b = 0; b < 2048; b++)
+        {
+          guint32 c = count[b];
+          count[b] = sum;
+          sum += c;
+        }
+      for (guint i = 0; i < n; i++)
+        {
+          guint32 d = count[(key[i] >> shift) & 2047]++;
+          tmp_key[d] = key[i];
+          tmp_usr[d] = usr[i];
+        }
+      {
+        guint64 *k = key;
+        guint32 *u = usr;
+        key = tmp_key;
+        usr = tmp_usr;
+        tmp_key = k;
+        tmp_usr = u;
+      }
+    }
+  out_ts = g_new (gint64, MAX (n, 1));
+  for (guint i = 0; i < n; i++)
+    out_ts[i] = (gint64) key[i] + self->min_ts;
+  self->by_time_ts = out_ts;
+  g_atomic_pointer_set (&self->by_time_user, g_steal_pointer (&usr));
+  g_mutex_unlock (&self->by_time_lock);
 }
 
 SegColumn *

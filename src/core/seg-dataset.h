@@ -98,6 +98,11 @@ typedef struct
   gint64      min_ts;
   gint64      max_ts;
   guint       n_chunks;    /* chunks of it in the store's file */
+  /* Built on first use (seg_table_ensure_by_time): the rows' times and users in time
+   * order, so that a window near now is a short contiguous slice. */
+  gint64     *by_time_ts;
+  guint32    *by_time_user;
+  GMutex      by_time_lock;
 } SegTable;
 
 typedef struct
@@ -151,6 +156,7 @@ SegTable         *seg_table_merge            (SegTable         *a,
                                               guint             n_users);
 void              seg_table_sort             (SegTable         *self,
                                               guint             n_users);
+void              seg_table_ensure_by_time   (SegTable         *self);
 
 static inline void
 seg_table_user_range (const SegTable *t,

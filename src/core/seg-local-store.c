@@ -752,17 +752,54 @@ seg_local_store_open (SegLocalStore  *self,
  *
  * Returns: (transfer full): the store, or %NULL
  */
+static int
+cmp_table_size_desc (gconstpointer a,
+                     gconstpointer b)
+{
+  guint x = (*(SegTable **) a)->n, y = (*(SegTable **) b)->n;
+  return x > y ? -1 : x < y;
+}
+
+/* After opening, the time-ordered copies of the event tables are built on the other core,
+ * biggest table first, so that the first questions do not pay for them (a question that
+ * needs a table not built yet builds it itself, in parallel). */
+static void
+warm_thread (GTask        *task,
+             gpointer      source,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  SegLocalStore *self = source;
+  g_autoptr(GPtrArray) tables = g_ptr_array_new ();
+
+  g_rw_lock_reader_lock (&self->ds_lock);
+  for (guint i = 0; i < self->ds->tables->len; i++)
+    g_ptr_array_add (tables, g_ptr_array_index (self->ds->tables, i));
+  g_ptr_array_sort (tables, cmp_table_size_desc);
+  for (guint i = 0; i < tables->len; i++)
+    seg_table_ensure_by_time (g_ptr_array_index (tables, i));
+  g_rw_lock_reader_unlock (&self->ds_lock);
+  g_task_return_boolean (task, TRUE);
+}
+
 SegLocalStore *
 seg_local_store_new (const char  *path,
                      const char  *timezone,
                      GError     **error)
 {
   g_autoptr(SegLocalStore) self = g_object_new (SEG_TYPE_LOCAL_STORE, NULL);
+  g_autoptr(GTask) warm = NULL;
 
   self->path = g_strdup (path);
   self->display_name = g_path_get_basename (path);
   if (!seg_local_store_open (self, timezone, error))
     return NULL;
+  if (self->ds->tables->len > 0)
+    {
+      warm = g_task_new (self, NULL, NULL, NULL);
+      g_task_set_source_tag (warm, warm_thread);
+      g_task_run_in_thread (warm, warm_thread);
+    }
   return g_steal_pointer (&self);
 }
 

@@ -265,7 +265,22 @@ writer_table (SegLocalWriter *self,
 
   if (self->last_table != NULL && strcmp (self->last_table->name, event) == 0)
     return self->last_table;
-  t = g_hash_table_lookup (self->table_index, event);
+  /* Few event names are usual: a scan beats hashing the name for every row. */
+  t = NULL;
+  if (self->tables->len <= 16)
+    {
+      for (guint i = 0; i < self->tables->len; i++)
+        {
+          WTable *cand = g_ptr_array_index (self->tables, i);
+          if (strcmp (cand->name, event) == 0)
+            {
+              t = cand;
+              break;
+            }
+        }
+    }
+  else
+    t = g_hash_table_lookup (self->table_index, event);
   if (t == NULL)
     {
       t = g_new0 (WTable, 1);
@@ -316,7 +331,9 @@ profile_column_reserve (SegProfileColumn *c,
 
   if (n <= cap)
     return;
-  cap = MAX (n, cap + cap / 2 + 1024);
+  /* Large reallocations move pages (mremap) rather than bytes: grow in steps, not by a
+   * factor, so that a million users do not cost a million spare slots per property. */
+  cap = MAX (n, cap + 65536);
   if (c->num != NULL)
     {
       c->num = g_renew (double, c->num, cap);

@@ -241,7 +241,7 @@ fx_members (SegLocalStore *store,
 static inline void
 fx_release (SegLocalStore **store)
 {
-  for (int i = 0; i < 2000 && G_OBJECT (*store)->ref_count > 1; i++)
+  for (int i = 0; i < 10000 && G_OBJECT (*store)->ref_count > 1; i++)
     {
       while (g_main_context_iteration (NULL, FALSE))
         ;
