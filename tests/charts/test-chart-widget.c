@@ -7,8 +7,10 @@
  */
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <locale.h>
 #include <math.h>
+#include <string.h>
 
 #include "seg-bar-layer.h"
 #include "seg-chart.h"
@@ -255,6 +257,80 @@ test_copy_image (Fixture       *f,
                    2 * gtk_widget_get_width (GTK_WIDGET (f->chart)));
 }
 
+static void
+export_done_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  GError **error = user_data;
+  gboolean ok = seg_chart_export_finish (SEG_CHART (source), result, error);
+
+  g_assert_true (ok == (*error == NULL));
+  if (ok)
+    *error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_EXISTS, "ok");
+}
+
+/* Exports and returns NULL on success, the error otherwise. */
+static GError *
+export_and_wait (SegChart             *chart,
+                 GFile                *file,
+                 SegChartExportFormat  format)
+{
+  GError *error = NULL;
+
+  seg_chart_export_async (chart, file, format, NULL, export_done_cb, &error);
+  g_assert_true (wait_for (is_set, &error));
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_EXISTS) && g_str_equal (error->message, "ok"))
+    g_clear_error (&error);
+  return error;
+}
+
+static void
+test_export_files (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("chart-export-XXXXXX", &error);
+  g_autoptr(GFile) png = NULL;
+  g_autoptr(GFile) svg = NULL;
+  g_autoptr(GFile) csv = NULL;
+  g_autoptr(GFile) missing = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *csv_text = NULL;
+  g_autofree char *expected_csv = NULL;
+  g_autofree char *svg_text = NULL;
+
+  g_assert_no_error (error);
+  png = g_file_new_build_filename (dir, "size.png", NULL);
+  svg = g_file_new_build_filename (dir, "size.svg", NULL);
+  csv = g_file_new_build_filename (dir, "size.csv", NULL);
+  missing = g_file_new_build_filename (dir, "no-such-folder", "size.csv", NULL);
+
+  g_assert_null (export_and_wait (f->chart, png, SEG_CHART_EXPORT_PNG));
+  texture = gdk_texture_new_from_file (png, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (gdk_texture_get_width (texture), ==,
+                   2 * gtk_widget_get_width (GTK_WIDGET (f->chart)));
+
+  g_assert_null (export_and_wait (f->chart, svg, SEG_CHART_EXPORT_SVG));
+  g_assert_true (g_file_get_contents (g_file_peek_path (svg), &svg_text, NULL, NULL));
+  g_assert_nonnull (strstr (svg_text, "<svg"));
+
+  g_assert_null (export_and_wait (f->chart, csv, SEG_CHART_EXPORT_CSV));
+  g_assert_true (g_file_get_contents (g_file_peek_path (csv), &csv_text, NULL, NULL));
+  expected_csv = seg_chart_dup_csv (f->chart);
+  g_assert_cmpstr (csv_text, ==, expected_csv);
+
+  /* A folder that does not exist is reported, not ignored. */
+  error = export_and_wait (f->chart, missing, SEG_CHART_EXPORT_CSV);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+
+  g_file_delete (png, NULL, NULL);
+  g_file_delete (svg, NULL, NULL);
+  g_file_delete (csv, NULL, NULL);
+  g_rmdir (dir);
+}
+
 static double
 corner_luminance (SegChart *chart)
 {
@@ -345,6 +421,8 @@ main (int   argc,
   g_test_add ("/Chart/widget/selection", Fixture, NULL, fixture_setup, test_selection,
               fixture_teardown);
   g_test_add ("/Chart/widget/copy-image", Fixture, NULL, fixture_setup, test_copy_image,
+              fixture_teardown);
+  g_test_add ("/Chart/widget/export-files", Fixture, NULL, fixture_setup, test_export_files,
               fixture_teardown);
   g_test_add ("/Chart/widget/dark-theme", Fixture, NULL, fixture_setup, test_dark_theme,
               fixture_teardown);

@@ -24,8 +24,14 @@ tick_clear (gpointer data)
   g_clear_pointer (&tick->label, g_free);
 }
 
-static GArray *
-tick_array_new (void)
+/**
+ * seg_chart_tick_array_new:
+ *
+ * Returns: (transfer full): an empty #GArray of #SegChartTick that frees the
+ *   labels of the ticks it drops
+ */
+GArray *
+seg_chart_tick_array_new (void)
 {
   GArray *ticks = g_array_new (FALSE, TRUE, sizeof (SegChartTick));
 
@@ -86,7 +92,7 @@ seg_chart_value_ticks (double  min,
                        double *nice_min,
                        double *nice_max)
 {
-  GArray *ticks = tick_array_new ();
+  GArray *ticks = seg_chart_tick_array_new ();
   double step, lo, hi;
   guint count;
 
@@ -434,7 +440,7 @@ seg_chart_time_ticks (gint64            from_ms,
   g_autoptr(GTimeZone) zone = ensure_tz (tz);
   g_autoptr(GDateTime) start = NULL;
   g_autoptr(GDateTime) cur = NULL;
-  GArray *ticks = tick_array_new ();
+  GArray *ticks = seg_chart_tick_array_new ();
   const TimeStep *step = &time_steps[G_N_ELEMENTS (time_steps) - 1];
   double range;
 

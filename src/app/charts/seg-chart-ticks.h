@@ -38,6 +38,7 @@ typedef enum
 #define SEG_CHART_MS_PER_HOUR   ((gint64) 60 * SEG_CHART_MS_PER_MINUTE)
 #define SEG_CHART_MS_PER_DAY    ((gint64) 24 * SEG_CHART_MS_PER_HOUR)
 
+GArray *seg_chart_tick_array_new    (void);
 double  seg_chart_nice_step          (double            range,
                                       guint             max_ticks);
 GArray *seg_chart_value_ticks        (double            min,

@@ -82,6 +82,10 @@ G_DEFINE_ENUM_TYPE (SegChartXAxis, seg_chart_x_axis,
                     G_DEFINE_ENUM_VALUE (SEG_CHART_X_AXIS_TIME, "time"),
                     G_DEFINE_ENUM_VALUE (SEG_CHART_X_AXIS_CATEGORY, "category"),
                     G_DEFINE_ENUM_VALUE (SEG_CHART_X_AXIS_NUMBER, "number"))
+G_DEFINE_ENUM_TYPE (SegChartExportFormat, seg_chart_export_format,
+                    G_DEFINE_ENUM_VALUE (SEG_CHART_EXPORT_PNG, "png"),
+                    G_DEFINE_ENUM_VALUE (SEG_CHART_EXPORT_SVG, "svg"),
+                    G_DEFINE_ENUM_VALUE (SEG_CHART_EXPORT_CSV, "csv"))
 G_DEFINE_ENUM_TYPE (SegChartTimeBucket, seg_chart_time_bucket,
                     G_DEFINE_ENUM_VALUE (SEG_CHART_TIME_BUCKET_NONE, "none"),
                     G_DEFINE_ENUM_VALUE (SEG_CHART_TIME_BUCKET_DAY, "day"))
@@ -181,6 +185,48 @@ palette_color (SegChart *self,
   gdk_rgba_parse (color, (self->dark ? dark : light)[(index - 1) % G_N_ELEMENTS (light)]);
 }
 
+static double
+channel_luminance (double c)
+{
+  return c <= 0.03928 ? c / 12.92 : pow ((c + 0.055) / 1.055, 2.4);
+}
+
+static double
+relative_luminance (const GdkRGBA *c)
+{
+  return 0.2126 * channel_luminance (c->red) + 0.7152 * channel_luminance (c->green) +
+         0.0722 * channel_luminance (c->blue);
+}
+
+static double
+contrast_ratio (const GdkRGBA *a,
+                const GdkRGBA *b)
+{
+  double la = relative_luminance (a), lb = relative_luminance (b);
+
+  return (MAX (la, lb) + 0.05) / (MIN (la, lb) + 0.05);
+}
+
+/* Themes without libadwaita's accent colours give a selection blue that is
+ * too dark for thin lines on a dark background: lighten (or darken) theme
+ * colours until they stand out as WCAG asks of graphics, more so in high
+ * contrast. */
+static void
+ensure_contrast (SegChart      *self,
+                 GdkRGBA       *color,
+                 const GdkRGBA *bg)
+{
+  double wanted = self->high_contrast ? 4.5 : 3.0;
+  double target = self->dark ? 1.0 : 0.0;
+
+  for (guint i = 0; i < 12 && contrast_ratio (color, bg) < wanted; i++)
+    {
+      color->red += (target - color->red) * 0.15;
+      color->green += (target - color->green) * 0.15;
+      color->blue += (target - color->blue) * 0.15;
+    }
+}
+
 static void
 series_color (SegChart *self,
               guint     index,
@@ -189,8 +235,12 @@ series_color (SegChart *self,
   SegChartSeries *series = nth_series (self, index, NULL, NULL);
   const char *spec = series ? seg_chart_series_get_color (series) : NULL;
 
+  /* A colour the page chose is kept as it is. */
   if (spec == NULL || !gdk_rgba_parse (color, spec))
-    palette_color (self, index, color);
+    {
+      palette_color (self, index, color);
+      ensure_contrast (self, color, &self->bg);
+    }
 }
 
 static void
@@ -294,21 +344,27 @@ ensure_slots (SegChart *self)
   return all;
 }
 
+static gboolean
+has_bar_layer (SegChart *self)
+{
+  for (guint i = 0; i < self->layers->len; i++)
+    if (_seg_chart_layer_is_bar (g_ptr_array_index (self->layers, i)))
+      return TRUE;
+  return FALSE;
+}
+
 static double
 effective_bucket (SegChart *self)
 {
   GArray *slots;
   double gap = INFINITY;
-  gboolean bars = FALSE;
 
   if (self->x_axis == SEG_CHART_X_AXIS_CATEGORY)
     return 1.0;
   if (self->x_axis == SEG_CHART_X_AXIS_TIME && self->time_bucket == SEG_CHART_TIME_BUCKET_DAY)
     return SEG_CHART_MS_PER_DAY;
 
-  for (guint i = 0; i < self->layers->len; i++)
-    bars |= _seg_chart_layer_is_bar (g_ptr_array_index (self->layers, i));
-  if (!bars)
+  if (!has_bar_layer (self))
     return 0;
 
   /* Bars over continuous x are as wide as the closest two points allow. */
@@ -484,7 +540,7 @@ compute_x_ticks (SegChart             *self,
       int widest = 0;
       guint every;
 
-      ticks = g_array_new (FALSE, TRUE, sizeof (SegChartTick));
+      ticks = seg_chart_tick_array_new ();
       for (guint i = 0; i < slots->len; i++)
         {
           g_autofree char *label = category_label (self, g_array_index (slots, double, i));
@@ -821,8 +877,19 @@ snapshot_hover (SegChart     *self,
 
   x = g_array_index (slots, double, self->hover);
   px = floor (slot_center_px (self, layout, x));
-  gtk_snapshot_append_color (snapshot, &line,
-                             &GRAPHENE_RECT_INIT (px, plot->origin.y, 1, plot->size.height));
+
+  /* Over bars, shade the whole bucket; over lines, a thin crosshair. */
+  if (layout->domain.bucket > 0 && has_bar_layer (self))
+    {
+      GdkRGBA band = fg_alpha (self, self->high_contrast ? 0.2 : 0.07);
+
+      snapshot_slot_band (self, snapshot, layout, self->hover, &band);
+    }
+  else
+    {
+      gtk_snapshot_append_color (snapshot, &line,
+                                 &GRAPHENE_RECT_INIT (px, plot->origin.y, 1, plot->size.height));
+    }
 
   /* Mark the values of lines and areas where the crosshair crosses them. */
   for (guint i = 0; i < count_series (self); i++)
@@ -900,7 +967,26 @@ seg_chart_snapshot_at (SegChart     *self,
     }
 
   if (!for_export)
-    snapshot_hover (self, snapshot, layout);
+    {
+      snapshot_hover (self, snapshot, layout);
+
+      /* Keyboard focus shows as a ring, as on other focusable GNOME widgets. */
+      if (gtk_widget_has_visible_focus (GTK_WIDGET (self)))
+        {
+          GdkRGBA ring = self->accent;
+          GskRoundedRect outline;
+          float widths[4] = { 2, 2, 2, 2 };
+          GdkRGBA colors[4];
+
+          ring.alpha = 0.5;
+          for (guint i = 0; i < 4; i++)
+            colors[i] = ring;
+          gsk_rounded_rect_init_from_rect (&outline,
+                                           &GRAPHENE_RECT_INIT (1, 1, layout->width - 2,
+                                                                layout->height - 2), 6);
+          gtk_snapshot_append_border (snapshot, &outline, widths, colors);
+        }
+    }
 }
 
 static void
@@ -997,8 +1083,11 @@ theme_is_high_contrast (SegChart *self)
   GtkSettings *settings = gtk_widget_get_settings (GTK_WIDGET (self));
   g_autofree char *theme = NULL;
 
+  const char *env = g_getenv ("GTK_THEME");
+
   g_object_get (settings, "gtk-theme-name", &theme, NULL);
-  return theme != NULL && strstr (theme, "HighContrast") != NULL;
+  return (theme != NULL && strstr (theme, "HighContrast") != NULL) ||
+         (env != NULL && strstr (env, "HighContrast") != NULL);
 }
 
 static void
@@ -1022,6 +1111,9 @@ update_theme (SegChart *self)
     gdk_rgba_parse (&accent, "#3584e4");
   if (!lookup_color (context, "window_bg_color", "theme_bg_color", &bg))
     gdk_rgba_parse (&bg, dark ? "#242424" : "#fafafa");
+
+  self->dark = dark;
+  ensure_contrast (self, &accent, &bg);
 
   if (gdk_rgba_equal (&fg, &self->fg) && gdk_rgba_equal (&accent, &self->accent) &&
       gdk_rgba_equal (&bg, &self->bg) && dark == self->dark)
@@ -1680,16 +1772,17 @@ copy_image_action (GtkWidget  *widget,
 }
 
 static void
-replace_contents_cb (GObject      *object,
-                     GAsyncResult *result,
-                     gpointer      user_data)
+exported_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
 {
-  g_autoptr(SegChart) self = user_data;
+  SegChart *self = SEG_CHART (object);
+  g_autoptr(GFile) file = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (!g_file_replace_contents_finish (G_FILE (object), result, NULL, &error))
-    g_warning ("Could not save chart: %s", error->message);
-  g_signal_emit (self, signals[EXPORTED], 0, object, error);
+  if (!seg_chart_export_finish (self, result, &error))
+    g_warning ("Could not save chart to %s: %s", g_file_peek_path (file), error->message);
+  g_signal_emit (self, signals[EXPORTED], 0, file, error);
 }
 
 typedef enum
@@ -1706,35 +1799,24 @@ chooser_response_cb (GtkNativeDialog *native,
   SegChart *self = SEG_CHART (user_data);
   ExportKind kind = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (native), "export-kind"));
   g_autoptr(GFile) file = NULL;
-  g_autoptr(GBytes) bytes = NULL;
 
   if (response == GTK_RESPONSE_ACCEPT)
     file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (native));
 
   if (file != NULL)
     {
-      if (kind == EXPORT_CSV)
-        {
-          char *csv = seg_chart_dup_csv (self);
+      SegChartExportFormat format = SEG_CHART_EXPORT_CSV;
 
-          bytes = g_bytes_new_take (csv, strlen (csv));
-        }
-      else
+      if (kind == EXPORT_IMAGE)
         {
           g_autofree char *name = g_file_get_basename (file);
           g_autofree char *lower = g_ascii_strdown (name ? name : "", -1);
-          int width, height;
 
-          export_size (self, &width, &height);
-          if (g_str_has_suffix (lower, ".svg"))
-            bytes = seg_chart_render_svg (self, width, height);
-          else
-            bytes = seg_chart_render_png (self, width, height, 2.0);
+          /* The name decides: "chart.svg" is SVG, anything else PNG. */
+          format = g_str_has_suffix (lower, ".svg") ? SEG_CHART_EXPORT_SVG : SEG_CHART_EXPORT_PNG;
         }
 
-      g_file_replace_contents_bytes_async (file, bytes, NULL, FALSE,
-                                           G_FILE_CREATE_REPLACE_DESTINATION, NULL,
-                                           replace_contents_cb, g_object_ref (self));
+      seg_chart_export_async (self, file, format, NULL, exported_cb, g_object_ref (file));
     }
 
   gtk_native_dialog_destroy (native);
@@ -1966,6 +2048,88 @@ seg_chart_render_svg (SegChart *self,
   cairo_surface_finish (surface);
   cairo_surface_destroy (surface);
   return g_byte_array_free_to_bytes (out);
+}
+
+static void
+replace_contents_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (!g_file_replace_contents_finish (G_FILE (object), result, NULL, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * seg_chart_export_async:
+ * @file: where to write
+ * @format: what to write
+ * @cancellable: (nullable): to stop writing
+ * @callback: called when the file is written
+ * @user_data: for @callback
+ *
+ * Writes the chart as an image or its data as CSV, the way the chart's
+ * "Save as Image…" and "Save Data as CSV…" do after the file chooser. The
+ * image is drawn now at the chart's size (800×400 when not shown); the file
+ * is written asynchronously and replaced atomically.
+ */
+void
+seg_chart_export_async (SegChart             *self,
+                        GFile                *file,
+                        SegChartExportFormat  format,
+                        GCancellable         *cancellable,
+                        GAsyncReadyCallback   callback,
+                        gpointer              user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  int width, height;
+
+  g_return_if_fail (SEG_IS_CHART (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, seg_chart_export_async);
+
+  export_size (self, &width, &height);
+
+  switch (format)
+    {
+    case SEG_CHART_EXPORT_PNG:
+      bytes = seg_chart_render_png (self, width, height, 2.0);
+      break;
+    case SEG_CHART_EXPORT_SVG:
+      bytes = seg_chart_render_svg (self, width, height);
+      break;
+    case SEG_CHART_EXPORT_CSV:
+    default:
+      {
+        char *csv = seg_chart_dup_csv (self);
+
+        bytes = g_bytes_new_take (csv, strlen (csv));
+      }
+      break;
+    }
+
+  g_file_replace_contents_bytes_async (file, bytes, NULL, FALSE,
+                                       G_FILE_CREATE_REPLACE_DESTINATION, cancellable,
+                                       replace_contents_cb, g_steal_pointer (&task));
+}
+
+gboolean
+seg_chart_export_finish (SegChart      *self,
+                         GAsyncResult  *result,
+                         GError       **error)
+{
+  g_return_val_if_fail (SEG_IS_CHART (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == seg_chart_export_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /**
@@ -2258,6 +2422,7 @@ seg_chart_init (SegChart *self)
 
   motion = gtk_event_controller_motion_new ();
   g_signal_connect_swapped (motion, "motion", G_CALLBACK (motion_cb), self);
+  g_signal_connect_swapped (motion, "enter", G_CALLBACK (motion_cb), self);
   g_signal_connect_swapped (motion, "leave", G_CALLBACK (leave_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), motion);
 
@@ -2557,6 +2722,9 @@ seg_chart_set_high_contrast (SegChart *self,
   if (self->high_contrast == high_contrast)
     return;
   self->high_contrast = high_contrast;
+  /* Theme colours are adjusted to a stronger contrast: read them again. */
+  self->fg.alpha = -1;
+  update_theme (self);
   invalidate_data (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HIGH_CONTRAST]);
 }

@@ -32,6 +32,21 @@ typedef enum
   SEG_CHART_TIME_BUCKET_DAY,
 } SegChartTimeBucket;
 
+/**
+ * SegChartExportFormat:
+ * @SEG_CHART_EXPORT_PNG: the image as PNG, at twice the size on screen
+ * @SEG_CHART_EXPORT_SVG: the image as SVG
+ * @SEG_CHART_EXPORT_CSV: the data as CSV, see seg_chart_dup_csv()
+ */
+typedef enum
+{
+  SEG_CHART_EXPORT_PNG,
+  SEG_CHART_EXPORT_SVG,
+  SEG_CHART_EXPORT_CSV,
+} SegChartExportFormat;
+
+#define SEG_TYPE_CHART_EXPORT_FORMAT (seg_chart_export_format_get_type ())
+GType seg_chart_export_format_get_type (void) G_GNUC_CONST;
 #define SEG_TYPE_CHART_X_AXIS (seg_chart_x_axis_get_type ())
 GType seg_chart_x_axis_get_type (void) G_GNUC_CONST;
 #define SEG_TYPE_CHART_TIME_BUCKET (seg_chart_time_bucket_get_type ())
@@ -107,6 +122,15 @@ GBytes             *seg_chart_render_png         (SegChart           *self,
 GBytes             *seg_chart_render_svg         (SegChart           *self,
                                                   int                 width,
                                                   int                 height);
+void                seg_chart_export_async       (SegChart            *self,
+                                                  GFile               *file,
+                                                  SegChartExportFormat format,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+gboolean            seg_chart_export_finish      (SegChart           *self,
+                                                  GAsyncResult       *result,
+                                                  GError            **error);
 gboolean            seg_chart_get_plot_area      (SegChart           *self,
                                                   int                 width,
                                                   int                 height,
