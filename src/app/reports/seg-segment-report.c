@@ -43,6 +43,7 @@ struct _SegSegmentReport
 
   SegStore              *store;
   SegSegment            *segment;
+  GListModel            *segments;
 
   GCancellable          *cancellable;
   GCancellable          *trend_cancellable;
@@ -195,10 +196,17 @@ segment_name_cb (const char *id,
                  gpointer    user_data)
 {
   SegSegmentReport *self = user_data;
+  guint n = self->segments != NULL ? g_list_model_get_n_items (self->segments) : 0;
 
-  /* Included segments are named by the live list when the store has handed it out; the
-   * id is a fair fallback that the summary quotes. */
-  (void) self;
+  /* Included segments are named from the store's live list once it has arrived; until
+   * then the summary quotes the id. */
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(SegSegment) seg = g_list_model_get_item (self->segments, i);
+
+      if (g_strcmp0 (seg_segment_get_id (seg), id) == 0)
+        return g_strdup (seg_segment_get_name (seg));
+    }
   return g_strdup (id);
 }
 
@@ -332,6 +340,21 @@ clear_day (SegSegmentReport *self)
 }
 
 static void
+segments_done_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(SegSegmentReport) self = user_data;
+  g_autoptr(GListModel) segments = seg_store_list_segments_finish (SEG_STORE (source), result, NULL);
+
+  end_work (self);
+  if (segments == NULL || self->disposed)
+    return;
+  g_set_object (&self->segments, segments);
+  update_header (self);
+}
+
+static void
 reload (SegSegmentReport *self)
 {
   SegDefinition *def;
@@ -345,6 +368,12 @@ reload (SegSegmentReport *self)
     g_cancellable_cancel (self->trend_cancellable);
   clear_day (self);
   update_header (self);
+  if (self->segments == NULL)
+    {
+      begin_work (self);
+      seg_store_list_segments_async (self->store, self->cancellable, segments_done_cb,
+                                     g_object_ref (self));
+    }
 
   def = definition_of (self);
   if (def == NULL)
@@ -1160,6 +1189,7 @@ seg_segment_report_dispose (GObject *object)
   g_clear_object (&self->left_model);
   g_clear_object (&self->store);
   g_clear_object (&self->segment);
+  g_clear_object (&self->segments);
   g_clear_object (&self->export_file);
   G_OBJECT_CLASS (seg_segment_report_parent_class)->dispose (object);
 }
