@@ -199,6 +199,27 @@ test_header_and_size (Fixture       *f,
   json = gtk_text_buffer_get_text (buffer, &a, &b, FALSE);
   g_assert_true (strstr (json, "\"App Launched\"") != NULL);
   g_assert_true (strchr (json, '\n') != NULL);
+
+  /* Both forms of the definition are one action away from the clipboard. */
+  {
+    GdkClipboard *clipboard = gtk_widget_get_clipboard (f->report);
+    g_autoptr(GAsyncResult) res = NULL;
+    g_autoptr(GAsyncResult) res2 = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autofree char *copied = NULL;
+    g_autofree char *summary = NULL;
+
+    g_assert_true (gtk_widget_activate_action (f->report, "report.copy-json", NULL));
+    gdk_clipboard_read_text_async (clipboard, NULL, fx_result_cb, &res);
+    copied = gdk_clipboard_read_text_finish (clipboard, fx_wait (&res), &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (copied, ==, json);
+    g_assert_true (gtk_widget_activate_action (f->report, "report.copy-summary", NULL));
+    gdk_clipboard_read_text_async (clipboard, NULL, fx_result_cb, &res2);
+    summary = gdk_clipboard_read_text_finish (clipboard, fx_wait (&res2), &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (summary, ==, label_of (f, "summary_label"));
+  }
 }
 
 /* The days shown, in the table's model and in the chart's data, are the engine's. */
@@ -270,6 +291,15 @@ test_trend (Fixture       *f,
   assert_days (f, seg_report_day_start (tz, fx_ms ("2024-06-05T12:00:00Z")),
                seg_report_day_start (tz, fx_ms ("2024-06-09T12:00:00Z")));
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (f, "from_entry"))), ==, "2024-06-05");
+
+  /* The segment was saved after the store's "now": since creation is today alone. */
+  seg_segment_report_set_range (SEG_SEGMENT_REPORT (f->report), SEG_REPORT_RANGE_SINCE_CREATED);
+  wait_until_idle (G_OBJECT (f->report));
+  assert_days (f, today, today);
+
+  seg_segment_report_set_range (SEG_SEGMENT_REPORT (f->report), SEG_REPORT_RANGE_ALL);
+  wait_until_idle (G_OBJECT (f->report));
+  assert_days (f, first_complete, today);
 }
 
 static void

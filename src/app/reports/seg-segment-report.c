@@ -413,6 +413,7 @@ trend_range (SegSegmentReport *self,
     case SEG_REPORT_RANGE_30_DAYS: days = 30; break;
     case SEG_REPORT_RANGE_90_DAYS: days = 90; break;
     case SEG_REPORT_RANGE_ALL:
+    case SEG_REPORT_RANGE_SINCE_CREATED:
     case SEG_REPORT_RANGE_CUSTOM:
     default: break;
     }
@@ -423,6 +424,10 @@ trend_range (SegSegmentReport *self,
     }
   else if (self->range == SEG_REPORT_RANGE_ALL && self->first_data_day != 0)
     *first = self->first_data_day;
+  else if (self->range == SEG_REPORT_RANGE_SINCE_CREATED && seg_segment_get_created (self->segment) > 0)
+    /* CleverTap's report starts at the first complete day after creation; here the
+     * day of creation itself counts too, as it is evaluated at its end like any other. */
+    *first = MIN (seg_report_day_start (tz, seg_segment_get_created (self->segment)), today);
   else
     *first = seg_report_day_add (tz, today, -(days - 1));
 
