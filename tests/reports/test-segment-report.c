@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <stdlib.h>
 
 #include "../core/store-fixture.h"
 #include "report/seg-member-diff.h"
@@ -495,6 +496,128 @@ test_refresh_after_import (Fixture       *f,
   g_assert_cmpstr (label_of (f, "size_label"), ==, size);
 }
 
+static GtkWindow *
+find_toplevel (GType type)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while (g_get_monotonic_time () < deadline)
+    {
+      GListModel *tops = gtk_window_get_toplevels ();
+
+      for (guint i = 0; i < g_list_model_get_n_items (tops); i++)
+        {
+          g_autoptr(GtkWindow) w = g_list_model_get_item (tops, i);
+
+          /* GTK keeps its toplevels alive: the pointer stays good after this ref goes. */
+          if (G_TYPE_CHECK_INSTANCE_TYPE (w, type) && gtk_widget_get_visible (GTK_WIDGET (w)))
+            return w;
+        }
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  g_assert_not_reached ();
+  return NULL;
+}
+
+static char *
+expected_members (Fixture    *f,
+                  const char *prefix)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr(SegEvalResult) r = NULL;
+  SegEvalOptions opts = { 0 };
+  GString *s = g_string_new (NULL);
+
+  opts.flags = SEG_EVAL_MEMBERS;
+  opts.members_limit = 1000;
+  seg_store_evaluate_async (SEG_STORE (f->store), seg_segment_get_definition (f->segment),
+                            &opts, NULL, fx_result_cb, &res);
+  r = seg_store_evaluate_finish (SEG_STORE (f->store), fx_wait (&res), &error);
+  g_assert_no_error (error);
+  for (const char * const *m = seg_eval_result_get_members (r); *m != NULL; m++)
+    g_string_append_printf (s, "%s%s\r\n", prefix, *m);
+  return g_string_free (s, FALSE);
+}
+
+static void
+test_export (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autofree char *list_path = g_build_filename (f->dir, "engage.csv", NULL);
+  g_autofree char *users_path = g_build_filename (f->dir, "users.csv", NULL);
+  g_autoptr(GFile) list_file = g_file_new_for_path (list_path);
+  g_autoptr(GFile) users_file = g_file_new_for_path (users_path);
+  g_autofree char *list = NULL;
+  g_autofree char *users = NULL;
+  g_autofree char *body = expected_members (f, "Identity,");
+  g_autofree char *expected = g_strconcat ("Type,Identity\r\n", body, NULL);
+  g_auto(GStrv) lines = NULL;
+  AdwMessageDialog *fields;
+  GtkWidget *box;
+  gboolean has_email = FALSE;
+  guint members = 0;
+
+  /* The fields dialog lists the user properties, then asks where to save. */
+  g_assert_true (gtk_widget_activate_action (f->report, "report.export-members", NULL));
+  fields = ADW_MESSAGE_DIALOG (find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  box = adw_message_dialog_get_extra_child (fields);
+  box = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (box));
+  if (GTK_IS_VIEWPORT (box))
+    box = gtk_viewport_get_child (GTK_VIEWPORT (box));
+  for (GtkWidget *c = gtk_widget_get_first_child (box); c != NULL; c = gtk_widget_get_next_sibling (c))
+    has_email |= g_strcmp0 (g_object_get_data (G_OBJECT (c), "field"), "email") == 0;
+  g_assert_true (has_email);
+  adw_message_dialog_response (fields, "cancel");
+  wait_until_idle (G_OBJECT (f->report));
+
+  /* Engage: a Custom List of the members, with the progress row while it runs. */
+  seg_segment_report_export (SEG_SEGMENT_REPORT (f->report), SEG_MEMBER_EXPORT_CUSTOM_LIST, NULL, list_file);
+  g_assert_true (gtk_widget_get_visible (child (f, "export_row")));
+  wait_until_idle (G_OBJECT (f->report));
+  g_assert_true (g_file_get_contents (list_path, &list, NULL, NULL));
+  g_assert_cmpstr (list, ==, expected);
+  g_assert_false (gtk_widget_get_visible (child (f, "export_row")));
+
+  /* Users with their email. */
+  seg_segment_report_export (SEG_SEGMENT_REPORT (f->report), SEG_MEMBER_EXPORT_CSV,
+                             (const char *[]) { "email", NULL }, users_file);
+  wait_until_idle (G_OBJECT (f->report));
+  g_assert_true (g_file_get_contents (users_path, &users, NULL, NULL));
+  lines = g_strsplit (users, "\r\n", -1);
+  g_assert_cmpstr (lines[0], ==, "id,email");
+  for (guint i = 1; lines[i][0] != '\0'; i++, members++)
+    {
+      g_auto(GStrv) cells = g_strsplit (lines[i], ",", -1);
+      int n = atoi (cells[0] + 4);
+
+      /* Even users have an email in the fixture, odd ones none. */
+      if (n % 2 == 0)
+        g_assert_true (g_str_has_prefix (cells[1], cells[0]) && g_str_has_suffix (cells[1], "@example.org"));
+      else
+        g_assert_cmpstr (cells[1], ==, "");
+    }
+  {
+    g_auto(GStrv) body_lines = g_strsplit (body, "\r\n", -1);
+    /* As many users as the engine's members (each split leaves a trailing ""). */
+    g_assert_cmpuint (members, ==, g_strv_length (body_lines) - 1);
+    g_assert_cmpuint (members, >, 0);
+  }
+
+  /* Cancelled before it writes a row: no file. */
+  {
+    g_autofree char *gone_path = g_build_filename (f->dir, "gone.csv", NULL);
+    g_autoptr(GFile) gone = g_file_new_for_path (gone_path);
+
+    seg_segment_report_export (SEG_SEGMENT_REPORT (f->report), SEG_MEMBER_EXPORT_CSV,
+                               (const char *[]) { "email", NULL }, gone);
+    g_assert_true (gtk_widget_activate_action (f->report, "report.cancel-export", NULL));
+    wait_until_idle (G_OBJECT (f->report));
+    g_assert_false (g_file_test (gone_path, G_FILE_TEST_EXISTS));
+  }
+}
+
 #define ADD(name, func) \
   g_test_add ("/segment-report/" name, Fixture, NULL, fixture_setup, func, fixture_teardown)
 
@@ -510,6 +633,7 @@ main (int   argc,
   ADD ("reach", test_reach);
   ADD ("day", test_day);
   ADD ("open-user", test_open_user);
+  ADD ("export", test_export);
   ADD ("refresh-after-import", test_refresh_after_import);
   return g_test_run ();
 }

@@ -232,7 +232,17 @@ update_header (SegSegmentReport *self)
     }
   gtk_label_set_label (self->summary_label,
                        summary != NULL ? summary : _("This segment has no rules: it is kept by the store."));
-  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->json_view), json ? json : "", -1);
+  {
+    GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->json_view);
+    g_autofree char *shown = NULL;
+    GtkTextIter a, b;
+
+    /* Only when it changed: the segment notifies on every evaluation (its last count). */
+    gtk_text_buffer_get_bounds (buffer, &a, &b);
+    shown = gtk_text_buffer_get_text (buffer, &a, &b, FALSE);
+    if (g_strcmp0 (shown, json ? json : "") != 0)
+      gtk_text_buffer_set_text (buffer, json ? json : "", -1);
+  }
   gtk_widget_set_sensitive (GTK_WIDGET (self->definition_row), def != NULL);
 }
 
@@ -831,7 +841,10 @@ export_done_cb (GObject      *source,
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     toast (self, _("Export cancelled; no file was written"));
   else
-    toast (self, error->message);
+    {
+      g_debug ("Export failed: %s", error->message);
+      toast (self, error->message);
+    }
   g_clear_object (&self->export);
 }
 
@@ -870,6 +883,7 @@ chooser_response_cb (SegSegmentReport     *self,
                      int                   response,
                      GtkFileChooserNative *chooser)
 {
+
   if (response == GTK_RESPONSE_ACCEPT)
     {
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
@@ -943,7 +957,8 @@ fields_response_cb (AdwMessageDialog *dialog,
                     const char       *response,
                     gpointer          user_data)
 {
-  g_autoptr(SegSegmentReport) self = user_data;
+  /* The dialog holds a reference on the report until it is destroyed. */
+  SegSegmentReport *self = user_data;
   GtkWidget *box;
   g_autoptr(GPtrArray) fields = NULL;
 
@@ -1259,8 +1274,14 @@ seg_segment_report_constructed (GObject *object)
                                self, G_CONNECT_SWAPPED);
     }
   if (self->segment != NULL)
-    g_signal_connect_object (self->segment, "notify", G_CALLBACK (update_header), self,
-                             G_CONNECT_SWAPPED);
+    {
+      static const char *shown[] = { "notify::name", "notify::description", "notify::kind",
+                                     "notify::definition" };
+
+      for (guint i = 0; i < G_N_ELEMENTS (shown); i++)
+        g_signal_connect_object (self->segment, shown[i], G_CALLBACK (update_header), self,
+                                 G_CONNECT_SWAPPED);
+    }
   reload (self);
 }
 
@@ -1603,4 +1624,29 @@ seg_segment_report_get_sample (SegSegmentReport *self)
 {
   g_return_val_if_fail (SEG_IS_SEGMENT_REPORT (self), NULL);
   return G_LIST_MODEL (self->sample_model);
+}
+
+/**
+ * seg_segment_report_export:
+ * @fields: (nullable): profile properties after the id, for %SEG_MEMBER_EXPORT_CSV
+ * @file: where to write; replaced only when the export succeeds
+ *
+ * Exports the segment's members as the "Do more" actions do after their dialogs, with
+ * the progress row, Cancel and a toast at the end.
+ */
+void
+seg_segment_report_export (SegSegmentReport      *self,
+                           SegMemberExportFormat  format,
+                           const char * const    *fields,
+                           GFile                 *file)
+{
+  g_return_if_fail (SEG_IS_SEGMENT_REPORT (self));
+  g_return_if_fail (G_IS_FILE (file));
+  g_return_if_fail (definition_of (self) != NULL);
+  g_return_if_fail (self->export == NULL);
+
+  self->export_format = format;
+  g_clear_pointer (&self->export_fields, g_strfreev);
+  self->export_fields = fields != NULL ? g_strdupv ((char **) fields) : NULL;
+  start_export (self, file);
 }

@@ -3,6 +3,7 @@
 
 #include <gtk/gtk.h>
 
+#include "report/seg-member-export.h"
 #include "seg-store.h"
 
 G_BEGIN_DECLS
@@ -41,5 +42,9 @@ gint64      seg_segment_report_get_selected_day (SegSegmentReport *self);
 gint64      seg_segment_report_get_now          (SegSegmentReport *self);
 GListModel *seg_segment_report_get_days         (SegSegmentReport *self);
 GListModel *seg_segment_report_get_sample       (SegSegmentReport *self);
+void        seg_segment_report_export           (SegSegmentReport      *self,
+                                                 SegMemberExportFormat  format,
+                                                 const char * const    *fields,
+                                                 GFile                 *file);
 
 G_END_DECLS
