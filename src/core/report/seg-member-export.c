@@ -512,6 +512,9 @@ write_thread (GTask        *task,
     ok = g_output_stream_close (G_OUTPUT_STREAM (out), cancellable, &error);
   else
     g_output_stream_close (G_OUTPUT_STREAM (out), NULL, NULL);
+  /* The last moment a cancel can still leave no file behind. */
+  if (ok)
+    ok = !g_cancellable_set_error_if_cancelled (cancellable, &error);
   if (ok)
     ok = g_file_move (tmp, d->file, G_FILE_COPY_OVERWRITE | G_FILE_COPY_NO_FALLBACK_FOR_MOVE,
                       cancellable, NULL, NULL, &error);
@@ -547,6 +550,9 @@ seg_member_export_write_async (SegMemberExport     *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, seg_member_export_write_async);
+  /* The answer says what happened to the file: a cancel that comes after the rename
+   * does not turn a written export into a reported failure. */
+  g_task_set_check_cancellable (task, FALSE);
   d = g_new0 (WriteData, 1);
   d->file = g_object_ref (file);
   d->format = self->format;
