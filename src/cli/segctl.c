@@ -74,8 +74,9 @@ static const char *commands_help =
   "                             Open the store once, evaluate each definition N times warm and\n"
   "                             print one JSON line per definition: {\"file\",\"count\",\"median_ms\",\n"
   "                             \"min_ms\",\"first_ms\",\"median_cpu_ms\",\"open_ms\",\"open_cpu_ms\",\"runs\"}\n"
-  "                             (cpu: process CPU time, for busy machines; with --trend the\n"
-  "                             count is \"sum_of_daily_counts\"), then {\"peak_rss_kb\":...}.\n"
+  "                             (cpu: process CPU time, for busy machines; with --trend each\n"
+  "                             run is a whole trend and count is the sum of the daily counts,\n"
+  "                             plus \"trend_days\"), then {\"peak_rss_kb\":...}.\n"
   "  segments list              List saved segments (id, kind, last count, name).\n"
   "  segments show ID           Show a segment, its summary and its definition.\n"
   "  segments save DEF.json --name NAME [--description TEXT]\n"
@@ -495,7 +496,11 @@ cmd_bench (SegStore  *store,
             }
           ms = (g_get_monotonic_time () - t0) / 1000.0;
           if (r < 0)
-            first_ms = ms;
+            {
+              first_ms = ms;
+              /* Warm runs start once the store's background indexing is done. */
+              seg_local_store_wait_warm (SEG_LOCAL_STORE (store));
+            }
           else
             {
               times[r] = ms;
@@ -507,8 +512,13 @@ cmd_bench (SegStore  *store,
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "file");
       json_builder_add_string_value (b, args[i]);
-      json_builder_set_member_name (b, opt_trend > 0 ? "sum_of_daily_counts" : "count");
+      json_builder_set_member_name (b, "count");
       json_builder_add_int_value (b, (gint64) count);
+      if (opt_trend > 0)
+        {
+          json_builder_set_member_name (b, "trend_days");
+          json_builder_add_int_value (b, opt_trend);
+        }
       json_builder_set_member_name (b, "median_ms");
       json_builder_add_double_value (b, runs % 2 ? times[runs / 2] : (times[runs / 2 - 1] + times[runs / 2]) / 2);
       json_builder_set_member_name (b, "min_ms");

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "seg-canonical-csv.h"
+#include "seg-local-writer.h"
 #include "seg-record.h"
 #include "seg-time.h"
 
@@ -676,6 +677,7 @@ seg_canonical_csv_import (SegStoreWriter        *writer,
   gboolean already = FALSE, ok = TRUE;
   GError *add_error = NULL;
   GThread *thread;
+  SegLocalWriter *local = SEG_IS_LOCAL_WRITER (writer) ? SEG_LOCAL_WRITER (writer) : NULL;
   Pipe pipe = { 0 };
   Batch *b;
 
@@ -728,8 +730,14 @@ seg_canonical_csv_import (SegStoreWriter        *writer,
   thread = g_thread_new ("seg-csv-parser", parser_thread, &pipe);
   while ((b = g_async_queue_pop (pipe.full)) != &end_marker)
     {
+      SegRecord *recs = (SegRecord *) b->recs->data;
+
       for (guint i = 0; ok && i < b->recs->len; i++)
         {
+          /* Users are looked up in a table far larger than the caches: ask for the slot
+           * of a user a few rows ahead. */
+          if (local != NULL && i + 12 < b->recs->len)
+            seg_local_writer_prefetch (local, &recs[i + 12]);
           if (!seg_store_writer_add (writer, &g_array_index (b->recs, SegRecord, i), &add_error))
             ok = FALSE;
           else

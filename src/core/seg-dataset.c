@@ -191,6 +191,16 @@ seg_intern_append_raw (SegIntern  *self,
   append_raw (self, str, len, 0, FALSE);
 }
 
+/* Starts loading the slot a lookup of @hash will read: callers that know the next keys
+ * hide the cache miss behind other work. */
+void
+seg_intern_prefetch (SegIntern *self,
+                     guint64    hash)
+{
+  if (self->mask != 0)
+    __builtin_prefetch (&self->slots[(guint32) (hash >> 32) & self->mask]);
+}
+
 /* Frees the hash index; the next lookup builds it again. Call with no concurrent readers. */
 void
 seg_intern_drop_index (SegIntern *self)

@@ -60,6 +60,8 @@ void         seg_intern_append_raw   (SegIntern   *self,
 void         seg_intern_truncate     (SegIntern   *self,
                                       guint        n);
 void         seg_intern_drop_index   (SegIntern   *self);
+void         seg_intern_prefetch     (SegIntern   *self,
+                                      guint64      hash);
 
 static inline const char *
 seg_intern_get (const SegIntern *self,

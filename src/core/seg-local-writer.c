@@ -812,3 +812,24 @@ seg_local_writer_get_stats (SegLocalWriter      *self,
 {
   *stats = self->stats;
 }
+
+/**
+ * seg_local_writer_prefetch:
+ * @record: a record that will be added soon
+ *
+ * A hint for bulk importers: starts fetching the index slot of @record's user, so that
+ * adding it a few records later does not wait for memory.
+ */
+void
+seg_local_writer_prefetch (SegLocalWriter  *self,
+                           const SegRecord *record)
+{
+  guint64 h;
+
+  if (self->done || record->user_id == NULL)
+    return;
+  h = seg_intern_hash (record->user_id, strlen (record->user_id));
+  seg_intern_prefetch (self->new_users, h);
+  if (self->base_users > 0)
+    seg_intern_prefetch (self->store->ds->users, h);
+}

@@ -472,6 +472,51 @@ test_ten_thousand (void)
   g_assert_finalize_object (bars);
 }
 
+static double
+luminance (Pixel p)
+{
+  return (0.2126 * p.r + 0.7152 * p.g + 0.0722 * p.b) / 255.0;
+}
+
+static void
+test_high_contrast (void)
+{
+  static const double values[] = { 10, 20, 30, 40, 50, 60, 70 };
+  g_autoptr(SegChartSeries) series = seg_chart_series_new ("Members");
+  SegChart *chart = new_chart ();
+  SegChartLayer *layer = seg_bar_layer_new (SEG_BAR_LAYER_GROUPED);
+  graphene_rect_t plot;
+  SegChartDomain domain;
+  Image normal, strong;
+  double grid_y, mid;
+
+  seg_chart_set_x_axis (chart, SEG_CHART_X_AXIS_CATEGORY);
+  seg_chart_series_set_values (series, values, G_N_ELEMENTS (values));
+  seg_chart_layer_add_series (layer, series);
+  seg_chart_add_layer (chart, layer);
+
+  g_assert_true (seg_chart_get_plot_area (chart, W, H, &plot, &domain));
+  /* The gridline of the tick halfway up, left of the first bar. */
+  mid = (domain.y_min + domain.y_max) / 2;
+  grid_y = floor (plot.origin.y + (1 - (mid - domain.y_min) / (domain.y_max - domain.y_min)) *
+                  plot.size.height);
+
+  normal = render (chart, "chart-normal-contrast.png");
+  seg_chart_set_high_contrast (chart, TRUE);
+  strong = render (chart, "chart-high-contrast.png");
+
+  /* On a light background: gridlines visible but faint, much darker in
+   * high contrast. */
+  g_assert_cmpfloat (luminance (pixel_at (&normal, plot.origin.x + 2, grid_y)), <,
+                     luminance (background (&normal)));
+  g_assert_cmpfloat (luminance (pixel_at (&strong, plot.origin.x + 2, grid_y)), <,
+                     luminance (pixel_at (&normal, plot.origin.x + 2, grid_y)) - 0.15);
+
+  cairo_surface_destroy (normal.surface);
+  cairo_surface_destroy (strong.surface);
+  g_assert_finalize_object (chart);
+}
+
 static void
 test_export_formats (void)
 {
@@ -527,6 +572,7 @@ main (int   argc,
   g_test_add_func ("/Chart/render/empty", test_empty);
   g_test_add_func ("/Chart/render/one-point", test_one_point);
   g_test_add_func ("/Chart/render/ten-thousand", test_ten_thousand);
+  g_test_add_func ("/Chart/render/high-contrast", test_high_contrast);
   g_test_add_func ("/Chart/render/export-formats", test_export_formats);
 
   return g_test_run ();

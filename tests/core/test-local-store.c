@@ -736,6 +736,54 @@ test_schema (Fixture       *f,
   g_assert_cmpuint (seg_property_info_get_top_count (p0, 0), ==, 2);
 }
 
+typedef struct
+{
+  SegLocalStore *store;
+  guint          batches;
+} WriterJob;
+
+static gpointer
+writer_thread (gpointer data)
+{
+  WriterJob *job = data;
+
+  for (guint b = 0; b < job->batches; b++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(SegStoreWriter) w = seg_store_begin_write (SEG_STORE (job->store), &error);
+
+      for (guint i = 0; i < 100; i++)
+        {
+          g_autofree char *u = g_strdup_printf ("w%u-%u", b, i);
+          fx_event (w, u, "Charged", "2024-06-10T10:00:00Z", "amount=n:5", NULL);
+        }
+      fx_commit (w);
+    }
+  return NULL;
+}
+
+/* Evaluations running while a writer commits see whole commits only: the count is always
+ * a multiple of the batch size, and ends at the total. */
+static void
+test_concurrent_write (Fixture       *f,
+                       gconstpointer  data)
+{
+  WriterJob job = { f->store, 20 };
+  GThread *thread = g_thread_new ("writer", writer_thread, &job);
+  guint64 last = 0, count = 0;
+
+  do
+    {
+      count = count_of (f->store, DID ("Charged", "{\"type\":\"ever\"}"));
+      g_assert_cmpuint (count % 100, ==, 0);
+      g_assert_cmpuint (count, >=, last);
+      last = count;
+    }
+  while (count < 2000);
+  g_thread_join (thread);
+  g_assert_cmpuint (seg_local_store_get_n_events (f->store), ==, 2000);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -756,5 +804,6 @@ main (int   argc,
   ADD ("profiles-latest-wins", test_profiles_latest_wins, NULL);
   ADD ("hostile-strings", test_hostile_strings, NULL);
   ADD ("schema", test_schema, NULL);
+  ADD ("concurrent-write", test_concurrent_write, NULL);
   return g_test_run ();
 }

@@ -16,7 +16,8 @@
 #include "seg-bar-layer.h"
 #include "seg-chart-private.h"
 
-#define BAR_RADIUS 3.0
+#define BAR_RADIUS    3.0
+#define MAX_BAR_WIDTH 64.0
 
 struct _SegBarLayer
 {
@@ -86,6 +87,16 @@ compute_bar_rect (SegBarLayer          *self,
 
   if (!isfinite (point->y) || inner <= 0)
     return FALSE;
+
+  /* A few buckets on a wide plot would make slabs: keep bars slender and
+   * centred in their bucket. */
+  if (inner > MAX_BAR_WIDTH * MAX (1, self->mode == SEG_BAR_LAYER_STACKED ? 1 : n_series))
+    {
+      double capped = MAX_BAR_WIDTH * MAX (1, self->mode == SEG_BAR_LAYER_STACKED ? 1 : n_series);
+
+      gap += inner - capped;
+      inner = capped;
+    }
 
   if (self->mode == SEG_BAR_LAYER_STACKED || n_series <= 1)
     {

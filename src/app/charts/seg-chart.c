@@ -1480,7 +1480,8 @@ layer_data_changed_cb (SegChart      *self,
   compute_layout (self, width, height, &next);
   same = next.empty == self->layout.empty &&
          memcmp (&next.domain, &self->layout.domain, sizeof next.domain) == 0 &&
-         graphene_rect_equal (&next.plot, &self->layout.plot);
+         graphene_rect_equal (&next.plot, &self->layout.plot) &&
+         next.y_ticks->len == self->layout.y_ticks->len;
   layout_clear (&next);
 
   queue_update_description (self);
@@ -2722,9 +2723,17 @@ seg_chart_set_high_contrast (SegChart *self,
   if (self->high_contrast == high_contrast)
     return;
   self->high_contrast = high_contrast;
-  /* Theme colours are adjusted to a stronger contrast: read them again. */
-  self->fg.alpha = -1;
-  update_theme (self);
+  /* Theme colours are adjusted to a stronger contrast: read them again,
+   * once the chart is in a window and has the theme's style. */
+  if (gtk_widget_get_root (GTK_WIDGET (self)) != NULL)
+    {
+      self->fg.alpha = -1;
+      update_theme (self);
+    }
+  else
+    {
+      ensure_contrast (self, &self->accent, &self->bg);
+    }
   invalidate_data (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HIGH_CONTRAST]);
 }
