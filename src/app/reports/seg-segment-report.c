@@ -115,6 +115,9 @@ struct _SegSegmentReport
   GtkLabel              *left_heading;
   GtkListView           *left_list;
   GtkBox                *reach_chart_box;
+  GtkWidget             *trend_section;
+  GtkWidget             *reach_section;
+  GtkWidget             *more_group;
   GtkListBox            *reach_list;
   AdwActionRow          *export_row;
   GtkProgressBar        *export_progress;
@@ -244,6 +247,11 @@ update_header (SegSegmentReport *self)
       gtk_text_buffer_set_text (buffer, json ? json : "", -1);
   }
   gtk_widget_set_sensitive (GTK_WIDGET (self->definition_row), def != NULL);
+  /* The store keeps system segments itself: without rules there is nothing to trend,
+   * reach or export through a definition, so those parts are left out. */
+  gtk_widget_set_visible (self->trend_section, def != NULL);
+  gtk_widget_set_visible (self->reach_section, def != NULL);
+  gtk_widget_set_visible (self->more_group, def != NULL);
 }
 
 /* Size and reachability. */
@@ -390,7 +398,8 @@ reload (SegSegmentReport *self)
     {
       gtk_label_set_label (self->size_label, "—");
       gtk_stack_set_visible_child_name (self->size_stack, "size");
-      gtk_label_set_label (self->evaluated_label, _("This segment has no rules to evaluate"));
+      gtk_label_set_label (self->evaluated_label,
+                           _("The store keeps this segment itself, without rules, so it has no report"));
       gtk_label_set_label (self->trend_message_label, _("No trend without rules"));
       gtk_stack_set_visible_child_name (self->trend_stack, "message");
       return;
@@ -1275,12 +1284,14 @@ seg_segment_report_constructed (GObject *object)
     }
   if (self->segment != NULL)
     {
-      static const char *shown[] = { "notify::name", "notify::description", "notify::kind",
-                                     "notify::definition" };
+      static const char *shown[] = { "notify::name", "notify::description", "notify::kind" };
 
       for (guint i = 0; i < G_N_ELEMENTS (shown); i++)
         g_signal_connect_object (self->segment, shown[i], G_CALLBACK (update_header), self,
                                  G_CONNECT_SWAPPED);
+      /* An edited definition is a different segment: evaluate it again. */
+      g_signal_connect_object (self->segment, "notify::definition",
+                               G_CALLBACK (seg_segment_report_refresh), self, G_CONNECT_SWAPPED);
     }
   reload (self);
 }
@@ -1375,6 +1386,9 @@ seg_segment_report_class_init (SegSegmentReportClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SegSegmentReport, left_heading);
   gtk_widget_class_bind_template_child (widget_class, SegSegmentReport, left_list);
   gtk_widget_class_bind_template_child (widget_class, SegSegmentReport, reach_chart_box);
+  gtk_widget_class_bind_template_child (widget_class, SegSegmentReport, trend_section);
+  gtk_widget_class_bind_template_child (widget_class, SegSegmentReport, reach_section);
+  gtk_widget_class_bind_template_child (widget_class, SegSegmentReport, more_group);
   gtk_widget_class_bind_template_child (widget_class, SegSegmentReport, reach_list);
   gtk_widget_class_bind_template_child (widget_class, SegSegmentReport, export_row);
   gtk_widget_class_bind_template_child (widget_class, SegSegmentReport, export_progress);
