@@ -622,6 +622,37 @@ test_export (Fixture       *f,
   }
 }
 
+static void
+test_system_segment (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr(SegSegment) all = NULL;
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *report;
+
+  seg_store_get_segment_async (SEG_STORE (f->store), SEG_SEGMENT_ID_ALL_USERS, NULL, fx_result_cb, &res);
+  all = seg_store_get_segment_finish (SEG_STORE (f->store), fx_wait (&res), &error);
+  g_assert_no_error (error);
+  report = seg_segment_report_new (SEG_STORE (f->store), all);
+  gtk_window_set_child (GTK_WINDOW (window), report);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_until_idle (G_OBJECT (report));
+
+  /* Without rules, nothing is made up: no trend, reach or exports. */
+  if (seg_segment_get_definition (all) == NULL)
+    {
+      g_assert_false (gtk_widget_get_visible (GTK_WIDGET (gtk_widget_get_template_child (report, SEG_TYPE_SEGMENT_REPORT, "trend_section"))));
+      g_assert_false (gtk_widget_get_visible (GTK_WIDGET (gtk_widget_get_template_child (report, SEG_TYPE_SEGMENT_REPORT, "reach_section"))));
+      g_assert_false (gtk_widget_get_visible (GTK_WIDGET (gtk_widget_get_template_child (report, SEG_TYPE_SEGMENT_REPORT, "more_group"))));
+      g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (gtk_widget_get_template_child (report, SEG_TYPE_SEGMENT_REPORT, "size_label"))), ==, "—");
+    }
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (gtk_widget_get_template_child (report, SEG_TYPE_SEGMENT_REPORT, "name_label"))),
+                   ==, seg_segment_get_name (all));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 #define ADD(name, func) \
   g_test_add ("/segment-report/" name, Fixture, NULL, fixture_setup, func, fixture_teardown)
 
@@ -638,6 +669,7 @@ main (int   argc,
   ADD ("day", test_day);
   ADD ("open-user", test_open_user);
   ADD ("export", test_export);
+  ADD ("system-segment", test_system_segment);
   ADD ("refresh-after-import", test_refresh_after_import);
   return g_test_run ();
 }
