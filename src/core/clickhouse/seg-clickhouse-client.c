@@ -310,6 +310,7 @@ request_new (SegClickhouseClient *self,
              GBytes              *body,
              gboolean             use_database,
              gboolean             rows_mode,
+             const char * const  *settings,
              GCancellable        *cancellable)
 {
   Request *req = g_new0 (Request, 1);
@@ -346,6 +347,8 @@ request_new (SegClickhouseClient *self,
   g_hash_table_iter_init (&iter, self->settings);
   while (g_hash_table_iter_next (&iter, &key, &value))
     append_param (params, key, value);
+  for (guint i = 0; settings != NULL && settings[i] != NULL && settings[i + 1] != NULL; i += 2)
+    append_param (params, settings[i], settings[i + 1]);
   if (body != NULL)
     append_param (params, "query", sql);
 
@@ -969,7 +972,7 @@ seg_clickhouse_client_query_async (SegClickhouseClient  *self,
   g_return_if_fail (SEG_IS_CLICKHOUSE_CLIENT (self));
   g_return_if_fail (sql != NULL);
 
-  req = request_new (self, sql, NULL, TRUE, TRUE, cancellable);
+  req = request_new (self, sql, NULL, TRUE, TRUE, NULL, cancellable);
   req->row_func = row_func;
   req->row_data = row_data;
   req->row_data_destroy = row_data_destroy;
@@ -1035,7 +1038,7 @@ seg_clickhouse_client_query (SegClickhouseClient   *self,
   g_return_val_if_fail (SEG_IS_CLICKHOUSE_CLIENT (self), NULL);
   g_return_val_if_fail (sql != NULL, NULL);
 
-  req = request_new (self, sql, NULL, TRUE, TRUE, cancellable);
+  req = request_new (self, sql, NULL, TRUE, TRUE, NULL, cancellable);
   req->row_func = row_func;
   req->row_data = row_data;
   ok = request_run_sync (req, error);
@@ -1072,7 +1075,7 @@ seg_clickhouse_client_execute_async (SegClickhouseClient *self,
   g_return_if_fail (SEG_IS_CLICKHOUSE_CLIENT (self));
   g_return_if_fail (sql != NULL);
 
-  req = request_new (self, sql, body, TRUE, FALSE, cancellable);
+  req = request_new (self, sql, body, TRUE, FALSE, NULL, cancellable);
   request_send_async (req, seg_clickhouse_client_execute_async, callback, user_data);
 }
 
@@ -1105,7 +1108,30 @@ seg_clickhouse_client_execute (SegClickhouseClient  *self,
   g_return_val_if_fail (SEG_IS_CLICKHOUSE_CLIENT (self), FALSE);
   g_return_val_if_fail (sql != NULL, FALSE);
 
-  req = request_new (self, sql, body, TRUE, FALSE, cancellable);
+  req = request_new (self, sql, body, TRUE, FALSE, NULL, cancellable);
+  return request_run_sync (req, error);
+}
+
+/**
+ * seg_clickhouse_client_execute_with_settings:
+ * @settings: (array zero-terminated=1): setting names and values, alternating
+ *
+ * Like seg_clickhouse_client_execute(), with settings for this statement only (in the
+ * URL, where ClickHouse applies them to the whole statement, INSERT ... SELECT included).
+ */
+gboolean
+seg_clickhouse_client_execute_with_settings (SegClickhouseClient  *self,
+                                             const char           *sql,
+                                             const char * const   *settings,
+                                             GCancellable         *cancellable,
+                                             GError              **error)
+{
+  g_autoptr(Request) req = NULL;
+
+  g_return_val_if_fail (SEG_IS_CLICKHOUSE_CLIENT (self), FALSE);
+  g_return_val_if_fail (sql != NULL, FALSE);
+
+  req = request_new (self, sql, NULL, TRUE, FALSE, settings, cancellable);
   return request_run_sync (req, error);
 }
 
@@ -1126,7 +1152,7 @@ seg_clickhouse_client_execute_server (SegClickhouseClient  *self,
   g_return_val_if_fail (SEG_IS_CLICKHOUSE_CLIENT (self), FALSE);
   g_return_val_if_fail (sql != NULL, FALSE);
 
-  req = request_new (self, sql, NULL, FALSE, FALSE, cancellable);
+  req = request_new (self, sql, NULL, FALSE, FALSE, NULL, cancellable);
   return request_run_sync (req, error);
 }
 

@@ -84,6 +84,11 @@ gboolean             seg_clickhouse_client_execute        (SegClickhouseClient  
                                                            GBytes               *body,
                                                            GCancellable         *cancellable,
                                                            GError              **error);
+gboolean             seg_clickhouse_client_execute_with_settings (SegClickhouseClient *self,
+                                                                  const char          *sql,
+                                                                  const char * const  *settings,
+                                                                  GCancellable        *cancellable,
+                                                                  GError             **error);
 gboolean             seg_clickhouse_client_execute_server (SegClickhouseClient  *self,
                                                            const char           *sql,
                                                            GCancellable         *cancellable,

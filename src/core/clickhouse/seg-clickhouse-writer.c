@@ -428,10 +428,13 @@ move_rows (SegClickhouseWriter  *self,
     {
       g_autofree char *from_id = seg_clickhouse_sql_identifier (from);
       g_autofree char *to_id = seg_clickhouse_sql_identifier (to_distributed);
+      g_autofree char *sql = g_strdup_printf ("INSERT INTO %s SELECT * FROM %s", to_id, from_id);
+      /* Commit returns once every shard holds the rows. A SETTINGS clause would only
+       * reach the SELECT on 18.16, so the setting goes with the request. */
+      const char *settings[] = { "insert_distributed_sync", "1", NULL };
 
-      return execute_printf (self, cancellable, error,
-                             "INSERT INTO %s SELECT * FROM %s SETTINGS insert_distributed_sync = 1",
-                             to_id, from_id);
+      return seg_clickhouse_client_execute_with_settings (self->client, sql, settings,
+                                                          cancellable, error);
     }
 }
 
