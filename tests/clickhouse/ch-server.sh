@@ -4,6 +4,7 @@
 # Starts and stops the ClickHouse servers the tests of the remote store run against:
 #
 #   server 1: http 127.0.0.1:18123, tcp 127.0.0.1:19000  (the single server, and shard 1)
+#             https 127.0.0.1:18443 with a certificate of a throwaway CA (when openssl exists)
 #   server 2: http 127.0.0.1:18124, tcp 127.0.0.1:19001  (shard 2)
 #
 # Both know the cluster "seg_test_2shards" (shard 1 = server 1, shard 2 = server 2), so a
@@ -17,13 +18,15 @@
 #   ch-server.sh env      print the environment the tests read, as shell assignments
 #
 # Ports and the directory can be moved with SEG_CH_HTTP_PORT1, SEG_CH_TCP_PORT1,
-# SEG_CH_HTTP_PORT2, SEG_CH_TCP_PORT2 and SEG_CH_DIR. Tests read SEG_CLICKHOUSE_URL (server 1),
-# SEG_CLICKHOUSE_URL2 (server 2) and SEG_CLICKHOUSE_CLUSTER.
+# SEG_CH_HTTPS_PORT1, SEG_CH_HTTP_PORT2, SEG_CH_TCP_PORT2 and SEG_CH_DIR. Tests read
+# SEG_CLICKHOUSE_URL (server 1), SEG_CLICKHOUSE_URL2 (server 2), SEG_CLICKHOUSE_HTTPS_URL
+# with SEG_CLICKHOUSE_CA_FILE, and SEG_CLICKHOUSE_CLUSTER; the defaults match this script.
 
 set -eu
 
 HTTP1=${SEG_CH_HTTP_PORT1:-18123}
 TCP1=${SEG_CH_TCP_PORT1:-19000}
+HTTPS1=${SEG_CH_HTTPS_PORT1:-18443}
 HTTP2=${SEG_CH_HTTP_PORT2:-18124}
 TCP2=${SEG_CH_TCP_PORT2:-19001}
 BASE=${SEG_CH_DIR:-${TMPDIR:-/tmp}/seg-clickhouse-$(id -u)}
@@ -35,10 +38,39 @@ READY_TIMEOUT=${SEG_CH_READY_TIMEOUT:-60}
 AUTH_USER=seg_auth
 AUTH_PASSWORD=seg-test-password
 
+# A private CA and a certificate for 127.0.0.1, for the https test.
+make_tls () {
+  tls=$1
+  mkdir -p "$tls"
+  [ -f "$tls/server.crt" ] && return 0
+  printf 'subjectAltName=IP:127.0.0.1\n' > "$tls/ext.cnf"
+  openssl req -x509 -newkey rsa:2048 -nodes -keyout "$tls/ca.key" -out "$tls/ca.crt" \
+    -days 3 -subj /CN=segment-studio-test-ca > /dev/null 2>&1 &&
+  openssl req -newkey rsa:2048 -nodes -keyout "$tls/server.key" -out "$tls/server.csr" \
+    -subj /CN=127.0.0.1 > /dev/null 2>&1 &&
+  openssl x509 -req -in "$tls/server.csr" -CA "$tls/ca.crt" -CAkey "$tls/ca.key" \
+    -CAcreateserial -out "$tls/server.crt" -days 3 -extfile "$tls/ext.cnf" > /dev/null 2>&1
+}
+
 write_config () {
-  dir=$1 http=$2 tcp=$3
+  dir=$1 http=$2 tcp=$3 https=${4:-}
   mkdir -p "$dir/data" "$dir/tmp" "$dir/user_files" "$dir/format_schemas" "$dir/log"
   sha=$(printf '%s' "$AUTH_PASSWORD" | sha256sum | cut -d' ' -f1)
+  tls_config=""
+  if [ -n "$https" ] && command -v openssl > /dev/null && make_tls "$dir/tls"; then
+    tls_config="<https_port>$https</https_port>
+  <openSSL>
+    <server>
+      <certificateFile>$dir/tls/server.crt</certificateFile>
+      <privateKeyFile>$dir/tls/server.key</privateKeyFile>
+      <verificationMode>none</verificationMode>
+      <loadDefaultCAFile>false</loadDefaultCAFile>
+      <cacheSessions>true</cacheSessions>
+      <disableProtocols>sslv2,sslv3</disableProtocols>
+      <preferServerCiphers>true</preferServerCiphers>
+    </server>
+  </openSSL>"
+  fi
   cat > "$dir/config.xml" <<EOF
 <?xml version="1.0"?>
 <yandex>
@@ -52,6 +84,7 @@ write_config () {
   <listen_host>127.0.0.1</listen_host>
   <http_port>$http</http_port>
   <tcp_port>$tcp</tcp_port>
+  $tls_config
   <max_connections>256</max_connections>
   <keep_alive_timeout>10</keep_alive_timeout>
   <max_concurrent_queries>50</max_concurrent_queries>
@@ -122,7 +155,11 @@ EOF
 
 answers () {
   # ClickHouse answers "Ok." on its HTTP root when it is ready.
-  curl -s --max-time 2 "http://127.0.0.1:$1/" 2>/dev/null | grep -q '^Ok\.'
+  if command -v curl > /dev/null; then
+    curl -s --max-time 2 "http://127.0.0.1:$1/" 2>/dev/null | grep -q '^Ok\.'
+  else
+    wget -q -T 2 -O - "http://127.0.0.1:$1/" 2>/dev/null | grep -q '^Ok\.'
+  fi
 }
 
 alive () {
@@ -130,7 +167,7 @@ alive () {
 }
 
 start_one () {
-  dir=$1 http=$2 tcp=$3
+  dir=$1 http=$2 tcp=$3 https=${4:-}
   if alive "$dir" && answers "$http"; then
     return 0
   fi
@@ -142,7 +179,7 @@ start_one () {
     # A server of ours that does not answer: stop it before starting anew.
     stop_one "$dir"
   fi
-  write_config "$dir" "$http" "$tcp"
+  write_config "$dir" "$http" "$tcp" "$https"
   # Not a daemon: the process stays the child of this shell's background job.
   setsid nohup "$SERVER" --config-file="$dir/config.xml" \
     > "$dir/log/stdout.log" 2>&1 < /dev/null &
@@ -189,6 +226,8 @@ stop_one () {
 print_env () {
   echo "SEG_CLICKHOUSE_URL=http://127.0.0.1:$HTTP1"
   echo "SEG_CLICKHOUSE_URL2=http://127.0.0.1:$HTTP2"
+  echo "SEG_CLICKHOUSE_HTTPS_URL=https://127.0.0.1:$HTTPS1"
+  echo "SEG_CLICKHOUSE_CA_FILE=$BASE/s1/tls/ca.crt"
   echo "SEG_CLICKHOUSE_CLUSTER=$CLUSTER"
   echo "SEG_CLICKHOUSE_AUTH_USER=$AUTH_USER"
   echo "SEG_CLICKHOUSE_AUTH_PASSWORD=$AUTH_PASSWORD"
@@ -202,7 +241,7 @@ fi
 case "${1:-}" in
   start)
     mkdir -p "$BASE"
-    start_one "$BASE/s1" "$HTTP1" "$TCP1"
+    start_one "$BASE/s1" "$HTTP1" "$TCP1" "$HTTPS1"
     start_one "$BASE/s2" "$HTTP2" "$TCP2"
     wait_ready "$BASE/s1" "$HTTP1"
     wait_ready "$BASE/s2" "$HTTP2"

@@ -3,6 +3,7 @@
 
 #include <libsoup/soup.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ch-test-util.h"
 #include "seg-store.h"
@@ -686,6 +687,53 @@ test_real_cancel_kills (void)
   g_assert_false (query_running (client, marker));
 }
 
+static void
+test_real_https (void)
+{
+  const char *url = g_getenv ("SEG_CLICKHOUSE_HTTPS_URL");
+  const char *ca = g_getenv ("SEG_CLICKHOUSE_CA_FILE");
+  g_autofree char *default_ca = NULL;
+  g_autoptr(SegClickhouseClient) trusting = NULL;
+  g_autoptr(SegClickhouseClient) untrusting = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (url == NULL)
+    url = "https://127.0.0.1:18443";
+  if (ca == NULL)
+    {
+      g_autofree char *dir = g_strdup_printf ("seg-clickhouse-%u", (guint) getuid ());
+
+      ca = default_ca = g_build_filename (g_get_tmp_dir (), dir, "s1", "tls", "ca.crt", NULL);
+    }
+  if (!g_file_test (ca, G_FILE_TEST_EXISTS))
+    {
+      g_test_skip_printf ("No test CA at %s: start the servers with tests/clickhouse/ch-server.sh "
+                          "(needs openssl)", ca);
+      return;
+    }
+
+  /* Trusting the server's private CA: the query runs over TLS. */
+  trusting = seg_clickhouse_client_new (url, NULL, NULL, NULL);
+  g_assert_true (seg_clickhouse_client_set_ca_file (trusting, ca, &error));
+  g_assert_no_error (error);
+  rows = seg_clickhouse_client_query (trusting, "SELECT 40 + 2 AS n", NULL, NULL, NULL, NULL, &error);
+  if (g_error_matches (error, SEG_STORE_ERROR, SEG_STORE_ERROR_CONNECTION)
+      && strstr (error->message, "refused") != NULL)
+    {
+      g_test_skip_printf ("No ClickHouse https port at %s: %s", url, error->message);
+      return;
+    }
+  g_assert_no_error (error);
+  g_assert_cmpint (json_object_get_int_member (g_ptr_array_index (rows, 0), "n"), ==, 42);
+
+  /* With only the system's authorities, the certificate is refused, clearly. */
+  untrusting = seg_clickhouse_client_new (url, NULL, NULL, NULL);
+  g_assert_null (seg_clickhouse_client_query (untrusting, "SELECT 1 AS n", NULL, NULL, NULL, NULL, &error));
+  g_assert_error (error, SEG_STORE_ERROR, SEG_STORE_ERROR_CONNECTION);
+  g_assert_nonnull (strstr (error->message, "secure connection"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -708,6 +756,7 @@ main (int   argc,
   g_test_add_func ("/clickhouse/client/real/stream-large", test_real_stream_large);
   g_test_add_func ("/clickhouse/client/real/auth", test_real_auth);
   g_test_add_func ("/clickhouse/client/real/cancel-kills", test_real_cancel_kills);
+  g_test_add_func ("/clickhouse/client/real/https", test_real_https);
 
   return g_test_run ();
 }
