@@ -49,6 +49,8 @@ struct _SegClickhouseWriter
   guint                 pending_profiles;
   guint                 batch_rows;
 
+  GThread              *in_flight;    /* the INSERT of the previous batch */
+
   guint64               n_events;
   guint64               n_profiles;
   guint                 distributed : 1;
@@ -142,7 +144,50 @@ check_number (const SegRecord  *record,
   return FALSE;
 }
 
-/* ---- batches ---- */
+/* ---- batches ----
+ *
+ * A batch goes to the server on its own thread while the next one is written, so that
+ * building JSON here and parsing it there overlap; at most one INSERT is in flight, and
+ * its error surfaces at the next flush or at commit. */
+
+typedef struct
+{
+  SegClickhouseClient *client;
+  char                *sql;
+  GBytes              *body;
+} Insert;
+
+static gpointer
+insert_thread (gpointer data)
+{
+  Insert *insert = data;
+  GError *error = NULL;
+
+  seg_clickhouse_client_execute (insert->client, insert->sql, insert->body, NULL, &error);
+  g_object_unref (insert->client);
+  g_free (insert->sql);
+  g_bytes_unref (insert->body);
+  g_free (insert);
+  return error;
+}
+
+static gboolean
+wait_in_flight (SegClickhouseWriter  *self,
+                GError              **error)
+{
+  GError *insert_error;
+
+  if (self->in_flight == NULL)
+    return TRUE;
+
+  insert_error = g_thread_join (g_steal_pointer (&self->in_flight));
+  if (insert_error != NULL)
+    {
+      g_propagate_error (error, insert_error);
+      return FALSE;
+    }
+  return TRUE;
+}
 
 static gboolean
 flush_table (SegClickhouseWriter  *self,
@@ -153,18 +198,28 @@ flush_table (SegClickhouseWriter  *self,
              GError              **error)
 {
   g_autoptr(GString) sql = g_string_new ("INSERT INTO ");
-  g_autoptr(GBytes) body = NULL;
+  Insert *insert;
 
   if (*pending == 0)
     return TRUE;
 
+  if (!wait_in_flight (self, error))
+    return FALSE;
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+
   seg_clickhouse_sql_append_identifier (sql, table);
   g_string_append (sql, " FORMAT JSONEachRow");
-  body = g_bytes_new (rows->str, rows->len);
+
+  insert = g_new0 (Insert, 1);
+  insert->client = g_object_ref (self->client);
+  insert->sql = g_string_free (g_steal_pointer (&sql), FALSE);
+  insert->body = g_bytes_new (rows->str, rows->len);
   g_string_truncate (rows, 0);
   *pending = 0;
 
-  return seg_clickhouse_client_execute (self->client, sql->str, body, cancellable, error);
+  self->in_flight = g_thread_new ("seg-ch-insert", insert_thread, insert);
+  return TRUE;
 }
 
 static gboolean
@@ -491,6 +546,7 @@ seg_clickhouse_writer_commit (SegStoreWriter  *writer,
     }
 
   ok = flush (self, cancellable, error)
+       && wait_in_flight (self, error)
        && commit_events (self, cancellable, error)
        && (self->n_profiles == 0
            || move_rows (self, self->stage_profiles, "profile_props", "profile_props",
@@ -509,6 +565,7 @@ seg_clickhouse_writer_commit (SegStoreWriter  *writer,
     }
 
   self->finished = TRUE;
+  wait_in_flight (self, NULL);
   drop_staging (self);
   return ok;
 }
@@ -524,6 +581,7 @@ seg_clickhouse_writer_abort (SegStoreWriter *writer)
   self->finished = TRUE;
   g_string_truncate (self->events, 0);
   g_string_truncate (self->profiles, 0);
+  wait_in_flight (self, NULL);
   drop_staging (self);
 }
 
