@@ -495,6 +495,93 @@ test_streaming (void)
   g_ptr_array_set_size (fake->paused, 0);
 }
 
+static gboolean
+stop_at_two_cb (JsonObject  *row,
+                guint64      row_number,
+                gpointer     user_data,
+                GError     **error)
+{
+  if (row_number < 2)
+    return TRUE;
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "enough");
+  return FALSE;
+}
+
+static void
+test_row_func_stops (void)
+{
+  g_autoptr(FakeServer) fake = fake_server_new (MODE_ROWS);
+  g_autoptr(SegClickhouseClient) client = fake_client (fake);
+  QueryWait wait = { 0 };
+
+  wait.loop = g_main_loop_new (NULL, FALSE);
+  seg_clickhouse_client_query_async (client, "SELECT n FROM t", stop_at_two_cb, NULL, NULL, NULL,
+                                     query_done_cb, &wait);
+  g_main_loop_run (wait.loop);
+  g_main_loop_unref (wait.loop);
+
+  /* The caller's error comes back as is, after exactly the rows it saw. */
+  g_assert_error (wait.error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+  g_assert_cmpuint (wait.n_rows, ==, 2);
+  query_wait_clear (&wait);
+}
+
+static void
+execute_done_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  QueryWait *wait = user_data;
+
+  seg_clickhouse_client_execute_finish (SEG_CLICKHOUSE_CLIENT (object), result, &wait->error);
+  g_main_loop_quit (wait->loop);
+}
+
+static void
+run_execute (SegClickhouseClient *client,
+             const char          *sql,
+             GBytes              *body,
+             QueryWait           *wait)
+{
+  memset (wait, 0, sizeof *wait);
+  wait->loop = g_main_loop_new (NULL, FALSE);
+  seg_clickhouse_client_execute_async (client, sql, body, NULL, execute_done_cb, wait);
+  g_main_loop_run (wait->loop);
+  g_main_loop_unref (wait->loop);
+}
+
+static void
+test_real_execute_async (void)
+{
+  g_autoptr(SegClickhouseClient) client = NULL;
+  const char *good = "{\"n\":1,\"s\":\"a\"}\n{\"n\":2,\"s\":\"b\\u0000c\"}\n";
+  const char *bad = "{\"n\":\"x\"}\n";
+  g_autoptr(GBytes) rows = g_bytes_new_static (good, strlen (good));
+  g_autofree char *sum = NULL;
+  QueryWait wait;
+
+  if (ch_test_skip_unless_server (ch_test_url ()))
+    return;
+
+  client = ch_test_new_database (ch_test_url (), "seg_test_client");
+  run_execute (client, "CREATE TABLE t (n UInt32, s String) ENGINE = MergeTree ORDER BY n", NULL, &wait);
+  g_assert_no_error (wait.error);
+  run_execute (client, "INSERT INTO t FORMAT JSONEachRow", rows, &wait);
+  g_assert_no_error (wait.error);
+  sum = ch_test_scalar (client, "SELECT toString(sum(n) * 100 + sum(length(s))) AS v FROM t");
+  g_assert_cmpstr (sum, ==, "304");
+
+  /* A bad INSERT body is the server's error, readable. */
+  g_bytes_unref (rows);
+  rows = g_bytes_new_static (bad, strlen (bad));
+  run_execute (client, "INSERT INTO t FORMAT JSONEachRow", rows, &wait);
+  g_assert_error (wait.error, SEG_STORE_ERROR, SEG_STORE_ERROR_FAILED);
+  g_assert_true (g_str_has_prefix (wait.error->message, "ClickHouse error "));
+  g_clear_error (&wait.error);
+
+  ch_test_drop_database (client);
+}
+
 static void
 test_connection_refused (void)
 {
@@ -751,7 +838,9 @@ main (int   argc,
   g_test_add_func ("/clickhouse/client/fake/timeout", test_timeout);
   g_test_add_func ("/clickhouse/client/fake/cancel", test_cancel);
   g_test_add_func ("/clickhouse/client/fake/streaming", test_streaming);
+  g_test_add_func ("/clickhouse/client/fake/row-func-stops", test_row_func_stops);
   g_test_add_func ("/clickhouse/client/connection-refused", test_connection_refused);
+  g_test_add_func ("/clickhouse/client/real/execute-async", test_real_execute_async);
   g_test_add_func ("/clickhouse/client/real/rows", test_real_rows);
   g_test_add_func ("/clickhouse/client/real/stream-large", test_real_stream_large);
   g_test_add_func ("/clickhouse/client/real/auth", test_real_auth);
