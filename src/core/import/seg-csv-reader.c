@@ -15,8 +15,11 @@ seg_csv_reader_init (SegCsvReader *reader,
   memset (reader, 0, sizeof *reader);
   seg_read_buffer_init (&reader->buf, stream, 1024 * 1024);
   reader->delimiter = delimiter ? delimiter : ',';
-  reader->fields = g_array_sized_new (FALSE, FALSE, sizeof (SegCsvField), 64);
-  reader->offsets = g_array_sized_new (FALSE, FALSE, sizeof (gsize), 64);
+  reader->fields_cap = 64;
+  reader->fields = g_new (SegCsvField, reader->fields_cap);
+  reader->special[(guchar) reader->delimiter] = 1;
+  reader->special['\n'] = 1;
+  reader->special['\r'] = 1;
   reader->scratch = g_string_sized_new (1024);
   reader->next_line = 1;
   reader->max_record = 256 * 1024 * 1024;
@@ -26,8 +29,7 @@ void
 seg_csv_reader_clear (SegCsvReader *reader)
 {
   seg_read_buffer_clear (&reader->buf);
-  g_clear_pointer (&reader->fields, g_array_unref);
-  g_clear_pointer (&reader->offsets, g_array_unref);
+  g_clear_pointer (&reader->fields, g_free);
   if (reader->scratch != NULL)
     g_string_free (g_steal_pointer (&reader->scratch), TRUE);
 }
@@ -43,10 +45,17 @@ push_field (SegCsvReader *reader,
             gsize         len,
             gsize         scratch_off)
 {
-  SegCsvField f = { str, len };
+  SegCsvField *f;
 
-  g_array_append_val (reader->fields, f);
-  g_array_append_val (reader->offsets, scratch_off);
+  if (G_UNLIKELY (reader->n_fields == reader->fields_cap))
+    {
+      reader->fields_cap *= 2;
+      reader->fields = g_renew (SegCsvField, reader->fields, reader->fields_cap);
+    }
+  f = &reader->fields[reader->n_fields++];
+  f->str = str;
+  f->len = len;
+  f->scratch_off = scratch_off;
 }
 
 /*
@@ -66,9 +75,8 @@ parse_record (SegCsvReader *reader,
   const gsize end = buf->end;
   guint newlines = 0;
 
-  g_array_set_size (reader->fields, 0);
-  g_array_set_size (reader->offsets, 0);
-  g_string_truncate (reader->scratch, 0);
+  reader->n_fields = 0;
+  reader->scratch->len = 0;
   reader->malformed = NULL;
 
   for (;;)
@@ -147,13 +155,10 @@ parse_record (SegCsvReader *reader,
         }
       else
         {
-          while (p < end)
-            {
-              char c = data[p];
-              if (c == delim || c == '\n' || c == '\r')
-                break;
-              p++;
-            }
+          const guint8 *special = reader->special;
+
+          while (p < end && !special[(guchar) data[p]])
+            p++;
           if (p >= end && !buf->eof)
             return PARSE_NEED_MORE;
           push_field (reader, data + f, p - f, G_MAXSIZE);
@@ -227,16 +232,18 @@ seg_csv_reader_next (SegCsvReader  *reader,
     }
 
   /* The record is complete: NUL-terminate fields in place and resolve scratch offsets. */
-  for (guint i = 0; i < reader->fields->len; i++)
+  for (guint i = 0; i < reader->n_fields; i++)
     {
-      SegCsvField *f = &g_array_index (reader->fields, SegCsvField, i);
-      gsize off = g_array_index (reader->offsets, gsize, i);
+      SegCsvField *f = &reader->fields[i];
 
-      if (off != G_MAXSIZE)
-        f->str = reader->scratch->str + off;
+      if (f->scratch_off != G_MAXSIZE)
+        f->str = reader->scratch->str + f->scratch_off;
       else
         ((char *) f->str)[f->len] = '\0';
     }
+
+  reader->record_text = buf->data + buf->start;
+  reader->record_len = record_end - buf->start;
   reader->line_no = reader->next_line;
   reader->next_line += newlines;
   buf->start = record_end;

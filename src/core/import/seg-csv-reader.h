@@ -14,18 +14,23 @@ typedef struct
 {
   const char *str;
   gsize       len;
+  gsize       scratch_off;  /* private: offset in scratch, or G_MAXSIZE */
 } SegCsvField;
 
 typedef struct
 {
   SegReadBuffer  buf;
   char           delimiter;
-  GArray        *fields;       /* SegCsvField */
-  GArray        *offsets;      /* per field: scratch offset or G_MAXSIZE */
+  SegCsvField   *fields;
+  guint          n_fields;
+  guint          fields_cap;
+  guint8         special[256]; /* bytes that end an unquoted field */
   GString       *scratch;      /* unescaped quoted fields */
   guint64        line_no;      /* first line of the record last returned, from 1 */
   guint64        next_line;
   gsize          max_record;
+  const char    *record_text;  /* the raw bytes of the record last returned */
+  gsize          record_len;
   const char    *malformed;    /* why the record last returned is malformed, or NULL */
 } SegCsvReader;
 
@@ -41,14 +46,14 @@ int   seg_csv_reader_next  (SegCsvReader  *reader,
 static inline guint
 seg_csv_reader_n_fields (SegCsvReader *reader)
 {
-  return reader->fields->len;
+  return reader->n_fields;
 }
 
 static inline const SegCsvField *
 seg_csv_reader_field (SegCsvReader *reader,
                       guint         i)
 {
-  return &g_array_index (reader->fields, SegCsvField, i);
+  return &reader->fields[i];
 }
 
 G_END_DECLS

@@ -519,6 +519,14 @@ seg_time_parser_parse (SegTimeParser *self,
         return parse_iso (self, s, len, out_ms);
       if (len == 14 && all_digits (s, len))
         return parse_clevertap (self, s, len, out_ms);
+      if (len <= 15 && all_digits (s, len))
+        {
+          gint64 v = 0;
+          for (gsize i = 0; i < len; i++)
+            v = v * 10 + (s[i] - '0');
+          *out_ms = v < 100000000000LL ? v * 1000 : v;
+          return TRUE;
+        }
       {
         double v;
         char tmp[48];

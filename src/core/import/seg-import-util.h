@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include <string.h>
+
 #include "seg-import-sink.h"
 #include "seg-json-scan.h"
 #include "seg-record-builder.h"
@@ -9,14 +11,30 @@ G_BEGIN_DECLS
 
 /* Private helpers shared by the readers. */
 
+/* Whether text is all ASCII, eight bytes at a time. */
+static inline gboolean
+seg_is_ascii (const char *str,
+              gsize       len)
+{
+  gsize i = 0;
+  guint64 acc = 0;
+
+  for (; i + 8 <= len; i += 8)
+    {
+      guint64 w;
+      memcpy (&w, str + i, 8);
+      acc |= w;
+    }
+  for (; i < len; i++)
+    acc |= (guchar) str[i];
+  return (acc & G_GUINT64_CONSTANT (0x8080808080808080)) == 0;
+}
+
 static inline gboolean
 seg_utf8_ok (const char *str,
              gsize       len)
 {
-  for (gsize i = 0; i < len; i++)
-    if (G_UNLIKELY ((guchar) str[i] >= 0x80))
-      return g_utf8_validate (str + i, len - i, NULL);
-  return TRUE;
+  return seg_is_ascii (str, len) || g_utf8_validate (str, len, NULL);
 }
 
 /* How often readers check for cancellation, in rows. */

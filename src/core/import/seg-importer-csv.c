@@ -224,7 +224,8 @@ seg_import_read_csv (GInputStream      *stream,
         is_user |= user_cols[u] == (int) i;
       if (is_user || (int) i == event_col || (int) i == ts_col || (int) i == insert_col || name[0] == '\0')
         continue;
-      if ((flags & SEG_CSV_FLAGS_PROFILE_COLUMNS) && g_str_has_prefix (name, "profile."))
+      if ((flags & SEG_CSV_FLAGS_PROFILE_COLUMNS) && kind == SEG_RECORD_EVENT &&
+          g_str_has_prefix (name, "profile."))
         {
           plan[i].role = ROLE_PROFILE_PROPERTY;
           plan[i].key = name + strlen ("profile.");
@@ -239,18 +240,19 @@ seg_import_read_csv (GInputStream      *stream,
   while ((r = seg_csv_reader_next (&reader, cancellable, error)) > 0)
     {
       guint n = seg_csv_reader_n_fields (&reader);
-      const SegCsvField *fields = (const SegCsvField *) reader.fields->data;
+      const SegCsvField *fields = reader.fields;
       const char *user = NULL;
       gint64 ts_ms = now_ms;
       const SegRecord *rec;
       gboolean bad = FALSE;
+      gboolean ascii = seg_is_ascii (reader.record_text, reader.record_len);
 
       /* A blank line is not a row. */
       if (n == 1 && fields[0].len == 0)
         continue;
 
       seg_import_sink_row (sink, seg_read_buffer_tell (&reader.buf));
-      if (G_UNLIKELY (seg_import_sink_get_rows_read (sink) % SEG_IMPORT_CHECK_EVERY == 0) &&
+      if (G_UNLIKELY (reader.line_no % SEG_IMPORT_CHECK_EVERY == 0) &&
           g_cancellable_set_error_if_cancelled (cancellable, error))
         goto out;
 
@@ -311,7 +313,7 @@ seg_import_read_csv (GInputStream      *stream,
         {
           const SegCsvField *f = &fields[i];
 
-          if (!seg_utf8_ok (f->str, f->len))
+          if (G_UNLIKELY (!ascii) && !seg_utf8_ok (f->str, f->len))
             {
               bad = !seg_import_sink_rejectf (sink, reader.line_no, error,
                                               _("Column “%s” is not valid UTF-8 text"),
@@ -349,7 +351,7 @@ seg_import_read_csv (GInputStream      *stream,
           for (guint i = 0; i < n; i++)
             if (plan[i].role == ROLE_PROFILE_PROPERTY)
               seg_record_builder_add_inferred (&pb, plan[i].key, fields[i].str, fields[i].len);
-          if (pb.props->len > 0 &&
+          if (pb.n_props > 0 &&
               !seg_import_sink_emit (sink, seg_record_builder_finish (&pb), error))
             goto out;
         }

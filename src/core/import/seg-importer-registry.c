@@ -4,11 +4,31 @@
 #include "config.h"
 
 #include "seg-importer-registry.h"
+#include "seg-importer-access-log.h"
+#include "seg-importer-amplitude.h"
+#include "seg-importer-clevertap.h"
+#include "seg-importer-clevertap-api.h"
+#include "seg-importer-clevertap-csv.h"
+#include "seg-importer-clevertap-list.h"
+#include "seg-importer-clevertap-profiles.h"
 #include "seg-importer-csv.h"
+#include "seg-importer-jsonl.h"
+#include "seg-importer-mixpanel.h"
+#include "seg-importer-segment.h"
 
 /* The one list of formats. When two readers score a file the same, the earlier wins. */
 static GType (* const formats[]) (void) = {
+  seg_importer_clevertap_get_type,
+  seg_importer_clevertap_api_get_type,
+  seg_importer_clevertap_csv_get_type,
+  seg_importer_clevertap_list_get_type,
+  seg_importer_clevertap_profiles_get_type,
+  seg_importer_mixpanel_get_type,
+  seg_importer_amplitude_get_type,
+  seg_importer_segment_get_type,
+  seg_importer_access_log_get_type,
   seg_importer_csv_get_type,
+  seg_importer_jsonl_get_type,
 };
 
 /**

@@ -13,8 +13,10 @@ void
 seg_record_builder_init (SegRecordBuilder *b)
 {
   memset (b, 0, sizeof *b);
-  b->props = g_array_sized_new (FALSE, TRUE, sizeof (SegPropValue), 64);
-  b->fixups = g_array_sized_new (FALSE, FALSE, sizeof (guint), 16);
+  b->props_cap = 64;
+  b->props = g_new0 (SegPropValue, b->props_cap);
+  b->fixups_cap = 16;
+  b->fixups = g_new0 (guint, b->fixups_cap);
   b->arena = g_string_sized_new (1024);
   seg_record_builder_reset (b, SEG_RECORD_EVENT);
 }
@@ -22,8 +24,8 @@ seg_record_builder_init (SegRecordBuilder *b)
 void
 seg_record_builder_clear (SegRecordBuilder *b)
 {
-  g_clear_pointer (&b->props, g_array_unref);
-  g_clear_pointer (&b->fixups, g_array_unref);
+  g_clear_pointer (&b->props, g_free);
+  g_clear_pointer (&b->fixups, g_free);
   if (b->arena != NULL)
     g_string_free (g_steal_pointer (&b->arena), TRUE);
 }
@@ -34,9 +36,9 @@ seg_record_builder_reset (SegRecordBuilder *b,
 {
   memset (&b->record, 0, sizeof b->record);
   b->record.kind = kind;
-  g_array_set_size (b->props, 0);
-  g_array_set_size (b->fixups, 0);
-  g_string_truncate (b->arena, 0);
+  b->n_props = 0;
+  b->n_fixups = 0;
+  b->arena->len = 0;
   b->user_off = b->event_off = b->insert_off = -1;
 }
 
@@ -76,6 +78,18 @@ seg_record_builder_set_insert_copy (SegRecordBuilder *b,
   b->insert_off = intern (b, str, len);
 }
 
+static inline void
+add_fixup (SegRecordBuilder *b,
+           guint             index)
+{
+  if (G_UNLIKELY (b->n_fixups == b->fixups_cap))
+    {
+      b->fixups_cap *= 2;
+      b->fixups = g_renew (guint, b->fixups, b->fixups_cap);
+    }
+  b->fixups[b->n_fixups++] = index;
+}
+
 static inline SegPropValue *
 push (SegRecordBuilder *b,
       const char       *key,
@@ -83,8 +97,12 @@ push (SegRecordBuilder *b,
 {
   SegPropValue *v;
 
-  g_array_set_size (b->props, b->props->len + 1);
-  v = &g_array_index (b->props, SegPropValue, b->props->len - 1);
+  if (G_UNLIKELY (b->n_props == b->props_cap))
+    {
+      b->props_cap *= 2;
+      b->props = g_renew (SegPropValue, b->props, b->props_cap);
+    }
+  v = &b->props[b->n_props++];
   v->key = key;
   v->type = type;
   v->str = NULL;
@@ -111,12 +129,12 @@ seg_record_builder_add_string_copy (SegRecordBuilder *b,
                                     const char       *str,
                                     gsize             len)
 {
-  guint index = b->props->len;
+  guint index = b->n_props;
   SegPropValue *v = push (b, key, SEG_VALUE_TYPE_STRING);
 
   v->str = GSIZE_TO_POINTER ((gsize) intern (b, str, len));
   v->str_len = len;
-  g_array_append_val (b->fixups, index);
+  add_fixup (b, index);
 }
 
 void
@@ -137,14 +155,14 @@ seg_record_builder_add_list_copy (SegRecordBuilder *b,
                                   const char       *items,
                                   gsize             len)
 {
-  guint index = b->props->len;
+  guint index = b->n_props;
   SegPropValue *v = push (b, key, SEG_VALUE_TYPE_LIST);
   gssize off = b->arena->len;
 
   g_string_append_len (b->arena, items, len);
   v->str = GSIZE_TO_POINTER ((gsize) off);
   v->str_len = len;
-  g_array_append_val (b->fixups, index);
+  add_fixup (b, index);
 }
 
 void
@@ -246,7 +264,7 @@ add_list_from_text (SegRecordBuilder *b,
                     const char       *str,
                     gsize             len)
 {
-  guint index = b->props->len;
+  guint index = b->n_props;
   SegPropValue *v = push (b, key, SEG_VALUE_TYPE_LIST);
   gsize off = b->arena->len;
 
@@ -305,10 +323,10 @@ add_list_from_text (SegRecordBuilder *b,
     }
 
   /* push() may have moved the array: fetch the value again. */
-  v = &g_array_index (b->props, SegPropValue, index);
+  v = &b->props[index];
   v->str = GSIZE_TO_POINTER (off);
   v->str_len = b->arena->len - off;
-  g_array_append_val (b->fixups, index);
+  add_fixup (b, index);
 }
 
 void
@@ -401,19 +419,19 @@ seg_record_builder_add_typed (SegRecordBuilder *b,
 const SegRecord *
 seg_record_builder_finish (SegRecordBuilder *b)
 {
-  for (guint i = 0; i < b->fixups->len; i++)
+  for (guint i = 0; i < b->n_fixups; i++)
     {
-      SegPropValue *v = &g_array_index (b->props, SegPropValue, g_array_index (b->fixups, guint, i));
+      SegPropValue *v = &b->props[b->fixups[i]];
       v->str = b->arena->str + GPOINTER_TO_SIZE (v->str);
     }
-  g_array_set_size (b->fixups, 0);
+  b->n_fixups = 0;
   if (b->user_off >= 0)
     b->record.user_id = b->arena->str + b->user_off;
   if (b->event_off >= 0)
     b->record.event = b->arena->str + b->event_off;
   if (b->insert_off >= 0)
     b->record.insert_id = b->arena->str + b->insert_off;
-  b->record.n_props = b->props->len;
-  b->record.props = (SegPropValue *) b->props->data;
+  b->record.n_props = b->n_props;
+  b->record.props = b->props;
   return &b->record;
 }

@@ -13,8 +13,12 @@ G_BEGIN_DECLS
 typedef struct
 {
   SegRecord  record;
-  GArray    *props;    /* SegPropValue */
-  GArray    *fixups;   /* guint: indexes of props whose str is an arena offset */
+  SegPropValue *props;
+  guint      n_props;
+  guint      props_cap;
+  guint     *fixups;   /* indexes of props whose str is an arena offset */
+  guint      n_fixups;
+  guint      fixups_cap;
   GString   *arena;
   gssize     user_off;
   gssize     event_off;
