@@ -82,7 +82,7 @@ append_value (GString            *s,
     case SEG_VALUE_TYPE_NUMBER:
       {
         char buf[G_ASCII_DTOSTR_BUF_SIZE];
-        g_string_append (s, g_ascii_dtostr (buf, sizeof buf, v->num));
+        g_string_append (s, g_ascii_formatd (buf, sizeof buf, "%.15g", v->num));
       }
       break;
     case SEG_VALUE_TYPE_BOOLEAN:
@@ -243,4 +243,102 @@ guint
 seg_test_writer_get_pending (SegTestWriter *self)
 {
   return self->pending->len;
+}
+
+#include "import/seg-import.h"
+
+char *
+test_fixture_path (const char *name)
+{
+  /* The shared test environment points G_TEST_SRCDIR at tests/: use our own folder. */
+  return g_build_filename (IMPORT_FIXTURES, name, NULL);
+}
+
+static gboolean
+collect_cb (const SegRecord  *record,
+            gpointer          user_data,
+            GError          **error)
+{
+  g_ptr_array_add (user_data, test_record_to_string (record));
+  return TRUE;
+}
+
+static GPtrArray *
+read_stream (SegImporter    *importer,
+             GInputStream   *raw,
+             const char     *name,
+             SegImportSink **sink_out,
+             GError        **error)
+{
+  g_autoptr(GInputStream) text = seg_import_open_stream (raw, NULL, NULL, error);
+  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func (g_free);
+  SegImportSink *sink = seg_import_sink_new (name, collect_cb, records);
+  gboolean ok;
+
+  g_assert_nonnull (text);
+  ok = seg_importer_read (importer, text, sink, NULL, error);
+  if (sink_out != NULL)
+    *sink_out = sink;
+  else
+    seg_import_sink_free (sink);
+  return ok ? g_steal_pointer (&records) : NULL;
+}
+
+GPtrArray *
+test_read_fixture (SegImporter    *importer,
+                   const char     *name,
+                   SegImportSink **sink_out,
+                   GError        **error)
+{
+  g_autofree char *path = test_fixture_path (name);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFileInputStream) raw = g_file_read (file, NULL, NULL);
+
+  g_assert_nonnull (raw);
+  if (seg_importer_get_file_name (importer) == NULL)
+    seg_importer_set_file_name (importer, name);
+  return read_stream (importer, G_INPUT_STREAM (raw), name, sink_out, error);
+}
+
+GPtrArray *
+test_read_text (SegImporter    *importer,
+                const char     *text,
+                SegImportSink **sink_out,
+                GError        **error)
+{
+  g_autoptr(GInputStream) raw = g_memory_input_stream_new_from_data (g_strdup (text), strlen (text), g_free);
+
+  return read_stream (importer, raw, "text", sink_out, error);
+}
+
+void
+test_assert_records (GPtrArray          *records,
+                     const char * const *expected)
+{
+  guint n = g_strv_length ((char **) expected);
+
+  g_assert_nonnull (records);
+  for (guint i = 0; i < MAX (n, records->len); i++)
+    {
+      const char *got = i < records->len ? g_ptr_array_index (records, i) : "(none)";
+      const char *want = i < n ? expected[i] : "(none)";
+      g_assert_cmpstr (got, ==, want);
+    }
+}
+
+void
+test_assert_bad_row (SegImportSink *sink,
+                     guint          i,
+                     guint64        line,
+                     const char    *reason_part)
+{
+  GPtrArray *bad = seg_import_sink_get_bad_rows (sink);
+  SegImportBadRow *row;
+
+  g_assert_cmpuint (i, <, bad->len);
+  row = g_ptr_array_index (bad, i);
+  g_assert_cmpuint (row->line, ==, line);
+  if (strstr (row->reason, reason_part) == NULL)
+    g_error ("bad row %u: reason “%s” lacks “%s”", i, row->reason, reason_part);
+  g_assert_nonnull (row->file);
 }

@@ -40,3 +40,30 @@ guint           seg_test_writer_get_pending (SegTestWriter *self);
 char           *test_record_to_string (const SegRecord *record);
 
 G_END_DECLS
+
+G_BEGIN_DECLS
+
+#include "import/seg-importer.h"
+
+/* The path of a file in tests/import/fixtures. */
+char      *test_fixture_path  (const char   *name);
+/* Reads a fixture (gzip decompressed) with importer; returns its records as strings. */
+GPtrArray *test_read_fixture  (SegImporter  *importer,
+                               const char   *name,
+                               SegImportSink **sink_out,
+                               GError      **error);
+/* Reads text with importer. */
+GPtrArray *test_read_text     (SegImporter  *importer,
+                               const char   *text,
+                               SegImportSink **sink_out,
+                               GError      **error);
+/* Asserts the records are exactly expected (NULL-terminated), in order. */
+void       test_assert_records (GPtrArray   *records,
+                                const char * const *expected);
+/* Asserts the bad row i has line and a reason containing reason_part. */
+void       test_assert_bad_row (SegImportSink *sink,
+                                guint          i,
+                                guint64        line,
+                                const char    *reason_part);
+
+G_END_DECLS
