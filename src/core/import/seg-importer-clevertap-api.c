@@ -78,7 +78,6 @@ seg_importer_clevertap_api_read (SegImporter    *importer,
                                  GCancellable   *cancellable,
                                  GError        **error)
 {
-  g_autoptr(GDataInputStream) data = g_data_input_stream_new (stream);
   g_autoptr(GString) doc = g_string_new (NULL);
   SegClevertapReader r;
   SegJsonScan scan;
@@ -101,7 +100,7 @@ seg_importer_clevertap_api_read (SegImporter    *importer,
     }
 
   /* Split the stream into top-level JSON documents by bracket depth. */
-  while ((n = g_input_stream_read (G_INPUT_STREAM (data), buf, sizeof buf, cancellable, error)) > 0)
+  while ((n = g_input_stream_read (stream, buf, sizeof buf, cancellable, error)) > 0)
     {
       for (gssize i = 0; i < n; i++)
         {

@@ -57,7 +57,8 @@ seg_clevertap_event_from_file_name (const char *file_name)
   g_autofree char *base = NULL;
   gboolean stripped = TRUE;
 
-  if (file_name == NULL)
+  /* "-" is standard input: no name. */
+  if (file_name == NULL || g_str_equal (file_name, "-"))
     return NULL;
   base = g_path_get_basename (file_name);
   while (stripped)

@@ -343,15 +343,22 @@ seg_importer_head_first_line (const char *head,
                               gsize       head_len,
                               gsize      *line_len)
 {
-  const char *nl = memchr (head, '\n', head_len);
-  gsize len = nl ? (gsize) (nl - head) : head_len;
+  const char *nl;
+  gsize len;
 
-  /* Skip a UTF-8 byte order mark. */
-  if (len >= 3 && memcmp (head, "\xef\xbb\xbf", 3) == 0)
+  /* Skip a UTF-8 byte order mark and blank lines. */
+  if (head_len >= 3 && memcmp (head, "\xef\xbb\xbf", 3) == 0)
     {
       head += 3;
-      len -= 3;
+      head_len -= 3;
     }
+  while (head_len > 0 && (*head == '\n' || *head == '\r' || *head == ' ' || *head == '\t'))
+    {
+      head++;
+      head_len--;
+    }
+  nl = memchr (head, '\n', head_len);
+  len = nl ? (gsize) (nl - head) : head_len;
   if (len > 0 && head[len - 1] == '\r')
     len--;
   *line_len = len;
