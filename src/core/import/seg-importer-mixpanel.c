@@ -70,7 +70,7 @@ line_cb (SegJsonScan  *scan,
 
       if (e->type == SEG_JSON_OBJECT)
         continue;
-      if (e->depth == 1)
+      if (e->depth == 1 && (key[0] == 't' || key[0] == 'd' || key[0] == '$'))
         {
           if (strcmp (key, "time") == 0)
             {

@@ -5,9 +5,50 @@
 
 #include <string.h>
 
+#include "seg-import-util.h"
 #include "seg-json-scan.h"
 
 #define MAX_DEPTH 48
+
+#define ONES  G_GUINT64_CONSTANT (0x0101010101010101)
+#define HIGHS G_GUINT64_CONSTANT (0x8080808080808080)
+
+/* GString appends without a function call on the common path. */
+static inline void
+arena_append (GString    *a,
+              const char *p,
+              gsize       n)
+{
+  if (G_UNLIKELY (a->len + n + 1 > a->allocated_len))
+    {
+      g_string_append_len (a, p, n);
+      return;
+    }
+  memcpy (a->str + a->len, p, n);
+  a->len += n;
+  a->str[a->len] = '\0';
+}
+
+static inline void
+arena_putc (GString *a,
+            char     c)
+{
+  if (G_UNLIKELY (a->len + 2 > a->allocated_len))
+    {
+      g_string_append_c (a, c);
+      return;
+    }
+  a->str[a->len++] = c;
+  a->str[a->len] = '\0';
+}
+
+static inline void
+arena_truncate (GString *a,
+                gsize    len)
+{
+  a->len = len;
+  a->str[len] = '\0';
+}
 
 typedef struct
 {
@@ -222,6 +263,20 @@ parse_string (Parser *ps,
     {
       const char *q = ps->p;
 
+      /* Eight bytes at a time until a quote, a backslash or a control character. */
+      while (q + 8 <= ps->end)
+        {
+          guint64 w, quote, backslash;
+
+          memcpy (&w, q, 8);
+          quote = w ^ (ONES * '"');
+          backslash = w ^ (ONES * '\\');
+          if (((quote - ONES) & ~quote & HIGHS) |
+              ((backslash - ONES) & ~backslash & HIGHS) |
+              ((w - ONES * 0x20) & ~w & HIGHS))
+            break;
+          q += 8;
+        }
       while (q < ps->end && *q != '"' && *q != '\\' && (guchar) *q >= 0x20)
         q++;
       if (q >= ps->end)
@@ -234,7 +289,7 @@ parse_string (Parser *ps,
           ps->p = q;
           return fail (ps, "control character in string");
         }
-      g_string_append_len (arena, run, q - run);
+      arena_append (arena, run, q - run);
       ps->p = q + 1;
       if (*q == '"')
         break;
@@ -244,14 +299,14 @@ parse_string (Parser *ps,
         return fail (ps, "truncated escape");
       switch (*ps->p++)
         {
-        case '"': g_string_append_c (arena, '"'); break;
-        case '\\': g_string_append_c (arena, '\\'); break;
-        case '/': g_string_append_c (arena, '/'); break;
-        case 'b': g_string_append_c (arena, '\b'); break;
-        case 'f': g_string_append_c (arena, '\f'); break;
-        case 'n': g_string_append_c (arena, '\n'); break;
-        case 'r': g_string_append_c (arena, '\r'); break;
-        case 't': g_string_append_c (arena, '\t'); break;
+        case '"': arena_putc (arena, '"'); break;
+        case '\\': arena_putc (arena, '\\'); break;
+        case '/': arena_putc (arena, '/'); break;
+        case 'b': arena_putc (arena, '\b'); break;
+        case 'f': arena_putc (arena, '\f'); break;
+        case 'n': arena_putc (arena, '\n'); break;
+        case 'r': arena_putc (arena, '\r'); break;
+        case 't': arena_putc (arena, '\t'); break;
         case 'u':
           {
             gunichar c;
@@ -285,9 +340,9 @@ parse_string (Parser *ps,
     }
 
   *len = arena->len - *off;
-  if (!g_utf8_validate (arena->str + *off, *len, NULL))
+  if (!seg_utf8_ok (arena->str + *off, *len))
     return fail (ps, "invalid UTF-8 in string");
-  g_string_append_c (arena, '\0');
+  arena_putc (arena, '\0');
   return TRUE;
 }
 
@@ -314,7 +369,7 @@ skip_value (Parser *ps,
         ps->p++;
         if (!parse_string (ps, &off, &len))
           return FALSE;
-        g_string_truncate (ps->scan->arena, mark);
+        arena_truncate (ps->scan->arena, mark);
         return TRUE;
       }
     case '{':
@@ -440,8 +495,8 @@ parse_array (Parser       *ps,
           /* null items are left out of a list. */
           if (!(ps->p - v == 4 && memcmp (v, "null", 4) == 0))
             {
-              g_string_append_len (arena, v, ps->p - v);
-              g_string_append_c (arena, '\0');
+              arena_append (arena, v, ps->p - v);
+              arena_putc (arena, '\0');
             }
         }
       skip_ws (ps);
@@ -463,10 +518,10 @@ done:
   e->list = list;
   if (!list)
     {
-      g_string_truncate (arena, e->str_off);
-      g_string_append_len (arena, open, ps->p - open);
+      arena_truncate (arena, e->str_off);
+      arena_append (arena, open, ps->p - open);
       e->str_len = ps->p - open;
-      g_string_append_c (arena, '\0');
+      arena_putc (arena, '\0');
     }
   else
     e->str_len = arena->len - e->str_off;
@@ -550,8 +605,8 @@ parse_value (Parser *ps,
         /* Keep the text too, so a number can stand where a string is expected. */
         e->str_off = ps->scan->arena->len;
         e->str_len = used;
-        g_string_append_len (ps->scan->arena, ps->p, used);
-        g_string_append_c (ps->scan->arena, '\0');
+        arena_append (ps->scan->arena, ps->p, used);
+        arena_putc (ps->scan->arena, '\0');
         ps->p += used;
         return TRUE;
       }
@@ -589,15 +644,22 @@ parse_members (Parser *ps,
       if (!parse_string (ps, &name_off, &name_len))
         return FALSE;
 
-      /* The full key: parent path + "." + name. */
-      g_string_truncate (scan->path, path_len);
-      if (path_len > 0)
-        g_string_append_c (scan->path, '.');
-      g_string_append_len (scan->path, scan->arena->str + name_off, name_len);
-      e.key_off = scan->arena->len;
-      g_string_append_len (scan->arena, scan->path->str, scan->path->len);
-      g_string_append_c (scan->arena, '\0');
-      e.name_off = e.key_off + (scan->path->len - name_len);
+      /* The full key: parent path + "." + name; at the top level, the name. */
+      if (path_len == 0)
+        {
+          e.key_off = e.name_off = name_off;
+          arena_append (scan->path, scan->arena->str + name_off, name_len);
+        }
+      else
+        {
+          arena_truncate (scan->path, path_len);
+          arena_putc (scan->path, '.');
+          arena_append (scan->path, scan->arena->str + name_off, name_len);
+          e.key_off = scan->arena->len;
+          arena_append (scan->arena, scan->path->str, scan->path->len);
+          arena_putc (scan->arena, '\0');
+          e.name_off = e.key_off + (scan->path->len - name_len);
+        }
       e.depth = depth - 1;
       e.end = 0;
 
@@ -610,7 +672,7 @@ parse_members (Parser *ps,
       g_array_append_val (scan->entries, e);
       if (!parse_value (ps, index, depth))
         return FALSE;
-      g_string_truncate (scan->path, path_len);
+      arena_truncate (scan->path, path_len);
 
       skip_ws (ps);
       if (ps->p < ps->end && *ps->p == ',')
@@ -641,8 +703,8 @@ seg_json_scan_object (SegJsonScan *scan,
   Parser ps = { scan, text, text + len, text };
 
   g_array_set_size (scan->entries, 0);
-  g_string_truncate (scan->arena, 0);
-  g_string_truncate (scan->path, 0);
+  arena_truncate (scan->arena, 0);
+  arena_truncate (scan->path, 0);
   scan->error = NULL;
   scan->error_pos = 0;
 
