@@ -5,6 +5,8 @@
 
 #include "import/seg-importer-registry.h"
 #include "seg-test-writer.h"
+#include "seg-trickle-stream.h"
+#include "import/seg-import.h"
 
 static SegImporter *
 importer_new (const char *id,
@@ -449,6 +451,74 @@ test_detect (void)
     }
 }
 
+static gboolean
+collect_cb (const SegRecord  *record,
+            gpointer          user_data,
+            GError          **error)
+{
+  g_ptr_array_add (user_data, test_record_to_string (record));
+  return TRUE;
+}
+
+/*
+ * Records cut anywhere by the end of a read (one byte at a time, three, seven) read the
+ * same as when the whole file arrives at once.
+ */
+static void
+test_any_read_size (void)
+{
+  static const Detection cases[] = {
+    { "canonical.csv", "csv" },
+    { "mixpanel.jsonl", "mixpanel" },
+    { "amplitude.json.gz", "amplitude" },
+    { "segment.jsonl", "segment" },
+    { "clevertap-events.json", "clevertap" },
+    { "clevertap-legacy.json", "clevertap" },
+    { "Charged.json", "clevertap-api" },
+    { "clevertap-events.csv", "clevertap-csv" },
+    { "clevertap-profiles.jsonl", "clevertap-profiles" },
+    { "custom-list.csv", "clevertap-list" },
+    { "access.log", "access-log" },
+  };
+  static const gsize sizes[] = { G_MAXSIZE, 1, 3, 7 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GPtrArray) reference = NULL;
+      guint64 reference_rejected = 0;
+      guint reference_ids = 0;
+
+      for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
+        {
+          g_autofree char *path = test_fixture_path (cases[i].fixture);
+          g_autoptr(GFile) file = g_file_new_for_path (path);
+          g_autoptr(GFileInputStream) raw = g_file_read (file, NULL, NULL);
+          g_autoptr(GInputStream) trickle = seg_trickle_stream_new (G_INPUT_STREAM (raw), sizes[s]);
+          g_autoptr(GInputStream) text = seg_import_open_stream (trickle, NULL, NULL, NULL);
+          g_autoptr(SegImporter) importer = importer_new (cases[i].format, "Asia/Kolkata");
+          g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func (g_free);
+          g_autoptr(SegImportSink) sink = seg_import_sink_new (cases[i].fixture, collect_cb, records);
+          g_autoptr(GError) error = NULL;
+
+          seg_importer_set_file_name (importer, cases[i].fixture);
+          g_assert_true (seg_importer_read (importer, text, sink, NULL, &error));
+          g_assert_no_error (error);
+          if (s == 0)
+            {
+              reference = g_steal_pointer (&records);
+              reference_rejected = seg_import_sink_get_rejected (sink);
+              reference_ids = seg_import_sink_get_identities (sink)->len;
+              g_assert_cmpuint (reference->len + reference_ids, >, 0);
+              continue;
+            }
+          g_ptr_array_add (records, NULL);
+          test_assert_records (reference, (const char * const *) records->pdata);
+          g_assert_cmpuint (seg_import_sink_get_rejected (sink), ==, reference_rejected);
+          g_assert_cmpuint (seg_import_sink_get_identities (sink)->len, ==, reference_ids);
+        }
+    }
+}
+
 static void
 test_registry (void)
 {
@@ -492,6 +562,7 @@ main (int    argc,
   g_test_add_func ("/import/jsonl/mapping", test_jsonl_mapping);
   g_test_add_func ("/import/registry/detect", test_detect);
   g_test_add_func ("/import/registry/list", test_registry);
+  g_test_add_func ("/import/any-read-size", test_any_read_size);
 
   return g_test_run ();
 }
