@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "seg-csv-reader.h"
+#include "seg-import-util.h"
 
 void
 seg_csv_reader_init (SegCsvReader *reader,
@@ -231,6 +232,9 @@ seg_csv_reader_next (SegCsvReader  *reader,
         return -1;
     }
 
+  reader->record_clean = seg_is_ascii (buf->data + buf->start, record_end - buf->start) &&
+                         memchr (buf->data + buf->start, '\0', record_end - buf->start) == NULL;
+
   /* The record is complete: NUL-terminate fields in place and resolve scratch offsets. */
   for (guint i = 0; i < reader->n_fields; i++)
     {
@@ -242,8 +246,6 @@ seg_csv_reader_next (SegCsvReader  *reader,
         ((char *) f->str)[f->len] = '\0';
     }
 
-  reader->record_text = buf->data + buf->start;
-  reader->record_len = record_end - buf->start;
   reader->line_no = reader->next_line;
   reader->next_line += newlines;
   buf->start = record_end;

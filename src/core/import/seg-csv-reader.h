@@ -29,8 +29,7 @@ typedef struct
   guint64        line_no;      /* first line of the record last returned, from 1 */
   guint64        next_line;
   gsize          max_record;
-  const char    *record_text;  /* the raw bytes of the record last returned */
-  gsize          record_len;
+  gboolean       record_clean; /* the record last returned is ASCII without NUL bytes */
   const char    *malformed;    /* why the record last returned is malformed, or NULL */
 } SegCsvReader;
 

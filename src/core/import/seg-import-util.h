@@ -30,11 +30,14 @@ seg_is_ascii (const char *str,
   return (acc & G_GUINT64_CONSTANT (0x8080808080808080)) == 0;
 }
 
+/* Valid UTF-8 without NUL bytes (g_utf8_validate() with a length rejects them too). */
 static inline gboolean
 seg_utf8_ok (const char *str,
              gsize       len)
 {
-  return seg_is_ascii (str, len) || g_utf8_validate (str, len, NULL);
+  if (seg_is_ascii (str, len))
+    return memchr (str, '\0', len) == NULL;
+  return g_utf8_validate (str, len, NULL);
 }
 
 /* How often readers check for cancellation, in rows. */

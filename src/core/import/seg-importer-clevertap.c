@@ -285,7 +285,6 @@ first_line_cb (const char *line,
                gpointer    user_data)
 {
   SegClevertapReader *r = user_data;
-  g_autofree char *name = NULL;
 
   while (len > 0 && g_ascii_isspace (line[len - 1]))
     len--;

@@ -245,7 +245,7 @@ seg_import_read_csv (GInputStream      *stream,
       gint64 ts_ms = now_ms;
       const SegRecord *rec;
       gboolean bad = FALSE;
-      gboolean ascii = seg_is_ascii (reader.record_text, reader.record_len);
+      gboolean ascii = reader.record_clean;
 
       /* A blank line is not a row. */
       if (n == 1 && fields[0].len == 0)
