@@ -24,9 +24,11 @@ struct _SegImportSummary
   double      seconds;
   gint64      first_ms;
   gint64      last_ms;
-  GHashTable *users;        /* user id set */
+  guint64    *user_hashes;  /* open addressing set of 64-bit hashes of user ids; 0 = empty */
+  gsize       user_slots;   /* a power of two */
+  gsize       n_users;
   GHashTable *event_counts; /* name -> count */
-  const char *last_user;    /* key in users of the previous record: runs are common */
+  guint64     last_user;    /* hash of the previous record's user: runs are common */
   const char *last_event;
   guint64    *last_event_count;
   GPtrArray  *bad_rows;
@@ -43,7 +45,7 @@ seg_import_summary_finalize (GObject *object)
   g_free (self->format_id);
   g_free (self->file_name);
   g_free (self->fingerprint);
-  g_hash_table_unref (self->users);
+  g_free (self->user_hashes);
   g_hash_table_unref (self->event_counts);
   g_ptr_array_unref (self->bad_rows);
   g_ptr_array_unref (self->identities);
@@ -60,7 +62,8 @@ seg_import_summary_class_init (SegImportSummaryClass *klass)
 static void
 seg_import_summary_init (SegImportSummary *self)
 {
-  self->users = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->user_slots = 1024;
+  self->user_hashes = g_new0 (guint64, self->user_slots);
   self->event_counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->bad_rows = g_ptr_array_new_with_free_func ((GDestroyNotify) seg_import_bad_row_free);
   self->identities = g_ptr_array_new_with_free_func (g_free);
@@ -79,20 +82,69 @@ seg_import_summary_new (const char *format_id,
   return self;
 }
 
+/*
+ * Users are counted by a 64-bit hash of their id rather than by a set of copied strings:
+ * no allocation per new user, a tenth of the memory, and a chance of a collision among a
+ * million users of about 3e-8.
+ */
+static inline guint64
+hash_user (const char *id)
+{
+  guint64 h = G_GUINT64_CONSTANT (0xcbf29ce484222325);
+
+  for (const guchar *p = (const guchar *) id; *p; p++)
+    {
+      h ^= *p;
+      h *= G_GUINT64_CONSTANT (0x100000001b3);
+    }
+  /* Final mix (from MurmurHash3) so that the low bits spread well. */
+  h ^= h >> 33;
+  h *= G_GUINT64_CONSTANT (0xff51afd7ed558ccd);
+  h ^= h >> 33;
+  return h ? h : 1;
+}
+
+static void
+users_insert (SegImportSummary *self,
+              guint64           h)
+{
+  gsize mask = self->user_slots - 1;
+  gsize i = h & mask;
+
+  while (self->user_hashes[i] != 0)
+    {
+      if (self->user_hashes[i] == h)
+        return;
+      i = (i + 1) & mask;
+    }
+  self->user_hashes[i] = h;
+  self->n_users++;
+
+  if (self->n_users * 2 > self->user_slots)
+    {
+      guint64 *old = self->user_hashes;
+      gsize old_slots = self->user_slots;
+
+      self->user_slots *= 2;
+      self->user_hashes = g_new0 (guint64, self->user_slots);
+      self->n_users = 0;
+      for (gsize j = 0; j < old_slots; j++)
+        if (old[j] != 0)
+          users_insert (self, old[j]);
+      g_free (old);
+    }
+}
+
 void
 seg_import_summary_count (SegImportSummary *self,
                           const SegRecord  *record)
 {
-  if (self->last_user == NULL || strcmp (self->last_user, record->user_id) != 0)
-    {
-      char *key = NULL;
+  guint64 h = hash_user (record->user_id);
 
-      if (!g_hash_table_lookup_extended (self->users, record->user_id, (gpointer *) &key, NULL))
-        {
-          key = g_strdup (record->user_id);
-          g_hash_table_add (self->users, key);
-        }
-      self->last_user = key;
+  if (h != self->last_user)
+    {
+      users_insert (self, h);
+      self->last_user = h;
     }
 
   if (record->kind == SEG_RECORD_PROFILE)
@@ -221,7 +273,7 @@ guint64
 seg_import_summary_get_users (SegImportSummary *self)
 {
   g_return_val_if_fail (SEG_IS_IMPORT_SUMMARY (self), 0);
-  return g_hash_table_size (self->users);
+  return self->n_users;
 }
 
 double
@@ -357,7 +409,7 @@ seg_import_summary_to_json (SegImportSummary *self)
   json_builder_set_member_name (b, "profiles");
   json_builder_add_int_value (b, self->profiles);
   json_builder_set_member_name (b, "users");
-  json_builder_add_int_value (b, g_hash_table_size (self->users));
+  json_builder_add_int_value (b, self->n_users);
   json_builder_set_member_name (b, "rejected");
   json_builder_add_int_value (b, self->rejected);
   json_builder_set_member_name (b, "bytes");

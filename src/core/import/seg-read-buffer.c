@@ -16,7 +16,9 @@ seg_read_buffer_init (SegReadBuffer *buf,
 {
   memset (buf, 0, sizeof *buf);
   buf->stream = g_object_ref (stream);
-  buf->cap = MAX (chunk, 2 * MIN_READ);
+  /* Start small (most files a user previews are) and grow to chunk as reading goes on. */
+  buf->chunk = MAX (chunk, 2 * MIN_READ);
+  buf->cap = 2 * MIN_READ;
   buf->data = g_malloc (buf->cap + 1);
 }
 
@@ -56,7 +58,7 @@ seg_read_buffer_refill (SegReadBuffer  *buf,
       buf->start = 0;
     }
 
-  if (buf->cap - buf->end < MIN_READ)
+  if (buf->cap - buf->end < MIN_READ || (buf->cap < buf->chunk && buf->consumed > 4 * buf->cap))
     {
       buf->cap *= 2;
       buf->data = g_realloc (buf->data, buf->cap + 1);

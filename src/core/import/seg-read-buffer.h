@@ -16,6 +16,7 @@ typedef struct
   GInputStream *stream;
   char         *data;
   gsize         cap;
+  gsize         chunk;      /* the size the buffer grows to for long files */
   gsize         start;      /* first unconsumed byte */
   gsize         end;        /* one past the last valid byte */
   guint64       consumed;   /* bytes dropped from the front so far */
