@@ -210,7 +210,7 @@ seg_import_open_stream (GInputStream  *raw,
                         GCancellable  *cancellable,
                         GError       **error)
 {
-  g_autoptr(GInputStream) buffered = g_buffered_input_stream_new_sized (raw, 256 * 1024);
+  g_autoptr(GInputStream) buffered = g_buffered_input_stream_new_sized (raw, 16 * 1024);
   gsize avail = 0;
   const guint8 *peek;
 

@@ -7,7 +7,7 @@
 
 #include "seg-read-buffer.h"
 
-#define MIN_READ (64 * 1024)
+#define MIN_READ (16 * 1024)
 
 void
 seg_read_buffer_init (SegReadBuffer *buf,
