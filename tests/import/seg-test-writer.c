@@ -13,6 +13,7 @@ struct _SegTestWriter
   GPtrArray      *pending;
   GPtrArray      *pending_ids;
   char           *fingerprint;
+  gboolean        added_before_source;
 };
 
 G_DEFINE_FINAL_TYPE (SegTestWriter, seg_test_writer, SEG_TYPE_STORE_WRITER)
@@ -136,6 +137,8 @@ seg_test_writer_add (SegStoreWriter   *writer,
         g_assert_true (g_utf8_validate (v->str, v->str_len, NULL));
     }
 
+  if (self->fingerprint == NULL)
+    self->added_before_source = TRUE;
   g_ptr_array_add (self->pending, test_record_to_string (record));
   g_ptr_array_add (self->pending_ids, record->kind == SEG_RECORD_EVENT && record->insert_id
                    ? g_strdup_printf ("%s\x1f%s", record->event, record->insert_id) : NULL);
@@ -237,6 +240,12 @@ seg_test_writer_new (TestStore *store)
 
   self->store = store;
   return SEG_STORE_WRITER (self);
+}
+
+gboolean
+seg_test_writer_added_before_source (SegTestWriter *self)
+{
+  return self->added_before_source;
 }
 
 guint

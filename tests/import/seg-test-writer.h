@@ -35,6 +35,8 @@ G_DECLARE_FINAL_TYPE (SegTestWriter, seg_test_writer, SEG, TEST_WRITER, SegStore
 SegStoreWriter *seg_test_writer_new (TestStore *store);
 /* Records added but not yet committed. */
 guint           seg_test_writer_get_pending (SegTestWriter *self);
+/* Whether records came before begin_source() declared the fingerprint. */
+gboolean        seg_test_writer_added_before_source (SegTestWriter *self);
 
 /* One record as text: "E|user|event|ts|insert|k=type:value|..." or "P|user|ts|k=...". */
 char           *test_record_to_string (const SegRecord *record);

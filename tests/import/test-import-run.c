@@ -71,6 +71,8 @@ test_run_and_reimport (void)
   g_assert_cmpuint (store->commits, ==, 1);
   g_assert_cmpuint (store->records->len, ==, 5);
   g_assert_cmpuint (test_store_count (store, "E|u1|Charged|"), ==, 2);
+  /* By default the fingerprint is streamed: declared after the records, before commit. */
+  g_assert_true (seg_test_writer_added_before_source (SEG_TEST_WRITER (writer)));
 
   /* The same file again adds nothing. */
   summary2 = seg_import_run (again, NULL, &error);
@@ -92,6 +94,31 @@ test_run_and_reimport (void)
     g_assert_cmpstr (json_object_get_string_member (obj, "first_event"), ==, "2024-05-01T12:30:00Z");
     g_assert_cmpuint (json_array_get_length (json_object_get_array_member (obj, "bad_rows")), ==, 3);
   }
+}
+
+static void
+test_check_first (void)
+{
+  g_autoptr(TestStore) store = test_store_new ();
+  g_autoptr(GFile) file = fixture ("segment.jsonl");
+
+  for (guint round = 0; round < 2; round++)
+    {
+      g_autoptr(SegStoreWriter) writer = seg_test_writer_new (store);
+      g_autoptr(SegImport) import = seg_import_new (file, writer);
+      g_autoptr(SegImportSummary) summary = NULL;
+      g_autoptr(GError) error = NULL;
+
+      seg_import_set_check_first (import, TRUE);
+      summary = seg_import_run (import, NULL, &error);
+      g_assert_no_error (error);
+      /* The fingerprint is declared before any record. */
+      g_assert_false (seg_test_writer_added_before_source (SEG_TEST_WRITER (writer)));
+      g_assert_cmpint (seg_import_summary_get_already_imported (summary), ==, round == 1);
+      /* The second time the file is not even parsed. */
+      g_assert_cmpuint (seg_import_summary_get_rows_read (summary), ==, round == 0 ? 4 : 0);
+      g_assert_cmpuint (store->records->len, ==, 3);
+    }
 }
 
 static void
@@ -367,6 +394,7 @@ main (int    argc,
   main_thread = g_thread_self ();
 
   g_test_add_func ("/import/run/commit-and-reimport", test_run_and_reimport);
+  g_test_add_func ("/import/run/check-first", test_check_first);
   g_test_add_func ("/import/run/gzip", test_gzip_detected);
   g_test_add_func ("/import/run/insert-ids", test_insert_ids_pass_through);
   g_test_add_func ("/import/run/stop-policy", test_stop_policy);

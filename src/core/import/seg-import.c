@@ -25,6 +25,7 @@ struct _SegImport
   SegImportMapping *mapping;
   SegImportSummary *summary;
   gboolean          running;
+  gboolean          check_first;
 
   /* Worker thread state. */
   GMainContext         *main_context;   /* NULL: emit progress in the reading thread */
@@ -151,6 +152,24 @@ seg_import_set_policy (SegImport       *self,
 {
   g_return_if_fail (SEG_IS_IMPORT (self));
   self->policy = policy;
+}
+
+/**
+ * seg_import_set_check_first:
+ * @check_first: whether to fingerprint the file before reading it
+ *
+ * By default the file's SHA-256 is computed while it is read, and the writer hears of it
+ * (begin_source) after the last record, before commit: one pass over the bytes. With
+ * @check_first, a first pass computes it and begin_source() comes before any record, so
+ * that a file imported before is not parsed at all (what the assistant wants for files a
+ * user may drop twice); it costs a second read of the file.
+ */
+void
+seg_import_set_check_first (SegImport *self,
+                            gboolean   check_first)
+{
+  g_return_if_fail (SEG_IS_IMPORT (self));
+  self->check_first = !!check_first;
 }
 
 /**
@@ -391,6 +410,20 @@ record_cb (const SegRecord  *record,
   return TRUE;
 }
 
+static char *
+hash_file (GFile         *file,
+           GCancellable  *cancellable,
+           GError       **error)
+{
+  g_autoptr(GFileInputStream) raw = g_file_read (file, cancellable, error);
+  g_autoptr(GInputStream) digest = NULL;
+
+  if (raw == NULL)
+    return NULL;
+  digest = seg_digest_input_stream_new (G_INPUT_STREAM (raw));
+  return seg_digest_input_stream_finish (SEG_DIGEST_INPUT_STREAM (digest), cancellable, error);
+}
+
 static SegImportSummary *
 run_in_thread (SegImport     *self,
                GCancellable  *cancellable,
@@ -408,6 +441,7 @@ run_in_thread (SegImport     *self,
 
   self->started_us = g_get_monotonic_time ();
   self->last_progress_us = 0;
+  self->digest = NULL;
 
   if (self->importer == NULL)
     {
@@ -430,9 +464,25 @@ run_in_thread (SegImport     *self,
                             cancellable, NULL);
   self->total_bytes = info ? g_file_info_get_size (info) : 0;
 
+  if (self->check_first && self->writer != NULL)
+    {
+      /* A pass over the bytes first, so that a file imported before is not read at all. */
+      fingerprint = hash_file (self->file, cancellable, error);
+      if (fingerprint == NULL ||
+          !seg_store_writer_begin_source (self->writer, fingerprint, &already, error))
+        goto fail;
+      if (already)
+        {
+          seg_store_writer_abort (self->writer);
+          seg_import_summary_set_result (self->summary, fingerprint, TRUE, FALSE, self->total_bytes,
+                                         (g_get_monotonic_time () - self->started_us) / (double) G_USEC_PER_SEC);
+          return g_object_ref (self->summary);
+        }
+    }
+
   raw = g_file_read (self->file, cancellable, error);
   if (raw == NULL)
-    return NULL;
+    goto fail;
   digest = seg_digest_input_stream_new (G_INPUT_STREAM (raw));
   self->digest = SEG_DIGEST_INPUT_STREAM (digest);
   text = seg_import_open_stream (digest, NULL, cancellable, error);
@@ -449,9 +499,20 @@ run_in_thread (SegImport     *self,
     goto fail;
 
   /* Everything was read: the fingerprint is complete. */
-  fingerprint = seg_digest_input_stream_finish (self->digest, cancellable, error);
-  if (fingerprint == NULL)
-    goto fail;
+  {
+    g_autofree char *streamed = seg_digest_input_stream_finish (self->digest, cancellable, error);
+
+    if (streamed == NULL)
+      goto fail;
+    if (fingerprint != NULL && !g_str_equal (fingerprint, streamed))
+      {
+        g_set_error (error, SEG_IMPORT_ERROR, SEG_IMPORT_ERROR_INVALID_DATA,
+                     _("“%s” changed while it was being imported"), base);
+        goto fail;
+      }
+    if (fingerprint == NULL)
+      fingerprint = g_steal_pointer (&streamed);
+  }
   report_progress (self, seg_import_sink_get_rows_read (sink), TRUE);
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
@@ -459,7 +520,8 @@ run_in_thread (SegImport     *self,
 
   if (self->writer != NULL)
     {
-      if (!seg_store_writer_begin_source (self->writer, fingerprint, &already, error))
+      if (!self->check_first &&
+          !seg_store_writer_begin_source (self->writer, fingerprint, &already, error))
         goto fail;
       if (already)
         seg_store_writer_abort (self->writer);
@@ -479,7 +541,7 @@ fail:
     seg_store_writer_abort (self->writer);
   if (self->summary != NULL)
     seg_import_summary_set_result (self->summary, NULL, FALSE, FALSE,
-                                   seg_digest_input_stream_get_bytes (self->digest),
+                                   self->digest ? seg_digest_input_stream_get_bytes (self->digest) : 0,
                                    (g_get_monotonic_time () - self->started_us) / (double) G_USEC_PER_SEC);
   self->digest = NULL;
   return NULL;

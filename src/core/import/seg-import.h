@@ -31,6 +31,8 @@ void              seg_import_set_importer (SegImport         *self,
                                            SegImporter       *importer);
 void              seg_import_set_policy   (SegImport         *self,
                                            SegImportPolicy    policy);
+void              seg_import_set_check_first (SegImport      *self,
+                                              gboolean        check_first);
 void              seg_import_set_timezone (SegImport         *self,
                                            GTimeZone         *tz);
 void              seg_import_set_event_name (SegImport       *self,
