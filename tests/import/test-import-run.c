@@ -6,6 +6,8 @@
 #include <glib/gstdio.h>
 
 #include "import/seg-import.h"
+#include "import/seg-import-preview.h"
+#include "import/seg-importer-registry.h"
 #include "seg-test-writer.h"
 
 static GFile *
@@ -209,6 +211,7 @@ typedef struct
   GMainLoop        *loop;
   GCancellable     *cancellable;
   SegImportSummary *summary;
+  JsonNode         *preview;
   GError           *error;
   guint             progress_calls;
   guint64           last_rows;
@@ -386,6 +389,67 @@ test_unknown_format (void)
   g_rmdir (dir);
 }
 
+static void
+test_columns (void)
+{
+  g_autoptr(GFile) csv = fixture ("canonical.csv");
+  g_autoptr(GFile) jsonl = fixture ("events.jsonl");
+  g_autoptr(GFile) gz = fixture ("amplitude.json.gz");
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) csv_cols = seg_import_list_columns (csv, NULL, &error);
+  g_auto(GStrv) json_cols = seg_import_list_columns (jsonl, NULL, &error);
+  g_auto(GStrv) gz_cols = seg_import_list_columns (gz, NULL, &error);
+  const char *want_csv[] = { "user_id", "event", "ts", "amount", "city", "coupon", "tags", NULL };
+  const char *want_json[] = { "who.id", "what", "when", "score", "meta.level", "meta.flags", NULL };
+
+  g_assert_no_error (error);
+  g_assert_true (g_strv_equal ((const char * const *) csv_cols, want_csv));
+  g_assert_true (g_strv_equal ((const char * const *) json_cols, want_json));
+  g_assert_true (g_strv_contains ((const char * const *) gz_cols, "event_properties.price"));
+}
+
+static void
+preview_done_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  AsyncData *d = user_data;
+
+  d->preview = seg_import_preview_finish (SEG_IMPORTER (source), result, &d->error);
+  g_main_loop_quit (d->loop);
+}
+
+static void
+test_preview (void)
+{
+  g_autoptr(GFile) file = fixture ("canonical.csv");
+  g_autoptr(SegImporter) importer = seg_import_detect (file, NULL, NULL);
+  g_autoptr(JsonNode) node = NULL;
+  JsonObject *obj, *first;
+  JsonArray *records;
+  AsyncData d = { 0 };
+
+  g_assert_nonnull (importer);
+  d.loop = g_main_loop_new (NULL, FALSE);
+  seg_import_preview_async (importer, file, 3, NULL, preview_done_cb, &d);
+  g_main_loop_run (d.loop);
+  g_assert_no_error (d.error);
+  node = g_steal_pointer (&d.preview);
+
+  obj = json_node_get_object (node);
+  g_assert_cmpstr (json_object_get_string_member (obj, "format"), ==, "csv");
+  records = json_object_get_array_member (obj, "records");
+  /* Only as many records as asked for. */
+  g_assert_cmpuint (json_array_get_length (records), ==, 3);
+  first = json_array_get_object_element (records, 0);
+  g_assert_cmpstr (json_object_get_string_member (first, "user_id"), ==, "u1");
+  g_assert_cmpstr (json_object_get_string_member (first, "event"), ==, "Charged");
+  g_assert_cmpstr (json_object_get_string_member (first, "ts"), ==, "2024-05-01T12:30:00.000Z");
+  g_assert_cmpfloat (json_object_get_double_member (json_object_get_object_member (first, "properties"), "amount"), ==, 12.5);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_object_get_object_member (first, "properties"), "tags")), ==, 2);
+  g_main_loop_unref (d.loop);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -403,6 +467,8 @@ main (int    argc,
   g_test_add_func ("/import/run/custom-list", test_custom_list_summary);
   g_test_add_func ("/import/run/options", test_timezone_and_event_name_options);
   g_test_add_func ("/import/run/unknown-format", test_unknown_format);
+  g_test_add_func ("/import/preview/columns", test_columns);
+  g_test_add_func ("/import/preview/records", test_preview);
 
   return g_test_run ();
 }
