@@ -8,6 +8,7 @@
 #include "import/seg-import-time.h"
 #include "import/seg-json-scan.h"
 #include "import/seg-record-builder.h"
+#include "import/seg-sha256.h"
 
 static void
 test_json_scan (void)
@@ -214,6 +215,38 @@ test_mapping_json_errors (void)
   g_assert_error (error, SEG_IMPORT_ERROR, SEG_IMPORT_ERROR_INVALID_MAPPING);
 }
 
+static void
+test_sha256 (void)
+{
+  g_autofree guint8 *data = g_malloc (70000);
+  GRand *rand = g_rand_new_with_seed (42);
+
+  g_test_message ("SHA extensions used: %s", seg_sha256_accelerated () ? "yes" : "no");
+  for (gsize i = 0; i < 70000; i++)
+    data[i] = g_rand_int (rand);
+
+  /* Every length around the block and padding boundaries, fed in uneven pieces. */
+  for (gsize len = 0; len < 70000; len = len < 300 ? len + 1 : len * 3 + 7)
+    {
+      g_autofree char *want = g_compute_checksum_for_data (G_CHECKSUM_SHA256, data, len);
+      g_autofree char *got = NULL;
+      SegSha256 sha;
+      gsize off = 0;
+
+      seg_sha256_init (&sha);
+      while (off < len)
+        {
+          gsize want_piece = g_rand_int_range (rand, 1, 200);
+          gsize piece = MIN (len - off, want_piece);
+          seg_sha256_update (&sha, data + off, piece);
+          off += piece;
+        }
+      got = seg_sha256_finish (&sha);
+      g_assert_cmpstr (got, ==, want);
+    }
+  g_rand_free (rand);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -225,6 +258,7 @@ main (int    argc,
   g_test_add_func ("/import/units/inference", test_inference);
   g_test_add_func ("/import/units/builder-lists", test_builder_lists);
   g_test_add_func ("/import/units/mapping-json-errors", test_mapping_json_errors);
+  g_test_add_func ("/import/units/sha256", test_sha256);
 
   return g_test_run ();
 }

@@ -4,12 +4,14 @@
 #include "config.h"
 
 #include "seg-digest-input-stream.h"
+#include "seg-sha256.h"
 
 struct _SegDigestInputStream
 {
   GFilterInputStream parent_instance;
 
-  GChecksum *checksum;
+  SegSha256  sha;
+  char      *hex;
   guint64    bytes;   /* written by the reading thread, read by progress reports */
 };
 
@@ -28,7 +30,7 @@ seg_digest_input_stream_read (GInputStream  *stream,
 
   if (n > 0)
     {
-      g_checksum_update (self->checksum, buffer, n);
+      seg_sha256_update (&self->sha, buffer, n);
       self->bytes += n;
     }
   return n;
@@ -39,7 +41,8 @@ seg_digest_input_stream_finalize (GObject *object)
 {
   SegDigestInputStream *self = (SegDigestInputStream *) object;
 
-  g_checksum_free (self->checksum);
+  seg_sha256_clear (&self->sha);
+  g_free (self->hex);
 
   G_OBJECT_CLASS (seg_digest_input_stream_parent_class)->finalize (object);
 }
@@ -54,7 +57,7 @@ seg_digest_input_stream_class_init (SegDigestInputStreamClass *klass)
 static void
 seg_digest_input_stream_init (SegDigestInputStream *self)
 {
-  self->checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  seg_sha256_init (&self->sha);
 }
 
 /**
@@ -91,5 +94,7 @@ seg_digest_input_stream_finish (SegDigestInputStream  *self,
     ;
   if (n < 0)
     return NULL;
-  return g_strdup (g_checksum_get_string (self->checksum));
+  if (self->hex == NULL)
+    self->hex = seg_sha256_finish (&self->sha);
+  return g_strdup (self->hex);
 }
