@@ -133,6 +133,12 @@ has_action_name (GtkWidget     *widget,
   return g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action_name) == 0;
 }
 
+static gboolean
+page_is_empty (gpointer data)
+{
+  return g_strcmp0 (seg_window_get_visible_page (data), "empty") == 0;
+}
+
 static SegWindow *
 get_main_window (void)
 {
@@ -212,7 +218,9 @@ test_window_opens (void)
       g_assert_true (action_is_available (GTK_WIDGET (window), menu_actions[i]));
     }
 
-  /* First run: the empty state, offering the three ways in. */
+  /* First run: once the (new, empty) store is open, the empty state, offering the three
+   * ways in. */
+  g_assert_true (wait_until (page_is_empty, window));
   g_assert_cmpstr (seg_window_get_visible_page (window), ==, "empty");
   status_page = find_descendant (GTK_WIDGET (window), ADW_TYPE_STATUS_PAGE, NULL, NULL);
   g_assert_nonnull (status_page);
