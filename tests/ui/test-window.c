@@ -390,6 +390,12 @@ test_open_store (void)
 }
 
 static gboolean
+pointer_is_null (gpointer data)
+{
+  return *(gpointer *) data == NULL;
+}
+
+static gboolean
 window_is_gone (gpointer data)
 {
   return gtk_application_get_active_window (GTK_APPLICATION (app)) == NULL;
@@ -407,7 +413,8 @@ test_window_state (void)
   g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
   gtk_window_close (GTK_WINDOW (window));
   g_assert_true (wait_until (window_is_gone, NULL));
-  settle ();
+  /* Reading the store may still hold the window until it answers. */
+  g_assert_true (wait_until (pointer_is_null, &window));
   g_assert_null (window);
   g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 900);
   g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 640);

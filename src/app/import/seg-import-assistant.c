@@ -446,20 +446,29 @@ preview_cb (GObject      *source,
             gpointer      user_data)
 {
   g_autoptr(SegImportAssistant) self = user_data;
-  g_autoptr(JsonNode) records = NULL;
+  g_autoptr(JsonNode) preview = NULL;
   g_autoptr(GError) error = NULL;
-  JsonArray *array;
+  JsonObject *object = NULL;
+  JsonArray *array = NULL;
+  JsonArray *bad_rows = NULL;
 
-  records = seg_import_preview_finish (SEG_IMPORTER (source), result, &error);
+  preview = seg_import_preview_finish (SEG_IMPORTER (source), result, &error);
+  if (preview != NULL && JSON_NODE_HOLDS_OBJECT (preview))
+    object = json_node_get_object (preview);
+  if (object != NULL && json_object_has_member (object, "records"))
+    array = json_object_get_array_member (object, "records");
+  if (object != NULL && json_object_has_member (object, "bad_rows"))
+    bad_rows = json_object_get_array_member (object, "bad_rows");
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
   clear_list_box (self->preview_list);
   self->n_preview = 0;
-  if (records == NULL || !JSON_NODE_HOLDS_ARRAY (records))
+  if (array == NULL)
     {
       GtkWidget *row = adw_action_row_new ();
 
+      g_debug ("No preview: %s", error ? error->message : "not an array");
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
                                      _("The file cannot be read this way"));
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), error ? error->message : "");
@@ -469,7 +478,6 @@ preview_cb (GObject      *source,
       return;
     }
 
-  array = json_node_get_array (records);
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
       JsonObject *record = json_array_get_object_element (array, i);
@@ -498,6 +506,22 @@ preview_cb (GObject      *source,
       adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 2);
       gtk_list_box_append (self->preview_list, row);
       self->n_preview++;
+    }
+  for (guint i = 0; bad_rows != NULL && i < json_array_get_length (bad_rows) && i < 3; i++)
+    {
+      JsonObject *bad = json_array_get_object_element (bad_rows, i);
+      GtkWidget *row = adw_action_row_new ();
+      g_autofree char *title = NULL;
+
+      /* Translators: %d is a line number of the file */
+      title = g_strdup_printf (_("Line %d would be rejected"),
+                               (int) json_object_get_int_member_with_default (bad, "line", 0));
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
+                                   json_object_get_string_member_with_default (bad, "reason", ""));
+      gtk_widget_add_css_class (row, "error");
+      gtk_list_box_append (self->preview_list, row);
     }
   if (self->n_preview == 0)
     {
@@ -539,6 +563,7 @@ seg_import_assistant_update_preview (SegImportAssistant *self)
     {
       GtkWidget *row = adw_action_row_new ();
 
+      g_debug ("Cannot preview: %s", error->message);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), error->message);
       gtk_widget_add_css_class (row, "error");
       gtk_list_box_append (self->preview_list, row);
