@@ -415,6 +415,21 @@ seg_application_handle_local_options (GApplication *app,
   return -1;
 }
 
+/* Files given on the command line (or "Open With") go to the import assistant. */
+static void
+seg_application_open (GApplication  *app,
+                      GFile        **files,
+                      int            n_files,
+                      const char    *hint)
+{
+  GtkWindow *window;
+
+  g_application_activate (app);
+  window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  if (SEG_IS_WINDOW (window) && n_files > 0)
+    seg_window_open_import (SEG_WINDOW (window), files[0]);
+}
+
 static void
 seg_application_activate (GApplication *app)
 {
@@ -478,6 +493,7 @@ seg_application_class_init (SegApplicationClass *klass)
 
   app_class->startup = seg_application_startup;
   app_class->activate = seg_application_activate;
+  app_class->open = seg_application_open;
   app_class->handle_local_options = seg_application_handle_local_options;
 
   /**

@@ -7,6 +7,7 @@
 
 #include "seg-demo.h"
 #include "seg-event-info.h"
+#include "seg-format.h"
 #include "seg-local-store.h"
 #include "seg-window.h"
 #include "import/seg-import-assistant.h"
@@ -48,6 +49,7 @@ struct _SegWindow
   guint                 demo_timeout;
 
   GtkWindow            *assistant;           /* weak */
+  GFile                *pending_import;      /* to import once the store is open */
 
   /* Template widgets */
   AdwHeaderBar         *header_bar;
@@ -348,6 +350,13 @@ store_opened_cb (GObject      *source,
 
   seg_window_set_store (self, SEG_STORE (store));
   seg_window_refresh (self);
+
+  if (self->pending_import != NULL)
+    {
+      g_autoptr(GFile) file = g_steal_pointer (&self->pending_import);
+
+      seg_window_open_import (self, file);
+    }
 }
 
 /* Opens the store the application's store-path names, off the UI thread. */
@@ -415,11 +424,17 @@ seg_window_show_contents (SegWindow *self)
     }
 
   gtk_label_set_label (self->overview_title, seg_store_get_display_name (self->store));
-  users_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%'u user", "%'u users", n_users),
-                                n_users);
-  events_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%'" G_GUINT64_FORMAT " event",
-                                              "%'" G_GUINT64_FORMAT " events", n_events),
-                                 n_events);
+  {
+    g_autofree char *n_users_text = seg_format_count (n_users);
+    g_autofree char *n_events_text = seg_format_count (n_events);
+
+    /* Translators: %s is a number of users */
+    users_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s user", "%s users", n_users),
+                                  n_users_text);
+    /* Translators: %s is a number of events */
+    events_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s event", "%s events",
+                                                n_events), n_events_text);
+  }
   segments_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u saved segment",
                                                 "%u saved segments", n_user_segments),
                                    n_user_segments);
@@ -607,7 +622,7 @@ event_row_bind_cb (GtkSignalListItemFactory *factory,
   /* Translators: the dates of the first and the last event of a name */
   range_text = g_strdup_printf (_("From %s to %s"), first, last);
   gtk_label_set_label (GTK_LABEL (range), range_text);
-  count_text = g_strdup_printf ("%'" G_GUINT64_FORMAT, seg_event_info_get_count (info));
+  count_text = seg_format_count (seg_event_info_get_count (info));
   gtk_label_set_label (GTK_LABEL (count), count_text);
 }
 
@@ -753,7 +768,12 @@ seg_window_open_import (SegWindow *self,
 
   if (self->store == NULL)
     {
-      seg_window_add_toast (self, adw_toast_new (_("The store is not open yet")));
+      /* A file given while the store opens (from the command line, or dropped) waits. */
+      if (file != NULL && self->store_cancellable != NULL &&
+          g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "loading") == 0)
+        g_set_object (&self->pending_import, file);
+      else
+        seg_window_add_toast (self, adw_toast_new (_("The store is not open yet")));
       return NULL;
     }
 
@@ -884,6 +904,7 @@ seg_window_dispose (GObject *object)
       self->assistant = NULL;
     }
   seg_window_set_store (self, NULL);
+  g_clear_object (&self->pending_import);
   gtk_widget_dispose_template (GTK_WIDGET (self), SEG_TYPE_WINDOW);
   g_clear_object (&self->settings);
 

@@ -167,7 +167,7 @@ test_window_shows_store (void)
     GtkWidget *w = gtk_widget_get_ancestor (list_view, GTK_TYPE_BOX);
 
     for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
-      if (GTK_IS_LABEL (c) && strstr (gtk_label_get_label (GTK_LABEL (c)), "3000 events") &&
+      if (GTK_IS_LABEL (c) && strstr (gtk_label_get_label (GTK_LABEL (c)), "3,000 events") &&
           strstr (gtk_label_get_label (GTK_LABEL (c)), "300 users"))
         found = TRUE;
     g_assert_true (found);

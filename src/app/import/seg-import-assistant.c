@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "seg-format.h"
 #include "seg-import-assistant.h"
 #include "import/seg-import-mapping.h"
 #include "import/seg-import-preview.h"
@@ -803,8 +804,14 @@ progress_cb (SegImport          *import,
     left = seconds_left < 60 ? g_strdup_printf (_("%.0f s left"), seconds_left)
                              : g_strdup_printf (_("%.0f min left"), seconds_left / 60);
   /* Translators: rows read, bytes read of the total, rows per second, time left */
-  text = g_strdup_printf (_("%'" G_GUINT64_FORMAT " rows · %s of %s · %'.0f rows/s%s%s"),
-                          rows, done, total, rate, left ? " · " : "", left ? left : "");
+  {
+    g_autofree char *rows_text = seg_format_count (rows);
+    g_autofree char *rate_text = seg_format_count ((guint64) MAX (rate, 0));
+
+    text = g_strdup_printf (_("%s rows · %s of %s · %s rows/s%s%s"),
+                            rows_text, done, total, rate_text, left ? " · " : "",
+                            left ? left : "");
+  }
   gtk_label_set_label (self->progress_label, text);
 }
 
@@ -821,14 +828,27 @@ format_time (gint64     ms,
 static char *
 format_count (guint64 n)
 {
-  return g_strdup_printf ("%'" G_GUINT64_FORMAT, n);
+  return seg_format_count (n);
 }
 
+/* The value of a summary row, at its end where the eye looks for numbers. */
 static void
 set_row_value (AdwActionRow *row,
                const char   *value)
 {
-  adw_action_row_set_subtitle (row, value);
+  GtkLabel *label = g_object_get_data (G_OBJECT (row), "value-label");
+
+  if (label == NULL)
+    {
+      label = GTK_LABEL (gtk_label_new (NULL));
+      gtk_widget_add_css_class (GTK_WIDGET (label), "numeric");
+      gtk_widget_add_css_class (GTK_WIDGET (label), "heading");
+      gtk_label_set_wrap (label, TRUE);
+      gtk_label_set_xalign (label, 1.0);
+      adw_action_row_add_suffix (row, GTK_WIDGET (label));
+      g_object_set_data (G_OBJECT (row), "value-label", label);
+    }
+  gtk_label_set_label (label, value);
 }
 
 static void
@@ -894,9 +914,13 @@ seg_import_assistant_show_summary (SegImportAssistant *self)
       gtk_image_set_from_icon_name (self->summary_icon, "emblem-ok-symbolic");
       gtk_label_set_label (self->summary_title, _("Import Complete"));
       /* Translators: %s is a number of rows, %.1f seconds */
+      g_autoptr(SegImporter) importer =
+        seg_importer_registry_create (seg_import_summary_get_format_id (summary));
+
       description = g_strdup_printf (_("%s rows read in %.1f s, as %s"), rows,
                                      seg_import_summary_get_seconds (summary),
-                                     seg_import_summary_get_format_id (summary));
+                                     importer ? seg_importer_get_name (importer)
+                                              : seg_import_summary_get_format_id (summary));
     }
   gtk_label_set_label (self->summary_description, description);
 
@@ -1119,6 +1143,20 @@ cancel_clicked_cb (SegImportAssistant *self)
   seg_import_assistant_cancel (self);
 }
 
+static gboolean
+import_shortcut_cb (GtkWidget *widget,
+                   GVariant  *args,
+                   gpointer   user_data)
+{
+  SegImportAssistant *self = SEG_IMPORT_ASSISTANT (widget);
+
+  if (g_strcmp0 (seg_import_assistant_get_page (self), "options") != 0 ||
+      !gtk_widget_get_sensitive (GTK_WIDGET (self->import_button)))
+    return FALSE;
+
+  return seg_import_assistant_start (self);
+}
+
 static void
 show_segments_clicked_cb (SegImportAssistant *self)
 {
@@ -1215,6 +1253,10 @@ seg_import_assistant_class_init (SegImportAssistantClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PATH "/import/seg-import-assistant.ui");
+  /* Ctrl+Return imports, from the options step. */
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK,
+                                import_shortcut_cb, NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 #define BIND(name) gtk_widget_class_bind_template_child (widget_class, SegImportAssistant, name)
   BIND (window_title);
   BIND (back_button);
