@@ -426,6 +426,13 @@ describe_properties (JsonObject *props)
 
       if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
         value = g_strdup (json_node_get_string (node));
+      else if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_DOUBLE)
+        {
+          char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+          /* 47.99, not 47.990000000000002 */
+          value = g_strdup (g_ascii_formatd (buf, sizeof buf, "%.12g", json_node_get_double (node)));
+        }
       else
         value = json_to_string (node, FALSE);
       if (n++ > 0)
