@@ -350,6 +350,8 @@ test_custom_list_summary (void)
   ids = seg_import_summary_get_identities (summary);
   g_assert_cmpuint (ids->len, ==, 2);
   g_assert_cmpstr (g_ptr_array_index (ids, 0), ==, "ct-1");
+  g_assert_cmpstr (g_ptr_array_index (seg_import_summary_get_identity_types (summary), 0), ==, "identity");
+  g_assert_cmpstr (g_ptr_array_index (seg_import_summary_get_identity_types (summary), 1), ==, "email");
   g_assert_cmpuint (seg_import_summary_get_events (summary), ==, 0);
   g_assert_cmpuint (store->records->len, ==, 0);
 }

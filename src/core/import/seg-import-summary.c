@@ -33,6 +33,7 @@ struct _SegImportSummary
   guint64    *last_event_count;
   GPtrArray  *bad_rows;
   GPtrArray  *identities;
+  GPtrArray  *identity_types;
 };
 
 G_DEFINE_FINAL_TYPE (SegImportSummary, seg_import_summary, G_TYPE_OBJECT)
@@ -49,6 +50,7 @@ seg_import_summary_finalize (GObject *object)
   g_hash_table_unref (self->event_counts);
   g_ptr_array_unref (self->bad_rows);
   g_ptr_array_unref (self->identities);
+  g_ptr_array_unref (self->identity_types);
 
   G_OBJECT_CLASS (seg_import_summary_parent_class)->finalize (object);
 }
@@ -67,6 +69,7 @@ seg_import_summary_init (SegImportSummary *self)
   self->event_counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->bad_rows = g_ptr_array_new_with_free_func ((GDestroyNotify) seg_import_bad_row_free);
   self->identities = g_ptr_array_new_with_free_func (g_free);
+  self->identity_types = g_ptr_array_new_with_free_func (g_free);
   self->first_ms = G_MAXINT64;
   self->last_ms = G_MININT64;
 }
@@ -190,8 +193,13 @@ seg_import_summary_take_sink (SegImportSummary *self,
   for (guint i = 0; i < bad->len; i++)
     g_ptr_array_add (self->bad_rows, seg_import_bad_row_copy (g_ptr_array_index (bad, i)));
   g_ptr_array_set_size (self->identities, 0);
+  g_ptr_array_set_size (self->identity_types, 0);
   for (guint i = 0; i < ids->len; i++)
-    g_ptr_array_add (self->identities, g_strdup (g_ptr_array_index (ids, i)));
+    {
+      g_ptr_array_add (self->identities, g_strdup (g_ptr_array_index (ids, i)));
+      g_ptr_array_add (self->identity_types,
+                       g_strdup (g_ptr_array_index (seg_import_sink_get_identity_types (sink), i)));
+    }
 }
 
 void
@@ -371,6 +379,21 @@ seg_import_summary_get_identities (SegImportSummary *self)
   return self->identities;
 }
 
+/**
+ * seg_import_summary_get_identity_types:
+ *
+ * What each identity is, from the list's Type column, lower-case: "identity", "email",
+ * "phone", "objectid", ...
+ *
+ * Returns: (transfer none) (element-type utf8): one type per identity
+ */
+GPtrArray *
+seg_import_summary_get_identity_types (SegImportSummary *self)
+{
+  g_return_val_if_fail (SEG_IS_IMPORT_SUMMARY (self), NULL);
+  return self->identity_types;
+}
+
 static char *
 iso_ms (gint64 ms)
 {
@@ -456,6 +479,11 @@ seg_import_summary_to_json (SegImportSummary *self)
       json_builder_begin_array (b);
       for (guint i = 0; i < self->identities->len; i++)
         json_builder_add_string_value (b, g_ptr_array_index (self->identities, i));
+      json_builder_end_array (b);
+      json_builder_set_member_name (b, "identity_types");
+      json_builder_begin_array (b);
+      for (guint i = 0; i < self->identity_types->len; i++)
+        json_builder_add_string_value (b, g_ptr_array_index (self->identity_types, i));
       json_builder_end_array (b);
     }
   json_builder_end_object (b);
