@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "seg-digest-input-stream.h"
+#include "seg-gunzip-input-stream.h"
 #include "seg-import.h"
 #include "seg-import-summary-private.h"
 #include "seg-importer-registry.h"
@@ -245,11 +246,9 @@ seg_import_open_stream (GInputStream  *raw,
   peek = g_buffered_input_stream_peek_buffer (G_BUFFERED_INPUT_STREAM (buffered), &avail);
   if (avail >= 2 && peek[0] == 0x1f && peek[1] == 0x8b)
     {
-      g_autoptr(GZlibDecompressor) dec = g_zlib_decompressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP);
-
       if (gzipped)
         *gzipped = TRUE;
-      return g_converter_input_stream_new (buffered, G_CONVERTER (dec));
+      return seg_gunzip_input_stream_new (buffered);
     }
   if (gzipped)
     *gzipped = FALSE;
