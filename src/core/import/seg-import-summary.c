@@ -29,6 +29,7 @@ struct _SegImportSummary
   gsize       n_users;
   GHashTable *event_counts; /* name -> count */
   guint64     last_user;    /* hash of the previous record's user: runs are common */
+  guint64     pending_user; /* hash inserted with the next record, its slot prefetched */
   const char *last_event;
   guint64    *last_event_count;
   GPtrArray  *bad_rows;
@@ -138,6 +139,16 @@ users_insert (SegImportSummary *self,
     }
 }
 
+static void
+flush_pending_user (SegImportSummary *self)
+{
+  if (self->pending_user != 0)
+    {
+      users_insert (self, self->pending_user);
+      self->pending_user = 0;
+    }
+}
+
 void
 seg_import_summary_count (SegImportSummary *self,
                           const SegRecord  *record)
@@ -146,7 +157,12 @@ seg_import_summary_count (SegImportSummary *self,
 
   if (h != self->last_user)
     {
-      users_insert (self, h);
+      /* With many distinct users the table outgrows the caches: fetch this user's slot
+       * now and insert it while the next record is parsed, not waiting on memory. */
+      __builtin_prefetch (&self->user_hashes[h & (self->user_slots - 1)]);
+      if (self->pending_user != 0)
+        users_insert (self, self->pending_user);
+      self->pending_user = h;
       self->last_user = h;
     }
 
@@ -186,6 +202,8 @@ seg_import_summary_take_sink (SegImportSummary *self,
 {
   GPtrArray *bad = seg_import_sink_get_bad_rows (sink);
   GPtrArray *ids = seg_import_sink_get_identities (sink);
+
+  flush_pending_user (self);
 
   self->rows_read = seg_import_sink_get_rows_read (sink);
   self->rejected = seg_import_sink_get_rejected (sink);
@@ -281,6 +299,7 @@ guint64
 seg_import_summary_get_users (SegImportSummary *self)
 {
   g_return_val_if_fail (SEG_IS_IMPORT_SUMMARY (self), 0);
+  flush_pending_user (self);
   return self->n_users;
 }
 
@@ -432,7 +451,7 @@ seg_import_summary_to_json (SegImportSummary *self)
   json_builder_set_member_name (b, "profiles");
   json_builder_add_int_value (b, self->profiles);
   json_builder_set_member_name (b, "users");
-  json_builder_add_int_value (b, self->n_users);
+  json_builder_add_int_value (b, seg_import_summary_get_users (self));
   json_builder_set_member_name (b, "rejected");
   json_builder_add_int_value (b, self->rejected);
   json_builder_set_member_name (b, "bytes");
