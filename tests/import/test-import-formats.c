@@ -519,6 +519,71 @@ test_any_read_size (void)
     }
 }
 
+static GBytes *
+gzip_text (const char *text)
+{
+  g_autoptr(GOutputStream) mem = g_memory_output_stream_new_resizable ();
+  g_autoptr(GZlibCompressor) compressor = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP, 6);
+  g_autoptr(GOutputStream) out = g_converter_output_stream_new (mem, G_CONVERTER (compressor));
+
+  g_assert_true (g_output_stream_write_all (out, text, strlen (text), NULL, NULL, NULL));
+  g_assert_true (g_output_stream_close (out, NULL, NULL));
+  return g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (mem));
+}
+
+static GPtrArray *
+read_bytes (SegImporter  *importer,
+            GBytes       *bytes,
+            GError      **error)
+{
+  g_autoptr(GInputStream) raw = g_memory_input_stream_new_from_bytes (bytes);
+  g_autoptr(GInputStream) trickle = seg_trickle_stream_new (raw, 5);
+  g_autoptr(GInputStream) text = seg_import_open_stream (trickle, NULL, NULL, error);
+  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(SegImportSink) sink = seg_import_sink_new ("gz", collect_cb, records);
+
+  if (text == NULL || !seg_importer_read (importer, text, sink, NULL, error))
+    return NULL;
+  return g_steal_pointer (&records);
+}
+
+/* `cat a.gz b.gz` is one gzip file: both members are read; what is not gzip is an error. */
+static void
+test_gzip_members (void)
+{
+  g_autoptr(SegImporter) importer = importer_new ("csv", NULL);
+  g_autoptr(GBytes) a = gzip_text ("user_id,event,ts\nu1,A,1714566600\n");
+  g_autoptr(GBytes) b = gzip_text ("u2,B,1714566600\n");
+  g_autoptr(GByteArray) both = g_byte_array_new ();
+  g_autoptr(GBytes) joined = NULL;
+  g_autoptr(GBytes) garbage = NULL;
+  g_autoptr(GBytes) cut = NULL;
+  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(GPtrArray) none = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *expected[] = { "E|u1|A|1714566600000|", "E|u2|B|1714566600000|", NULL };
+
+  g_byte_array_append (both, g_bytes_get_data (a, NULL), g_bytes_get_size (a));
+  g_byte_array_append (both, g_bytes_get_data (b, NULL), g_bytes_get_size (b));
+  joined = g_bytes_new (both->data, both->len);
+  records = read_bytes (importer, joined, &error);
+  g_assert_no_error (error);
+  test_assert_records (records, expected);
+
+  g_byte_array_append (both, (const guint8 *) "junk", 4);
+  garbage = g_bytes_new (both->data, both->len);
+  none = read_bytes (importer, garbage, &error);
+  g_assert_null (none);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+  g_clear_error (&error);
+
+  cut = g_bytes_new (g_bytes_get_data (a, NULL), g_bytes_get_size (a) - 6);
+  g_clear_pointer (&none, g_ptr_array_unref);
+  none = read_bytes (importer, cut, &error);
+  g_assert_null (none);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT);
+}
+
 static void
 test_registry (void)
 {
@@ -563,6 +628,7 @@ main (int    argc,
   g_test_add_func ("/import/registry/detect", test_detect);
   g_test_add_func ("/import/registry/list", test_registry);
   g_test_add_func ("/import/any-read-size", test_any_read_size);
+  g_test_add_func ("/import/gzip-members", test_gzip_members);
 
   return g_test_run ();
 }

@@ -350,6 +350,8 @@ test_custom_list_summary (void)
   ids = seg_import_summary_get_identities (summary);
   g_assert_cmpuint (ids->len, ==, 2);
   g_assert_cmpstr (g_ptr_array_index (ids, 0), ==, "ct-1");
+  g_assert_cmpstr (g_ptr_array_index (seg_import_summary_get_identity_types (summary), 0), ==, "identity");
+  g_assert_cmpstr (g_ptr_array_index (seg_import_summary_get_identity_types (summary), 1), ==, "email");
   g_assert_cmpuint (seg_import_summary_get_events (summary), ==, 0);
   g_assert_cmpuint (store->records->len, ==, 0);
 }
@@ -370,6 +372,22 @@ test_timezone_and_event_name_options (void)
   summary = seg_import_run (import, NULL, &error);
   g_assert_no_error (error);
   g_assert_true (test_store_has (store, "E|__g7|Purchase|1714566660000|"));
+
+  {
+    /* A forced format (segctl import --format) gets the same options. */
+    g_autoptr(TestStore) store2 = test_store_new ();
+    g_autoptr(SegStoreWriter) writer2 = seg_test_writer_new (store2);
+    g_autoptr(SegImport) forced = seg_import_new (file, writer2);
+    g_autoptr(SegImporter) importer = seg_importer_registry_create ("clevertap-api");
+    g_autoptr(SegImportSummary) summary2 = NULL;
+
+    seg_import_set_importer (forced, importer);
+    seg_import_set_timezone (forced, tz);
+    seg_import_set_event_name (forced, "Refund");
+    summary2 = seg_import_run (forced, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_true (test_store_has (store2, "E|__g7|Refund|1714566660000|"));
+  }
 }
 
 static void

@@ -22,6 +22,7 @@ struct _SegImportSink
   guint64                rejected;
   GPtrArray             *bad_rows;
   GPtrArray             *identities;
+  GPtrArray             *identity_types;
   GHashTable            *identity_set;
 };
 
@@ -68,7 +69,8 @@ seg_import_sink_new (const char    *file_name,
   sink->user_data = user_data;
   sink->bad_rows = g_ptr_array_new_with_free_func ((GDestroyNotify) seg_import_bad_row_free);
   sink->identities = g_ptr_array_new_with_free_func (g_free);
-  sink->identity_set = g_hash_table_new (g_str_hash, g_str_equal);
+  sink->identity_types = g_ptr_array_new_with_free_func (g_free);
+  sink->identity_set = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   return sink;
 }
 
@@ -81,6 +83,7 @@ seg_import_sink_free (SegImportSink *sink)
   g_ptr_array_unref (sink->bad_rows);
   g_hash_table_unref (sink->identity_set);
   g_ptr_array_unref (sink->identities);
+  g_ptr_array_unref (sink->identity_types);
   g_free (sink);
 }
 
@@ -199,21 +202,32 @@ seg_import_sink_finish (SegImportSink *sink,
 
 /**
  * seg_import_sink_add_identity:
+ * @type: (nullable): what the value identifies the user by ("identity", "email", ...),
+ *   lower-case
+ * @identity: the value
  *
- * Adds a member of a custom list; duplicates are kept once, in first-seen order.
+ * Adds a member of a custom list; a repeated (type, value) is kept once, in first-seen
+ * order.
  */
 void
 seg_import_sink_add_identity (SegImportSink *sink,
+                              const char    *type,
                               const char    *identity)
 {
-  char *copy;
+  g_autofree char *lower = g_ascii_strdown (type ? type : "identity", -1);
+  char *key;
 
-  if (identity == NULL || identity[0] == '\0' ||
-      g_hash_table_contains (sink->identity_set, identity))
+  if (identity == NULL || identity[0] == '\0')
     return;
-  copy = g_strdup (identity);
-  g_ptr_array_add (sink->identities, copy);
-  g_hash_table_add (sink->identity_set, copy);
+  key = g_strconcat (lower, "\x1f", identity, NULL);
+  if (g_hash_table_contains (sink->identity_set, key))
+    {
+      g_free (key);
+      return;
+    }
+  g_hash_table_add (sink->identity_set, key);
+  g_ptr_array_add (sink->identities, g_strdup (identity));
+  g_ptr_array_add (sink->identity_types, g_steal_pointer (&lower));
 }
 
 guint64
@@ -254,4 +268,15 @@ GPtrArray *
 seg_import_sink_get_identities (SegImportSink *sink)
 {
   return sink->identities;
+}
+
+/**
+ * seg_import_sink_get_identity_types:
+ *
+ * Returns: (transfer none) (element-type utf8): for each identity, what it is
+ */
+GPtrArray *
+seg_import_sink_get_identity_types (SegImportSink *sink)
+{
+  return sink->identity_types;
 }

@@ -93,6 +93,7 @@ void           seg_import_sink_row               (SegImportSink         *sink,
 void           seg_import_sink_finish            (SegImportSink         *sink,
                                                   guint64                bytes);
 void           seg_import_sink_add_identity      (SegImportSink         *sink,
+                                                  const char            *type,
                                                   const char            *identity);
 
 guint64        seg_import_sink_get_rows_read     (SegImportSink         *sink);
@@ -100,6 +101,7 @@ guint64        seg_import_sink_get_records       (SegImportSink         *sink);
 guint64        seg_import_sink_get_rejected      (SegImportSink         *sink);
 GPtrArray     *seg_import_sink_get_bad_rows      (SegImportSink         *sink);
 GPtrArray     *seg_import_sink_get_identities    (SegImportSink         *sink);
+GPtrArray     *seg_import_sink_get_identity_types (SegImportSink        *sink);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SegImportSink, seg_import_sink_free)
 

@@ -29,10 +29,12 @@ struct _SegImportSummary
   gsize       n_users;
   GHashTable *event_counts; /* name -> count */
   guint64     last_user;    /* hash of the previous record's user: runs are common */
+  guint64     pending_user; /* hash inserted with the next record, its slot prefetched */
   const char *last_event;
   guint64    *last_event_count;
   GPtrArray  *bad_rows;
   GPtrArray  *identities;
+  GPtrArray  *identity_types;
 };
 
 G_DEFINE_FINAL_TYPE (SegImportSummary, seg_import_summary, G_TYPE_OBJECT)
@@ -49,6 +51,7 @@ seg_import_summary_finalize (GObject *object)
   g_hash_table_unref (self->event_counts);
   g_ptr_array_unref (self->bad_rows);
   g_ptr_array_unref (self->identities);
+  g_ptr_array_unref (self->identity_types);
 
   G_OBJECT_CLASS (seg_import_summary_parent_class)->finalize (object);
 }
@@ -67,6 +70,7 @@ seg_import_summary_init (SegImportSummary *self)
   self->event_counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->bad_rows = g_ptr_array_new_with_free_func ((GDestroyNotify) seg_import_bad_row_free);
   self->identities = g_ptr_array_new_with_free_func (g_free);
+  self->identity_types = g_ptr_array_new_with_free_func (g_free);
   self->first_ms = G_MAXINT64;
   self->last_ms = G_MININT64;
 }
@@ -135,6 +139,16 @@ users_insert (SegImportSummary *self,
     }
 }
 
+static void
+flush_pending_user (SegImportSummary *self)
+{
+  if (self->pending_user != 0)
+    {
+      users_insert (self, self->pending_user);
+      self->pending_user = 0;
+    }
+}
+
 void
 seg_import_summary_count (SegImportSummary *self,
                           const SegRecord  *record)
@@ -143,7 +157,12 @@ seg_import_summary_count (SegImportSummary *self,
 
   if (h != self->last_user)
     {
-      users_insert (self, h);
+      /* With many distinct users the table outgrows the caches: fetch this user's slot
+       * now and insert it while the next record is parsed, not waiting on memory. */
+      __builtin_prefetch (&self->user_hashes[h & (self->user_slots - 1)]);
+      if (self->pending_user != 0)
+        users_insert (self, self->pending_user);
+      self->pending_user = h;
       self->last_user = h;
     }
 
@@ -184,14 +203,21 @@ seg_import_summary_take_sink (SegImportSummary *self,
   GPtrArray *bad = seg_import_sink_get_bad_rows (sink);
   GPtrArray *ids = seg_import_sink_get_identities (sink);
 
+  flush_pending_user (self);
+
   self->rows_read = seg_import_sink_get_rows_read (sink);
   self->rejected = seg_import_sink_get_rejected (sink);
   g_ptr_array_set_size (self->bad_rows, 0);
   for (guint i = 0; i < bad->len; i++)
     g_ptr_array_add (self->bad_rows, seg_import_bad_row_copy (g_ptr_array_index (bad, i)));
   g_ptr_array_set_size (self->identities, 0);
+  g_ptr_array_set_size (self->identity_types, 0);
   for (guint i = 0; i < ids->len; i++)
-    g_ptr_array_add (self->identities, g_strdup (g_ptr_array_index (ids, i)));
+    {
+      g_ptr_array_add (self->identities, g_strdup (g_ptr_array_index (ids, i)));
+      g_ptr_array_add (self->identity_types,
+                       g_strdup (g_ptr_array_index (seg_import_sink_get_identity_types (sink), i)));
+    }
 }
 
 void
@@ -273,6 +299,7 @@ guint64
 seg_import_summary_get_users (SegImportSummary *self)
 {
   g_return_val_if_fail (SEG_IS_IMPORT_SUMMARY (self), 0);
+  flush_pending_user (self);
   return self->n_users;
 }
 
@@ -371,6 +398,21 @@ seg_import_summary_get_identities (SegImportSummary *self)
   return self->identities;
 }
 
+/**
+ * seg_import_summary_get_identity_types:
+ *
+ * What each identity is, from the list's Type column, lower-case: "identity", "email",
+ * "phone", "objectid", ...
+ *
+ * Returns: (transfer none) (element-type utf8): one type per identity
+ */
+GPtrArray *
+seg_import_summary_get_identity_types (SegImportSummary *self)
+{
+  g_return_val_if_fail (SEG_IS_IMPORT_SUMMARY (self), NULL);
+  return self->identity_types;
+}
+
 static char *
 iso_ms (gint64 ms)
 {
@@ -409,7 +451,7 @@ seg_import_summary_to_json (SegImportSummary *self)
   json_builder_set_member_name (b, "profiles");
   json_builder_add_int_value (b, self->profiles);
   json_builder_set_member_name (b, "users");
-  json_builder_add_int_value (b, self->n_users);
+  json_builder_add_int_value (b, seg_import_summary_get_users (self));
   json_builder_set_member_name (b, "rejected");
   json_builder_add_int_value (b, self->rejected);
   json_builder_set_member_name (b, "bytes");
@@ -456,6 +498,11 @@ seg_import_summary_to_json (SegImportSummary *self)
       json_builder_begin_array (b);
       for (guint i = 0; i < self->identities->len; i++)
         json_builder_add_string_value (b, g_ptr_array_index (self->identities, i));
+      json_builder_end_array (b);
+      json_builder_set_member_name (b, "identity_types");
+      json_builder_begin_array (b);
+      for (guint i = 0; i < self->identity_types->len; i++)
+        json_builder_add_string_value (b, g_ptr_array_index (self->identity_types, i));
       json_builder_end_array (b);
     }
   json_builder_end_object (b);

@@ -35,6 +35,7 @@ gboolean     seg_import_summary_get_date_range       (SegImportSummary *self,
                                                       gint64           *last_ms);
 GPtrArray   *seg_import_summary_get_bad_rows         (SegImportSummary *self);
 GPtrArray   *seg_import_summary_get_identities       (SegImportSummary *self);
+GPtrArray   *seg_import_summary_get_identity_types   (SegImportSummary *self);
 JsonNode    *seg_import_summary_to_json              (SegImportSummary *self);
 
 G_END_DECLS

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "seg-digest-input-stream.h"
+#include "seg-gunzip-input-stream.h"
 #include "seg-import.h"
 #include "seg-import-summary-private.h"
 #include "seg-importer-registry.h"
@@ -26,6 +27,7 @@ struct _SegImport
   SegImportSummary *summary;
   gboolean          running;
   gboolean          check_first;
+  gboolean          timezone_set;
 
   /* Worker thread state. */
   GMainContext         *main_context;   /* NULL: emit progress in the reading thread */
@@ -175,7 +177,8 @@ seg_import_set_check_first (SegImport *self,
 /**
  * seg_import_set_timezone:
  *
- * The timezone for a detected reader (times without an offset).
+ * The timezone of times without an offset; like the event name and the mapping, it is
+ * given to the reader, detected or set with seg_import_set_importer().
  */
 void
 seg_import_set_timezone (SegImport *self,
@@ -184,6 +187,7 @@ seg_import_set_timezone (SegImport *self,
   g_return_if_fail (SEG_IS_IMPORT (self));
   g_clear_pointer (&self->timezone, g_time_zone_unref);
   self->timezone = tz ? g_time_zone_ref (tz) : g_time_zone_new_utc ();
+  self->timezone_set = TRUE;
 }
 
 void
@@ -245,11 +249,9 @@ seg_import_open_stream (GInputStream  *raw,
   peek = g_buffered_input_stream_peek_buffer (G_BUFFERED_INPUT_STREAM (buffered), &avail);
   if (avail >= 2 && peek[0] == 0x1f && peek[1] == 0x8b)
     {
-      g_autoptr(GZlibDecompressor) dec = g_zlib_decompressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP);
-
       if (gzipped)
         *gzipped = TRUE;
-      return g_converter_input_stream_new (buffered, G_CONVERTER (dec));
+      return seg_gunzip_input_stream_new (buffered);
     }
   if (gzipped)
     *gzipped = FALSE;
@@ -449,11 +451,14 @@ run_in_thread (SegImport     *self,
       if (self->importer == NULL)
         return NULL;
       seg_importer_set_timezone (self->importer, self->timezone);
-      if (self->event_name != NULL)
-        seg_importer_set_event_name (self->importer, self->event_name);
-      if (self->mapping != NULL)
-        seg_importer_set_mapping (self->importer, self->mapping);
     }
+  else if (self->timezone_set)
+    seg_importer_set_timezone (self->importer, self->timezone);
+  /* Options given to the import apply to a forced reader too. */
+  if (self->event_name != NULL)
+    seg_importer_set_event_name (self->importer, self->event_name);
+  if (self->mapping != NULL)
+    seg_importer_set_mapping (self->importer, self->mapping);
   if (seg_importer_get_file_name (self->importer) == NULL)
     seg_importer_set_file_name (self->importer, base);
 

@@ -103,7 +103,13 @@ seg_importer_clevertap_list_read (SegImporter    *importer,
           continue;
         }
       ((char *) id)[len] = '\0';
-      seg_import_sink_add_identity (sink, id);
+      if (!seg_utf8_ok (f[0].str, f[0].len))
+        {
+          if (!seg_import_sink_reject (sink, reader.line_no, _("The type is not valid UTF-8 text"), error))
+            goto out;
+          continue;
+        }
+      seg_import_sink_add_identity (sink, f[0].len > 0 ? f[0].str : NULL, id);
     }
   if (r < 0)
     goto out;

@@ -9,6 +9,7 @@
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define HAVE_SHA_NI 1
+#include <cpuid.h>
 #include <immintrin.h>
 #endif
 
@@ -85,9 +86,15 @@ seg_sha256_accelerated (void)
 
   if (supported < 0)
     {
-      __builtin_cpu_init ();
-      supported = __builtin_cpu_supports ("sha") && __builtin_cpu_supports ("sse4.1") &&
-                  __builtin_cpu_supports ("ssse3");
+      unsigned int a, b, c, d;
+      gboolean sse = FALSE, sha = FALSE;
+
+      /* CPUID 1: ECX bit 9 SSSE3, bit 19 SSE4.1; CPUID 7.0: EBX bit 29 SHA. */
+      if (__get_cpuid (1, &a, &b, &c, &d))
+        sse = (c & (1u << 9)) && (c & (1u << 19));
+      if (__get_cpuid_count (7, 0, &a, &b, &c, &d))
+        sha = (b & (1u << 29)) != 0;
+      supported = sse && sha;
     }
   return supported;
 #else
