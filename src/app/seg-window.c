@@ -731,7 +731,8 @@ seg_window_load_demo (SegWindow *self)
   seg_window_show_loading (self, _("Loading Demo Data…"), TRUE);
   self->demo_timeout = g_timeout_add (100, demo_progress_timeout_cb, self);
   seg_demo_load_async (self->store, SEG_DEMO_N_EVENTS, SEG_DEMO_N_USERS,
-                       demo_progress_cb, g_atomic_rc_box_acquire (self->demo_progress),
+                       /* Written only until the data is in, before demo_loaded_cb runs. */
+                       demo_progress_cb, self->demo_progress,
                        self->demo_cancellable, demo_loaded_cb, g_object_ref (self));
   return TRUE;
 }
