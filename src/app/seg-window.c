@@ -338,7 +338,7 @@ store_opened_cb (GObject      *source,
       const char *path = seg_application_get_store_path (SEG_APPLICATION (application));
       g_autofree char *description = NULL;
 
-      g_warning ("Could not open the store %s: %s", path, error->message);
+      g_message ("Could not open the store %s: %s", path, error->message);
       /* Translators: the first %s is a file path, the second an error message */
       description = g_markup_printf_escaped (_("The store <b>%s</b> could not be opened: %s\n\n"
                                                "Check that the folder exists and that you may "

@@ -403,6 +403,34 @@ test_import_cancel (void)
   g_unlink (path);
 }
 
+static gboolean
+page_is_error (gpointer data)
+{
+  return g_strcmp0 (seg_window_get_visible_page (data), "error") == 0;
+}
+
+/* A store that cannot be opened shows what failed, where, and the ways out. */
+static void
+test_store_error (void)
+{
+  g_autofree char *path = g_build_filename (tmp_dir, "no-such-folder", "x.segstore", NULL);
+  GtkWindow *window;
+  AdwStatusPage *page;
+
+  g_application_activate (G_APPLICATION (app));
+  window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  seg_application_set_store_path (app, path);
+  g_assert_true (wait_until (page_is_error, window));
+  g_assert_null (seg_window_get_store (SEG_WINDOW (window)));
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "import"));
+
+  page = ADW_STATUS_PAGE (adw_view_stack_get_child_by_name (
+    ADW_VIEW_STACK (find_descendant (GTK_WIDGET (window), ADW_TYPE_VIEW_STACK)), "error"));
+  g_assert_cmpstr (adw_status_page_get_title (page), ==, "Could Not Open the Store");
+  g_assert_nonnull (strstr (adw_status_page_get_description (page), path));
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "open-store"));
+}
+
 /* A file dropped on the window opens the assistant with it. */
 static void
 test_drop_file (void)
@@ -502,6 +530,7 @@ main (int   argc,
   g_test_add_func ("/Import/csv-end-to-end", test_import_csv);
   g_test_add_func ("/Import/cancel", test_import_cancel);
   g_test_add_func ("/Import/drop-file", test_drop_file);
+  g_test_add_func ("/Window/store-error", test_store_error);
 
   ret = g_test_run ();
 
