@@ -81,6 +81,7 @@ static GParamSpec *properties[N_PROPS];
 
 static void seg_window_open_store (SegWindow *self);
 static void seg_window_refresh    (SegWindow *self);
+static void segments_changed_cb   (SegWindow *self);
 
 /**
  * seg_window_new:
@@ -267,6 +268,8 @@ seg_window_set_store (SegWindow *self,
   if (self->store != NULL)
     g_signal_handlers_disconnect_by_func (self->store, data_changed_cb, self);
   g_set_object (&self->store, store);
+  if (self->segments != NULL)
+    g_signal_handlers_disconnect_by_func (self->segments, segments_changed_cb, self);
   g_clear_object (&self->segments);
   g_clear_object (&self->events);
   if (self->segments_list != NULL)
@@ -509,6 +512,16 @@ events_listed_cb (GObject      *source,
 }
 
 static void
+segments_changed_cb (SegWindow *self)
+{
+  const char *page = adw_view_stack_get_visible_child_name (self->view_stack);
+
+  if (g_strcmp0 (page, "empty") == 0 || g_strcmp0 (page, "overview") == 0 ||
+      g_strcmp0 (page, "segments") == 0)
+    seg_window_show_contents (self);
+}
+
+static void
 segments_listed_cb (GObject      *source,
                     GAsyncResult *result,
                     gpointer      user_data)
@@ -536,8 +549,13 @@ segments_listed_cb (GObject      *source,
 
   if (self->segments != segments)
     {
+      if (self->segments != NULL)
+        g_signal_handlers_disconnect_by_func (self->segments, segments_changed_cb, self);
       g_set_object (&self->segments, segments);
       gtk_list_box_bind_model (self->segments_list, segments, segment_row_create, NULL, NULL);
+      /* A segment saved anywhere (the assistant, the wizard) updates the page. */
+      g_signal_connect_object (segments, "items-changed", G_CALLBACK (segments_changed_cb),
+                               self, G_CONNECT_SWAPPED);
     }
 
   seg_store_list_events_async (self->store, self->store_cancellable,

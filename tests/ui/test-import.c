@@ -404,6 +404,44 @@ test_import_cancel (void)
 }
 
 static gboolean
+has_list_segment (gpointer data)
+{
+  return seg_import_assistant_get_list_segment (data) != NULL;
+}
+
+/* A CleverTap Custom List becomes a custom-list segment of its users. */
+static void
+test_import_custom_list (void)
+{
+  static const char csv[] = "Type,Identity\nIdentity,u7\nIdentity,u9\nIdentity,u7\n";
+  g_autofree char *path = g_build_filename (tmp_dir, "VIP customers.csv", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  SegWindow *window = window_on_store ("list.segstore");
+  SegImportAssistant *assistant;
+  g_autofree char *name = NULL;
+  int kind = -1;
+
+  g_assert_true (g_file_set_contents (path, csv, -1, &error));
+  assistant = seg_window_open_import (window, file);
+  wait_for_page (assistant, "options");
+  g_assert_cmpstr (seg_import_assistant_get_format_id (assistant), ==, "clevertap-list");
+  g_assert_true (seg_import_assistant_start (assistant));
+  wait_for_page (assistant, "summary");
+  g_assert_true (wait_until (has_list_segment, assistant));
+
+  g_object_get (seg_import_assistant_get_list_segment (assistant), "name", &name, "kind", &kind, NULL);
+  g_assert_cmpstr (name, ==, "VIP customers");
+  g_assert_cmpint (kind, ==, SEG_SEGMENT_KIND_CUSTOM_LIST);
+
+  gtk_window_close (GTK_WINDOW (assistant));
+  settle ();
+  /* The window shows the new segment. */
+  g_assert_true (wait_until (page_is_overview, window));
+  g_unlink (path);
+}
+
+static gboolean
 page_is_error (gpointer data)
 {
   return g_strcmp0 (seg_window_get_visible_page (data), "error") == 0;
@@ -530,6 +568,7 @@ main (int   argc,
   g_test_add_func ("/Import/csv-end-to-end", test_import_csv);
   g_test_add_func ("/Import/cancel", test_import_cancel);
   g_test_add_func ("/Import/drop-file", test_drop_file);
+  g_test_add_func ("/Import/custom-list", test_import_custom_list);
   g_test_add_func ("/Window/store-error", test_store_error);
 
   ret = g_test_run ();

@@ -8,6 +8,8 @@
 
 #include "seg-format.h"
 #include "seg-import-assistant.h"
+#include "seg-definition.h"
+#include "seg-segment.h"
 #include "import/seg-import-mapping.h"
 #include "import/seg-import-preview.h"
 #include "import/seg-importer-registry.h"
@@ -36,6 +38,7 @@ struct _SegImportAssistant
   GCancellable      *import_cancellable;
   SegImport         *import;
   SegImportSummary  *summary;
+  SegSegment        *list_segment;    /* the custom list saved from a Custom List CSV */
   guint              n_preview;
   gboolean           updating;            /* filling combo rows, don't react */
 
@@ -970,6 +973,90 @@ seg_import_assistant_show_summary (SegImportAssistant *self)
 }
 
 static void
+list_saved_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(SegImportAssistant) self = user_data;
+  g_autoptr(SegSegment) segment = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  segment = seg_store_save_segment_finish (SEG_STORE (source), result, &error);
+  if (gtk_widget_in_destruction (GTK_WIDGET (self)))
+    return;
+  if (segment == NULL)
+    /* Translators: %s is an error message */
+    text = g_strdup_printf (_("The list could not be saved as a segment: %s"), error->message);
+  else
+    {
+      g_set_object (&self->list_segment, segment);
+      /* Translators: %s is the name of a segment */
+      text = g_strdup_printf (_("Saved as the custom list segment “%s”."),
+                              seg_segment_get_name (segment));
+    }
+  gtk_label_set_label (self->summary_description, text);
+}
+
+/* A CleverTap Custom List (Type,Identity) becomes a custom-list segment of its users. */
+static void
+seg_import_assistant_save_list (SegImportAssistant *self)
+{
+  GPtrArray *ids = seg_import_summary_get_identities (self->summary);
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(SegDefinition) definition = NULL;
+  g_autoptr(SegSegment) segment = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *basename = g_file_get_basename (self->file);
+  char *dot = strrchr (basename, '.');
+
+  if (dot != NULL && dot != basename)
+    *dot = '\0';
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "version");
+  json_builder_add_int_value (b, 1);
+  json_builder_set_member_name (b, "kind");
+  json_builder_add_string_value (b, "custom-list");
+  json_builder_set_member_name (b, "users");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < ids->len; i++)
+    json_builder_add_string_value (b, g_ptr_array_index (ids, i));
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+
+  definition = seg_definition_new_from_node (root, &error);
+  if (definition == NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("The list could not be saved as a segment: %s"),
+                                               error->message);
+
+      gtk_label_set_label (self->summary_description, text);
+      return;
+    }
+  segment = seg_segment_new (NULL, basename, definition);
+  seg_segment_set_kind (segment, SEG_SEGMENT_KIND_CUSTOM_LIST);
+  seg_segment_set_description (segment, _("Imported from a CleverTap custom list"));
+  seg_store_save_segment_async (self->store, segment, NULL, list_saved_cb, g_object_ref (self));
+}
+
+/**
+ * seg_import_assistant_get_list_segment:
+ *
+ * Returns: (transfer none) (nullable): the custom-list segment saved from a Custom List
+ *   file, once saved
+ */
+SegSegment *
+seg_import_assistant_get_list_segment (SegImportAssistant *self)
+{
+  g_return_val_if_fail (SEG_IS_IMPORT_ASSISTANT (self), NULL);
+
+  return self->list_segment;
+}
+
+static void
 import_done_cb (GObject      *source,
                 GAsyncResult *result,
                 gpointer      user_data)
@@ -1002,6 +1089,11 @@ import_done_cb (GObject      *source,
 
   g_set_object (&self->summary, summary);
   seg_import_assistant_show_summary (self);
+
+  if (!seg_import_summary_get_already_imported (summary) &&
+      seg_import_summary_get_identities (summary) != NULL &&
+      seg_import_summary_get_identities (summary)->len > 0)
+    seg_import_assistant_save_list (self);
 }
 
 static void
@@ -1234,6 +1326,7 @@ seg_import_assistant_finalize (GObject *object)
   g_clear_object (&self->import_cancellable);
   g_clear_object (&self->import);
   g_clear_object (&self->summary);
+  g_clear_object (&self->list_segment);
 
   G_OBJECT_CLASS (seg_import_assistant_parent_class)->finalize (object);
 }

@@ -34,5 +34,6 @@ guint               seg_import_assistant_get_n_preview (SegImportAssistant *self
 gboolean            seg_import_assistant_start        (SegImportAssistant *self);
 void                seg_import_assistant_cancel       (SegImportAssistant *self);
 SegImportSummary   *seg_import_assistant_get_summary  (SegImportAssistant *self);
+SegSegment         *seg_import_assistant_get_list_segment (SegImportAssistant *self);
 
 G_END_DECLS
