@@ -21,7 +21,7 @@ main (int   argc,
 
   g_set_application_name (_("Segment Studio"));
 
-  app = seg_application_new (APPLICATION_ID, G_APPLICATION_DEFAULT_FLAGS);
+  app = seg_application_new (APPLICATION_ID, G_APPLICATION_HANDLES_OPEN);
 
   return g_application_run (G_APPLICATION (app), argc, argv);
 }

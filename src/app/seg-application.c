@@ -17,6 +17,7 @@ struct _SegApplication
   GSettings      *settings;
   char           *store_path;
   gboolean        store_path_is_default;
+  char           *store_override;   /* --store or $SEGMENT_STUDIO_STORE; not saved */
 };
 
 G_DEFINE_FINAL_TYPE (SegApplication, seg_application, ADW_TYPE_APPLICATION)
@@ -74,7 +75,12 @@ seg_application_update_store_path (SegApplication *self)
   g_autofree char *resolved = NULL;
   gboolean is_default = configured[0] == '\0';
 
-  if (is_default)
+  if (self->store_override != NULL)
+    {
+      is_default = FALSE;
+      resolved = g_strdup (self->store_override);
+    }
+  else if (is_default)
     resolved = seg_application_dup_default_store_path ();
   else
     resolved = g_steal_pointer (&configured);
@@ -168,6 +174,8 @@ seg_application_set_store_path (SegApplication *self,
   if (path != NULL && g_strcmp0 (path, default_path) == 0)
     path = NULL;
 
+  /* Choosing a store ends a --store override for this run. */
+  g_clear_pointer (&self->store_override, g_free);
   g_settings_set_string (self->settings, "store-path", path ? path : "");
   seg_application_update_store_path (self);
 }
@@ -339,31 +347,36 @@ seg_application_quit_action (GSimpleAction *action,
   g_application_quit (G_APPLICATION (self));
 }
 
+static void
+seg_application_load_demo_action (GSimpleAction *action,
+                                  GVariant      *parameter,
+                                  gpointer       user_data)
+{
+  SegApplication *self = user_data;
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (SEG_IS_WINDOW (window) && !seg_window_load_demo (SEG_WINDOW (window)))
+    seg_window_add_toast (SEG_WINDOW (window),
+                          adw_toast_new (_("The store is not open yet, or busy")));
+}
+
 static const GActionEntry app_actions[] = {
   { "about", seg_application_about_action },
   { "preferences", seg_application_preferences_action },
   { "quit", seg_application_quit_action },
-  /* Filled in by the demo data generator of the local store; see startup. */
-  { "load-demo", NULL },
+  { "load-demo", seg_application_load_demo_action },
 };
 
 static void
 seg_application_startup (GApplication *app)
 {
   SegApplication *self = SEG_APPLICATION (app);
-  GAction *load_demo;
 
   G_APPLICATION_CLASS (seg_application_parent_class)->startup (app);
 
   g_action_map_add_action_entries (G_ACTION_MAP (self),
                                    app_actions, G_N_ELEMENTS (app_actions),
                                    self);
-
-  /* Loading demo data needs the local store's writer and the demo generator, which are
-   * wired in when the store lands; until then the action exists but is disabled, so the
-   * empty state shows the button greyed out instead of doing nothing. */
-  load_demo = g_action_map_lookup_action (G_ACTION_MAP (self), "load-demo");
-  g_simple_action_set_enabled (G_SIMPLE_ACTION (load_demo), FALSE);
 
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit",
                                          (const char *[]) { "<Control>q", NULL });
@@ -375,6 +388,46 @@ seg_application_startup (GApplication *app)
                                          (const char *[]) { "<Control>i", NULL });
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.open-store",
                                          (const char *[]) { "<Control>o", NULL });
+}
+
+/* --store PATH (or $SEGMENT_STUDIO_STORE) works on that store for this run only, without
+ * changing the remembered store: the dev script and tests use it. */
+static int
+seg_application_handle_local_options (GApplication *app,
+                                      GVariantDict *options)
+{
+  SegApplication *self = SEG_APPLICATION (app);
+  g_autofree char *path = NULL;
+  const char *env = g_getenv ("SEGMENT_STUDIO_STORE");
+
+  if (!g_variant_dict_lookup (options, "store", "^ay", &path) && env != NULL && env[0] != '\0')
+    path = g_strdup (env);
+
+  if (path != NULL)
+    {
+      g_autoptr(GFile) file = g_file_new_for_commandline_arg (path);
+
+      g_free (self->store_override);
+      self->store_override = g_file_get_path (file);
+      seg_application_update_store_path (self);
+    }
+
+  return -1;
+}
+
+/* Files given on the command line (or "Open With") go to the import assistant. */
+static void
+seg_application_open (GApplication  *app,
+                      GFile        **files,
+                      int            n_files,
+                      const char    *hint)
+{
+  GtkWindow *window;
+
+  g_application_activate (app);
+  window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  if (SEG_IS_WINDOW (window) && n_files > 0)
+    seg_window_open_import (SEG_WINDOW (window), files[0]);
 }
 
 static void
@@ -424,6 +477,7 @@ seg_application_finalize (GObject *object)
 
   g_clear_object (&self->settings);
   g_clear_pointer (&self->store_path, g_free);
+  g_clear_pointer (&self->store_override, g_free);
 
   G_OBJECT_CLASS (seg_application_parent_class)->finalize (object);
 }
@@ -439,6 +493,8 @@ seg_application_class_init (SegApplicationClass *klass)
 
   app_class->startup = seg_application_startup;
   app_class->activate = seg_application_activate;
+  app_class->open = seg_application_open;
+  app_class->handle_local_options = seg_application_handle_local_options;
 
   /**
    * SegApplication:settings:
@@ -482,6 +538,10 @@ seg_application_init (SegApplication *self)
 {
   self->settings = g_settings_new (SCHEMA_ID);
   self->store_path_is_default = TRUE;
+  g_application_add_main_option (G_APPLICATION (self), "store", 's', G_OPTION_FLAG_NONE,
+                                 G_OPTION_ARG_FILENAME,
+                                 _("Work on this store file for this run (default: the remembered one)"),
+                                 _("PATH"));
   g_signal_connect_object (self->settings, "changed::store-path",
                            G_CALLBACK (store_path_changed_cb), self,
                            G_CONNECT_SWAPPED);

@@ -5,13 +5,51 @@
 
 #include <glib/gi18n.h>
 
+#include "seg-demo.h"
+#include "seg-event-info.h"
+#include "seg-format.h"
+#include "seg-local-store.h"
 #include "seg-window.h"
+#include "import/seg-import-assistant.h"
+
+/* seg-segment.h is not included: its seg-definition.h has a SegWindow of its own (a time
+ * window), so segments are read through their GObject properties here. */
+static int
+segment_get_kind (GObject *segment)
+{
+  int kind = 0;
+
+  g_object_get (segment, "kind", &kind, NULL);
+  return kind;
+}
+
+/* What the window is busy with on its loading page. */
+typedef struct
+{
+  GMutex  lock;
+  double  fraction;
+  char   *what;
+} DemoProgress;
 
 struct _SegWindow
 {
   AdwApplicationWindow  parent_instance;
 
   GSettings            *settings;
+
+  SegStore             *store;
+  GCancellable         *store_cancellable;   /* opening the store, listing its contents */
+  GListModel           *segments;            /* live list of the store's segments */
+  GListModel           *events;              /* SegEventInfo */
+  gboolean              refreshing;
+  gboolean              refresh_again;
+
+  GCancellable         *demo_cancellable;
+  DemoProgress         *demo_progress;
+  guint                 demo_timeout;
+
+  GtkWindow            *assistant;           /* weak */
+  GFile                *pending_import;      /* to import once the store is open */
 
   /* Template widgets */
   AdwHeaderBar         *header_bar;
@@ -20,9 +58,30 @@ struct _SegWindow
   AdwToastOverlay      *toast_overlay;
   AdwViewStack         *view_stack;
   AdwStatusPage        *empty_page;
+  AdwStatusPage        *loading_page;
+  GtkSpinner           *loading_spinner;
+  GtkProgressBar       *loading_progress;
+  GtkButton            *loading_cancel_button;
+  AdwStatusPage        *error_page;
+  GtkLabel             *overview_title;
+  GtkLabel             *overview_stats;
+  GtkListBox           *segments_list;
+  GtkListView          *events_view;
 };
 
 G_DEFINE_FINAL_TYPE (SegWindow, seg_window, ADW_TYPE_APPLICATION_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_STORE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void seg_window_open_store (SegWindow *self);
+static void seg_window_refresh    (SegWindow *self);
+static void segments_changed_cb   (SegWindow *self);
 
 /**
  * seg_window_new:
@@ -115,6 +174,8 @@ store_path_notify_cb (SegWindow      *self,
   /* Translators: %s is the file name of a store, such as default.segstore */
   title = g_strdup_printf (_("Using store “%s”"), basename);
   seg_window_add_toast (self, adw_toast_new (title));
+
+  seg_window_open_store (self);
 }
 
 static void
@@ -128,10 +189,26 @@ open_store_action (GSimpleAction *action,
   seg_application_choose_store (SEG_APPLICATION (application), GTK_WINDOW (self));
 }
 
+static void
+import_action (GSimpleAction *action,
+               GVariant      *parameter,
+               gpointer       user_data)
+{
+  seg_window_open_import (SEG_WINDOW (user_data), NULL);
+}
+
+static void
+reload_store_action (GSimpleAction *action,
+                     GVariant      *parameter,
+                     gpointer       user_data)
+{
+  seg_window_open_store (SEG_WINDOW (user_data));
+}
+
 static const GActionEntry win_actions[] = {
   { "open-store", open_store_action },
-  /* Filled in by the import assistant; see seg_window_init(). */
-  { "import", NULL },
+  { "import", import_action },
+  { "reload-store", reload_store_action },
 };
 
 static void
@@ -161,6 +238,636 @@ seg_window_restore_state (SegWindow *self)
                                g_settings_get_int (self->settings, "window-height"));
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
+}
+
+/* Store lifecycle ------------------------------------------------------------------------ */
+
+static void
+seg_window_update_actions (SegWindow *self)
+{
+  GAction *import = g_action_map_lookup_action (G_ACTION_MAP (self), "import");
+  gboolean busy = self->demo_cancellable != NULL;
+
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (import), self->store != NULL && !busy);
+}
+
+static void
+data_changed_cb (SegWindow *self,
+                 SegStore  *store)
+{
+  seg_window_refresh (self);
+}
+
+static void
+seg_window_set_store (SegWindow *self,
+                      SegStore  *store)
+{
+  if (self->store == store)
+    return;
+
+  if (self->store != NULL)
+    g_signal_handlers_disconnect_by_func (self->store, data_changed_cb, self);
+  g_set_object (&self->store, store);
+  if (self->segments != NULL)
+    g_signal_handlers_disconnect_by_func (self->segments, segments_changed_cb, self);
+  g_clear_object (&self->segments);
+  g_clear_object (&self->events);
+  if (self->segments_list != NULL)
+    gtk_list_box_bind_model (self->segments_list, NULL, NULL, NULL, NULL);
+  if (self->events_view != NULL)
+    gtk_list_view_set_model (self->events_view, NULL);
+  if (self->store != NULL)
+    g_signal_connect_object (self->store, "data-changed", G_CALLBACK (data_changed_cb), self,
+                             G_CONNECT_SWAPPED);
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
+  seg_window_update_actions (self);
+}
+
+/**
+ * seg_window_get_store:
+ *
+ * Returns: (transfer none) (nullable): the store the window shows, once it is open
+ */
+SegStore *
+seg_window_get_store (SegWindow *self)
+{
+  g_return_val_if_fail (SEG_IS_WINDOW (self), NULL);
+
+  return self->store;
+}
+
+static void
+seg_window_show_loading (SegWindow  *self,
+                         const char *title,
+                         gboolean    with_progress)
+{
+  adw_status_page_set_title (self->loading_page, title);
+  gtk_widget_set_visible (GTK_WIDGET (self->loading_progress), with_progress);
+  gtk_widget_set_visible (GTK_WIDGET (self->loading_cancel_button), with_progress);
+  gtk_progress_bar_set_fraction (self->loading_progress, 0.0);
+  gtk_progress_bar_set_text (self->loading_progress, NULL);
+  gtk_spinner_start (self->loading_spinner);
+  adw_view_stack_set_visible_child_name (self->view_stack, "loading");
+}
+
+static void
+seg_window_show_error (SegWindow  *self,
+                       const char *title,
+                       const char *description)
+{
+  gtk_spinner_stop (self->loading_spinner);
+  adw_status_page_set_title (self->error_page, title);
+  adw_status_page_set_description (self->error_page, description);
+  adw_view_stack_set_visible_child_name (self->view_stack, "error");
+}
+
+static void
+store_opened_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(SegWindow) self = user_data;
+  g_autoptr(SegLocalStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+
+  store = seg_local_store_open_finish (result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  if (store == NULL)
+    {
+      GtkApplication *application = gtk_window_get_application (GTK_WINDOW (self));
+      const char *path = seg_application_get_store_path (SEG_APPLICATION (application));
+      g_autofree char *description = NULL;
+
+      g_message ("Could not open the store %s: %s", path, error->message);
+      /* Translators: the first %s is a file path, the second an error message */
+      description = g_markup_printf_escaped (_("The store <b>%s</b> could not be opened: %s\n\n"
+                                               "Check that the folder exists and that you may "
+                                               "write to it, or open another store."),
+                                             path, error->message);
+      seg_window_show_error (self, _("Could Not Open the Store"), description);
+      return;
+    }
+
+  seg_window_set_store (self, SEG_STORE (store));
+  seg_window_refresh (self);
+
+  if (self->pending_import != NULL)
+    {
+      g_autoptr(GFile) file = g_steal_pointer (&self->pending_import);
+
+      seg_window_open_import (self, file);
+    }
+}
+
+/* Opens the store the application's store-path names, off the UI thread. */
+static void
+seg_window_open_store (SegWindow *self)
+{
+  GtkApplication *application = gtk_window_get_application (GTK_WINDOW (self));
+  const char *path;
+  g_autofree char *dir = NULL;
+
+  if (application == NULL)
+    return;
+
+  g_cancellable_cancel (self->store_cancellable);
+  g_clear_object (&self->store_cancellable);
+  self->store_cancellable = g_cancellable_new ();
+  self->refreshing = FALSE;
+  seg_window_set_store (self, NULL);
+
+  path = seg_application_get_store_path (SEG_APPLICATION (application));
+  /* The default store's folder is made on first use; a chosen store's folder exists. */
+  dir = g_path_get_dirname (path);
+  if (seg_application_get_store_path_is_default (SEG_APPLICATION (application)))
+    g_mkdir_with_parents (dir, 0700);
+
+  seg_window_show_loading (self, _("Opening the Store…"), FALSE);
+  seg_local_store_open_async (path, NULL, self->store_cancellable,
+                              store_opened_cb, g_object_ref (self));
+}
+
+/* Shows the empty state, or the segments once there is data. */
+static void
+seg_window_show_contents (SegWindow *self)
+{
+  guint n_user_segments = 0;
+  guint64 n_events = 0;
+  guint n_users = 0;
+  g_autofree char *stats = NULL;
+  g_autofree char *users_text = NULL;
+  g_autofree char *events_text = NULL;
+  g_autofree char *segments_text = NULL;
+
+  gtk_spinner_stop (self->loading_spinner);
+
+  for (guint i = 0; self->segments && i < g_list_model_get_n_items (self->segments); i++)
+    {
+      g_autoptr(GObject) segment = g_list_model_get_item (self->segments, i);
+
+      if (segment_get_kind (segment) != SEG_SEGMENT_KIND_SYSTEM)
+        n_user_segments++;
+    }
+  for (guint i = 0; self->events && i < g_list_model_get_n_items (self->events); i++)
+    {
+      g_autoptr(SegEventInfo) info = g_list_model_get_item (self->events, i);
+
+      n_events += seg_event_info_get_count (info);
+    }
+  if (SEG_IS_LOCAL_STORE (self->store))
+    n_users = seg_local_store_get_n_users (SEG_LOCAL_STORE (self->store));
+
+  if (n_events == 0 && n_user_segments == 0)
+    {
+      adw_view_stack_set_visible_child_name (self->view_stack, "empty");
+      return;
+    }
+
+  gtk_label_set_label (self->overview_title, seg_store_get_display_name (self->store));
+  {
+    g_autofree char *n_users_text = seg_format_count (n_users);
+    g_autofree char *n_events_text = seg_format_count (n_events);
+
+    /* Translators: %s is a number of users */
+    users_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s user", "%s users", n_users),
+                                  n_users_text);
+    /* Translators: %s is a number of events */
+    events_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s event", "%s events",
+                                                n_events), n_events_text);
+  }
+  segments_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u saved segment",
+                                                "%u saved segments", n_user_segments),
+                                   n_user_segments);
+  stats = g_strjoin (" · ", users_text, events_text, segments_text, NULL);
+  gtk_label_set_label (self->overview_stats, stats);
+
+  /* The segment list page, once it is part of the window, is where the data leads. */
+  if (adw_view_stack_get_child_by_name (self->view_stack, "segments") != NULL)
+    adw_view_stack_set_visible_child_name (self->view_stack, "segments");
+  else
+    adw_view_stack_set_visible_child_name (self->view_stack, "overview");
+}
+
+static GtkWidget *
+segment_row_create (gpointer item,
+                    gpointer user_data)
+{
+  GObject *segment = item;
+  GtkWidget *row = adw_action_row_new ();
+  g_autofree char *name = NULL;
+  g_autofree char *description = NULL;
+
+  g_object_get (segment, "name", &name, "description", &description, NULL);
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
+  if (description != NULL && description[0] != '\0')
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), description);
+  else if (segment_get_kind (segment) == SEG_SEGMENT_KIND_SYSTEM)
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("Built in"));
+
+  return row;
+}
+
+static void
+events_listed_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(SegWindow) self = user_data;
+  g_autoptr(GListModel) events = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GtkNoSelection) selection = NULL;
+
+  events = seg_store_list_events_finish (SEG_STORE (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      SEG_STORE (source) != self->store)
+    return;
+  self->refreshing = FALSE;
+
+  if (events == NULL)
+    {
+      g_autofree char *description = NULL;
+
+      description = g_markup_printf_escaped (_("The events of <b>%s</b> could not be read: %s"),
+                                             seg_store_get_display_name (self->store),
+                                             error->message);
+      seg_window_show_error (self, _("Could Not Read the Store"), description);
+      return;
+    }
+
+  g_set_object (&self->events, events);
+  selection = gtk_no_selection_new (g_object_ref (events));
+  gtk_list_view_set_model (self->events_view, GTK_SELECTION_MODEL (selection));
+
+  seg_window_show_contents (self);
+
+  if (self->refresh_again)
+    {
+      self->refresh_again = FALSE;
+      seg_window_refresh (self);
+    }
+}
+
+static void
+segments_changed_cb (SegWindow *self)
+{
+  const char *page = adw_view_stack_get_visible_child_name (self->view_stack);
+
+  if (g_strcmp0 (page, "empty") == 0 || g_strcmp0 (page, "overview") == 0 ||
+      g_strcmp0 (page, "segments") == 0)
+    seg_window_show_contents (self);
+}
+
+static void
+segments_listed_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(SegWindow) self = user_data;
+  g_autoptr(GListModel) segments = NULL;
+  g_autoptr(GError) error = NULL;
+
+  segments = seg_store_list_segments_finish (SEG_STORE (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      SEG_STORE (source) != self->store)
+    return;
+
+  if (segments == NULL)
+    {
+      g_autofree char *description = NULL;
+
+      self->refreshing = FALSE;
+      description = g_markup_printf_escaped (_("The segments of <b>%s</b> could not be read: %s"),
+                                             seg_store_get_display_name (self->store),
+                                             error->message);
+      seg_window_show_error (self, _("Could Not Read the Store"), description);
+      return;
+    }
+
+  if (self->segments != segments)
+    {
+      if (self->segments != NULL)
+        g_signal_handlers_disconnect_by_func (self->segments, segments_changed_cb, self);
+      g_set_object (&self->segments, segments);
+      gtk_list_box_bind_model (self->segments_list, segments, segment_row_create, NULL, NULL);
+      /* A segment saved anywhere (the assistant, the wizard) updates the page. */
+      g_signal_connect_object (segments, "items-changed", G_CALLBACK (segments_changed_cb),
+                               self, G_CONNECT_SWAPPED);
+    }
+
+  seg_store_list_events_async (self->store, self->store_cancellable,
+                               events_listed_cb, g_object_ref (self));
+}
+
+/* Reads the store's segments and events again (after it opened or its data changed). */
+static void
+seg_window_refresh (SegWindow *self)
+{
+  if (self->store == NULL)
+    return;
+  if (self->refreshing)
+    {
+      self->refresh_again = TRUE;
+      return;
+    }
+
+  self->refreshing = TRUE;
+  seg_store_list_segments_async (self->store, self->store_cancellable,
+                                 segments_listed_cb, g_object_ref (self));
+}
+
+static void
+event_row_setup_cb (GtkSignalListItemFactory *factory,
+                    GtkListItem              *item,
+                    gpointer                  user_data)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *texts = gtk_box_new (GTK_ORIENTATION_VERTICAL, 3);
+  GtkWidget *name = gtk_label_new (NULL);
+  GtkWidget *range = gtk_label_new (NULL);
+  GtkWidget *count = gtk_label_new (NULL);
+
+  gtk_widget_set_margin_start (box, 6);
+  gtk_widget_set_margin_end (box, 6);
+  gtk_label_set_xalign (GTK_LABEL (name), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (name), PANGO_ELLIPSIZE_END);
+  gtk_label_set_xalign (GTK_LABEL (range), 0);
+  gtk_widget_add_css_class (range, "dim-label");
+  gtk_widget_add_css_class (range, "caption");
+  gtk_widget_set_hexpand (texts, TRUE);
+  gtk_box_append (GTK_BOX (texts), name);
+  gtk_box_append (GTK_BOX (texts), range);
+  gtk_widget_add_css_class (count, "numeric");
+  gtk_widget_set_valign (count, GTK_ALIGN_CENTER);
+  gtk_box_append (GTK_BOX (box), texts);
+  gtk_box_append (GTK_BOX (box), count);
+  gtk_list_item_set_child (item, box);
+  gtk_list_item_set_activatable (item, FALSE);
+}
+
+static char *
+format_day (gint64     ms,
+            GTimeZone *tz)
+{
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (ms / 1000);
+  g_autoptr(GDateTime) local = utc ? g_date_time_to_timezone (utc, tz) : NULL;
+
+  return local ? g_date_time_format (local, "%x") : g_strdup ("?");
+}
+
+static void
+event_row_bind_cb (GtkSignalListItemFactory *factory,
+                   GtkListItem              *item,
+                   SegWindow                *self)
+{
+  SegEventInfo *info = gtk_list_item_get_item (item);
+  GtkWidget *box = gtk_list_item_get_child (item);
+  GtkWidget *texts = gtk_widget_get_first_child (box);
+  GtkWidget *name = gtk_widget_get_first_child (texts);
+  GtkWidget *range = gtk_widget_get_next_sibling (name);
+  GtkWidget *count = gtk_widget_get_next_sibling (texts);
+  GTimeZone *tz = self->store ? seg_store_get_timezone (self->store) : NULL;
+  g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
+  g_autofree char *first = format_day (seg_event_info_get_first_ts (info), tz ? tz : utc);
+  g_autofree char *last = format_day (seg_event_info_get_last_ts (info), tz ? tz : utc);
+  g_autofree char *range_text = NULL;
+  g_autofree char *count_text = NULL;
+
+  gtk_label_set_label (GTK_LABEL (name), seg_event_info_get_name (info));
+  /* Translators: the dates of the first and the last event of a name */
+  range_text = g_strdup_printf (_("From %s to %s"), first, last);
+  gtk_label_set_label (GTK_LABEL (range), range_text);
+  count_text = seg_format_count (seg_event_info_get_count (info));
+  gtk_label_set_label (GTK_LABEL (count), count_text);
+}
+
+/* Demo data ------------------------------------------------------------------------------ */
+
+static void
+demo_progress_cb (double      fraction,
+                  const char *what,
+                  gpointer    user_data)
+{
+  DemoProgress *progress = user_data;
+
+  g_mutex_lock (&progress->lock);
+  progress->fraction = fraction;
+  if (what != NULL && g_strcmp0 (what, progress->what) != 0)
+    {
+      g_free (progress->what);
+      progress->what = g_strdup (what);
+    }
+  g_mutex_unlock (&progress->lock);
+}
+
+static void
+demo_progress_clear (DemoProgress *progress)
+{
+  g_mutex_clear (&progress->lock);
+  g_free (progress->what);
+}
+
+static gboolean
+demo_progress_timeout_cb (gpointer user_data)
+{
+  SegWindow *self = user_data;
+  DemoProgress *progress = self->demo_progress;
+
+  g_mutex_lock (&progress->lock);
+  gtk_progress_bar_set_fraction (self->loading_progress, progress->fraction);
+  gtk_progress_bar_set_text (self->loading_progress, progress->what);
+  g_mutex_unlock (&progress->lock);
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+demo_loaded_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(SegWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  DemoProgress *progress = g_steal_pointer (&self->demo_progress);
+  gboolean ok;
+
+  ok = seg_demo_load_finish (SEG_STORE (source), result, &error);
+  g_atomic_rc_box_release_full (progress, (GDestroyNotify) demo_progress_clear);
+  g_clear_handle_id (&self->demo_timeout, g_source_remove);
+  g_clear_object (&self->demo_cancellable);
+  seg_window_update_actions (self);
+
+  if (gtk_widget_in_destruction (GTK_WIDGET (self)) || SEG_STORE (source) != self->store)
+    return;
+
+  if (!ok)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        seg_window_add_toast (self, adw_toast_new (_("Demo data cancelled: nothing was added")));
+      else
+        {
+          g_autofree char *message = NULL;
+
+          /* Translators: %s is an error message */
+          message = g_strdup_printf (_("Could not load the demo data: %s"), error->message);
+          seg_window_add_toast (self, adw_toast_new (message));
+        }
+    }
+  else
+    seg_window_add_toast (self, adw_toast_new (_("Demo data loaded, with four example segments")));
+
+  g_signal_emit_by_name (self, "demo-loaded", ok);
+  self->refreshing = FALSE;
+  seg_window_refresh (self);
+}
+
+/**
+ * seg_window_load_demo:
+ *
+ * Generates demo events, profiles and example segments into the window's store, on a
+ * worker thread, with progress and Cancel on the loading page. The window emits
+ * "demo-loaded" when done.
+ *
+ * Returns: whether loading started (there is a store and no demo loading already)
+ */
+gboolean
+seg_window_load_demo (SegWindow *self)
+{
+  g_return_val_if_fail (SEG_IS_WINDOW (self), FALSE);
+
+  if (self->store == NULL || self->demo_cancellable != NULL)
+    return FALSE;
+
+  self->demo_cancellable = g_cancellable_new ();
+  self->demo_progress = g_atomic_rc_box_new0 (DemoProgress);
+  g_mutex_init (&self->demo_progress->lock);
+  seg_window_update_actions (self);
+
+  seg_window_show_loading (self, _("Loading Demo Data…"), TRUE);
+  self->demo_timeout = g_timeout_add (100, demo_progress_timeout_cb, self);
+  seg_demo_load_async (self->store, SEG_DEMO_N_EVENTS, SEG_DEMO_N_USERS,
+                       /* Written only until the data is in, before demo_loaded_cb runs. */
+                       demo_progress_cb, self->demo_progress,
+                       self->demo_cancellable, demo_loaded_cb, g_object_ref (self));
+  return TRUE;
+}
+
+static void
+loading_cancel_clicked_cb (SegWindow *self)
+{
+  g_cancellable_cancel (self->demo_cancellable);
+}
+
+/* Import --------------------------------------------------------------------------------- */
+
+static void
+assistant_show_segments_cb (SegWindow *self)
+{
+  self->refreshing = FALSE;
+  seg_window_refresh (self);
+}
+
+/**
+ * seg_window_open_import:
+ * @file: (nullable): the file to import, or %NULL to let the user choose one
+ *
+ * Opens the import assistant over the window (or brings it forward, with @file).
+ *
+ * Returns: (transfer none) (nullable): the assistant, or %NULL without a store
+ */
+SegImportAssistant *
+seg_window_open_import (SegWindow *self,
+                        GFile     *file)
+{
+  g_return_val_if_fail (SEG_IS_WINDOW (self), NULL);
+  g_return_val_if_fail (file == NULL || G_IS_FILE (file), NULL);
+
+  if (self->store == NULL)
+    {
+      /* A file given while the store opens (from the command line, or dropped) waits. */
+      if (file != NULL && self->store_cancellable != NULL &&
+          g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "loading") == 0)
+        g_set_object (&self->pending_import, file);
+      else
+        seg_window_add_toast (self, adw_toast_new (_("The store is not open yet")));
+      return NULL;
+    }
+
+  if (self->assistant == NULL)
+    {
+      self->assistant = GTK_WINDOW (seg_import_assistant_new (GTK_WINDOW (self), self->store));
+      g_object_add_weak_pointer (G_OBJECT (self->assistant), (gpointer *) &self->assistant);
+      g_signal_connect_object (self->assistant, "show-segments",
+                               G_CALLBACK (assistant_show_segments_cb), self,
+                               G_CONNECT_SWAPPED);
+    }
+  if (file != NULL)
+    seg_import_assistant_set_file (SEG_IMPORT_ASSISTANT (self->assistant), file);
+  gtk_window_present (self->assistant);
+
+  return SEG_IMPORT_ASSISTANT (self->assistant);
+}
+
+/**
+ * seg_window_handle_drop:
+ * @value: what was dropped: a #GFile or a #GdkFileList
+ *
+ * What a drop on the window does: the first dropped file opens the import assistant.
+ *
+ * Returns: whether the drop was accepted
+ */
+gboolean
+seg_window_handle_drop (SegWindow    *self,
+                        const GValue *value)
+{
+  GFile *file = NULL;
+
+  g_return_val_if_fail (SEG_IS_WINDOW (self), FALSE);
+
+  if (G_VALUE_HOLDS (value, G_TYPE_FILE))
+    file = g_value_get_object (value);
+  else if (G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST))
+    {
+      GSList *files = gdk_file_list_get_files (g_value_get_boxed (value));
+
+      file = files ? files->data : NULL;
+      g_slist_free (files);
+    }
+
+  if (file == NULL)
+    return FALSE;
+
+  return seg_window_open_import (self, file) != NULL;
+}
+
+static gboolean
+drop_cb (SegWindow    *self,
+         const GValue *value,
+         double        x,
+         double        y)
+{
+  return seg_window_handle_drop (self, value);
+}
+
+static void
+seg_window_get_property (GObject    *object,
+                         guint       prop_id,
+                         GValue     *value,
+                         GParamSpec *pspec)
+{
+  SegWindow *self = SEG_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      g_value_set_object (value, self->store);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static gboolean
@@ -195,6 +902,8 @@ application_notify_cb (SegWindow  *self,
   g_signal_connect_object (application, "notify::store-path",
                            G_CALLBACK (store_path_notify_cb), self,
                            G_CONNECT_SWAPPED);
+
+  seg_window_open_store (self);
 }
 
 static void
@@ -202,6 +911,19 @@ seg_window_dispose (GObject *object)
 {
   SegWindow *self = SEG_WINDOW (object);
 
+  g_cancellable_cancel (self->store_cancellable);
+  g_clear_object (&self->store_cancellable);
+  g_cancellable_cancel (self->demo_cancellable);
+  g_clear_object (&self->demo_cancellable);
+  g_clear_handle_id (&self->demo_timeout, g_source_remove);
+  if (self->assistant != NULL)
+    {
+      g_object_remove_weak_pointer (G_OBJECT (self->assistant), (gpointer *) &self->assistant);
+      gtk_window_destroy (self->assistant);
+      self->assistant = NULL;
+    }
+  seg_window_set_store (self, NULL);
+  g_clear_object (&self->pending_import);
   gtk_widget_dispose_template (GTK_WIDGET (self), SEG_TYPE_WINDOW);
   g_clear_object (&self->settings);
 
@@ -216,6 +938,27 @@ seg_window_class_init (SegWindowClass *klass)
   GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
   object_class->dispose = seg_window_dispose;
+  object_class->get_property = seg_window_get_property;
+
+  /**
+   * SegWindow::demo-loaded:
+   * @ok: whether the demo data was loaded
+   *
+   * Loading demo data (seg_window_load_demo()) ended.
+   */
+  g_signal_new ("demo-loaded", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_BOOLEAN);
+
+  /**
+   * SegWindow:store:
+   *
+   * The store the window shows, once it is open; %NULL while it opens or when it could
+   * not be opened. Pages bind to it.
+   */
+  properties[PROP_STORE] =
+    g_param_spec_object ("store", NULL, NULL, SEG_TYPE_STORE,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   window_class->close_request = seg_window_close_request;
 
@@ -226,14 +969,36 @@ seg_window_class_init (SegWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SegWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, SegWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, SegWindow, empty_page);
+  gtk_widget_class_bind_template_child (widget_class, SegWindow, loading_page);
+  gtk_widget_class_bind_template_child (widget_class, SegWindow, loading_spinner);
+  gtk_widget_class_bind_template_child (widget_class, SegWindow, loading_progress);
+  gtk_widget_class_bind_template_child (widget_class, SegWindow, loading_cancel_button);
+  gtk_widget_class_bind_template_child (widget_class, SegWindow, error_page);
+  gtk_widget_class_bind_template_child (widget_class, SegWindow, overview_title);
+  gtk_widget_class_bind_template_child (widget_class, SegWindow, overview_stats);
+  gtk_widget_class_bind_template_child (widget_class, SegWindow, segments_list);
+  gtk_widget_class_bind_template_child (widget_class, SegWindow, events_view);
+  gtk_widget_class_bind_template_callback (widget_class, loading_cancel_clicked_cb);
 }
 
 static void
 seg_window_init (SegWindow *self)
 {
-  GAction *import;
+  g_autoptr(GtkListItemFactory) factory = NULL;
+  GtkDropTarget *drop;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (factory, "setup", G_CALLBACK (event_row_setup_cb), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (event_row_bind_cb), self);
+  gtk_list_view_set_factory (self->events_view, factory);
+
+  /* A file dropped on the window opens the import assistant with it. */
+  drop = gtk_drop_target_new (G_TYPE_INVALID, GDK_ACTION_COPY);
+  gtk_drop_target_set_gtypes (drop, (GType[]) { GDK_TYPE_FILE_LIST, G_TYPE_FILE }, 2);
+  g_signal_connect_swapped (drop, "drop", G_CALLBACK (drop_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
 
   g_signal_connect (self, "notify::application", G_CALLBACK (application_notify_cb), NULL);
 
@@ -247,9 +1012,5 @@ seg_window_init (SegWindow *self)
                                    win_actions, G_N_ELEMENTS (win_actions),
                                    self);
 
-  /* Importing needs the importers and the import assistant, which are wired in when they
-   * land; until then the action exists but is disabled, so its button shows greyed out
-   * instead of doing nothing. */
-  import = g_action_map_lookup_action (G_ACTION_MAP (self), "import");
-  g_simple_action_set_enabled (G_SIMPLE_ACTION (import), FALSE);
+  seg_window_update_actions (self);
 }

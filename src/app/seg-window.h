@@ -4,6 +4,8 @@
 #include <adwaita.h>
 
 #include "seg-application.h"
+#include "seg-store.h"
+#include "import/seg-import-assistant.h"
 
 G_BEGIN_DECLS
 
@@ -17,5 +19,11 @@ void        seg_window_set_visible_page (SegWindow      *self,
                                          const char     *name);
 void        seg_window_add_toast        (SegWindow      *self,
                                          AdwToast       *toast);
+SegStore   *seg_window_get_store        (SegWindow      *self);
+gboolean    seg_window_load_demo        (SegWindow      *self);
+SegImportAssistant *seg_window_open_import (SegWindow   *self,
+                                         GFile          *file);
+gboolean    seg_window_handle_drop      (SegWindow      *self,
+                                         const GValue   *value);
 
 G_END_DECLS

@@ -11,6 +11,7 @@
 #include <sys/resource.h>
 
 #include "seg-canonical-csv.h"
+#include "seg-cli-demo.h"
 #include "seg-definition.h"
 #include "seg-eval-result.h"
 #include "seg-event-info.h"
@@ -65,6 +66,8 @@ static const char *commands_help =
   "                             seconds, epoch milliseconds or ISO-8601. Re-importing a file adds\n"
   "                             nothing. --json prints rows read, events/users added and rejected\n"
   "                             rows as file:line: reason.\n"
+  "  demo [EVENTS [USERS]]       Generate demo data (default 60000 events, 4000 users), import it\n"
+  "                             and save example segments, like the app's Load Demo Data.\n"
   "  eval DEF.json              Print the number of users matching a definition (“-” reads stdin).\n"
   "                             --users [--offset N] [--limit N] prints member ids; --reach prints\n"
   "                             members per channel; --trend DAYS prints members per day for the\n"
@@ -950,6 +953,8 @@ main (int   argc,
 
   if (g_str_equal (command, "import"))
     status = cmd_import (SEG_STORE (store), argv + 2, &error);
+  else if (g_str_equal (command, "demo"))
+    status = seg_cli_demo (SEG_STORE (store), argv + 2, opt_json, &error);
   else if (g_str_equal (command, "eval"))
     status = cmd_eval (SEG_STORE (store), argv + 2, &error);
   else if (g_str_equal (command, "bench"))

@@ -133,6 +133,12 @@ has_action_name (GtkWidget     *widget,
   return g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action_name) == 0;
 }
 
+static gboolean
+page_is_empty (gpointer data)
+{
+  return g_strcmp0 (seg_window_get_visible_page (data), "empty") == 0;
+}
+
 static SegWindow *
 get_main_window (void)
 {
@@ -212,7 +218,9 @@ test_window_opens (void)
       g_assert_true (action_is_available (GTK_WIDGET (window), menu_actions[i]));
     }
 
-  /* First run: the empty state, offering the three ways in. */
+  /* First run: once the (new, empty) store is open, the empty state, offering the three
+   * ways in. */
+  g_assert_true (wait_until (page_is_empty, window));
   g_assert_cmpstr (seg_window_get_visible_page (window), ==, "empty");
   status_page = find_descendant (GTK_WIDGET (window), ADW_TYPE_STATUS_PAGE, NULL, NULL);
   g_assert_nonnull (status_page);
@@ -382,6 +390,12 @@ test_open_store (void)
 }
 
 static gboolean
+pointer_is_null (gpointer data)
+{
+  return *(gpointer *) data == NULL;
+}
+
+static gboolean
 window_is_gone (gpointer data)
 {
   return gtk_application_get_active_window (GTK_APPLICATION (app)) == NULL;
@@ -399,7 +413,8 @@ test_window_state (void)
   g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
   gtk_window_close (GTK_WINDOW (window));
   g_assert_true (wait_until (window_is_gone, NULL));
-  settle ();
+  /* Reading the store may still hold the window until it answers. */
+  g_assert_true (wait_until (pointer_is_null, &window));
   g_assert_null (window);
   g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 900);
   g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 640);

@@ -1,0 +1,584 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The window on a real store, the demo loader and the import assistant, end to end under a
+ * display: every store is a real SQLite file in a temporary folder, named through the
+ * `store-path` setting (memory backend), and every file is read by the real importers.
+ */
+#define G_LOG_DOMAIN "test-import"
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "seg-application.h"
+#include "seg-demo.h"
+#include "seg-gen.h"
+#include "seg-local-store.h"
+#include "seg-window.h"
+#include "import/seg-import-assistant.h"
+
+static SegApplication *app;
+static char *tmp_dir;
+
+typedef gboolean (*Predicate) (gpointer data);
+
+static gboolean
+wake_cb (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* Runs the main context until @predicate holds, for at most fifteen seconds. */
+static gboolean
+wait_until (Predicate predicate,
+            gpointer  data)
+{
+  gint64 deadline = g_get_monotonic_time () + 15 * G_USEC_PER_SEC;
+  guint wake_id = g_timeout_add (20, wake_cb, NULL);
+  gboolean ok;
+
+  while (!(ok = predicate (data)) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_source_remove (wake_id);
+  return ok;
+}
+
+static void
+settle (void)
+{
+  for (guint i = 0; i < 20; i++)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+static GtkWidget *
+find_descendant (GtkWidget *widget,
+                 GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_descendant (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static gboolean
+widget_is_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (GTK_WIDGET (data));
+}
+
+typedef struct
+{
+  SegWindow  *window;
+  const char *path;
+} StoreWait;
+
+static gboolean
+store_is_open (gpointer data)
+{
+  StoreWait *wait = data;
+  SegStore *store = seg_window_get_store (wait->window);
+  const char *page = seg_window_get_visible_page (wait->window);
+
+  return store != NULL &&
+         g_strcmp0 (seg_local_store_get_path (SEG_LOCAL_STORE (store)), wait->path) == 0 &&
+         (g_strcmp0 (page, "empty") == 0 || g_strcmp0 (page, "overview") == 0);
+}
+
+/* The main window, working on a new store file @name in the temporary folder. */
+static SegWindow *
+window_on_store (const char *name)
+{
+  g_autofree char *path = g_build_filename (tmp_dir, name, NULL);
+  GtkWindow *window;
+  StoreWait wait;
+
+  g_application_activate (G_APPLICATION (app));
+  window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  g_assert_true (SEG_IS_WINDOW (window));
+  g_assert_true (wait_until (widget_is_mapped, window));
+
+  seg_application_set_store_path (app, path);
+  wait = (StoreWait) { SEG_WINDOW (window), path };
+  g_assert_true (wait_until (store_is_open, &wait));
+
+  return SEG_WINDOW (window);
+}
+
+static gboolean
+page_is_overview (gpointer data)
+{
+  return g_strcmp0 (seg_window_get_visible_page (data), "overview") == 0;
+}
+
+static guint64
+store_n_events (SegWindow *window)
+{
+  return seg_local_store_get_n_events (SEG_LOCAL_STORE (seg_window_get_store (window)));
+}
+
+/* The window opens a store that holds data and shows it: users, events, event names. */
+static void
+test_window_shows_store (void)
+{
+  g_autofree char *path = g_build_filename (tmp_dir, "filled.segstore", NULL);
+  g_autoptr(GError) error = NULL;
+  SegWindow *window;
+  GtkWidget *list_view;
+  GListModel *model;
+  GtkWidget *label;
+
+  {
+    g_autoptr(SegLocalStore) store = seg_local_store_new (path, "UTC", &error);
+
+    g_assert_no_error (error);
+    g_assert_true (seg_demo_load (SEG_STORE (store), 3000, 300, 0, NULL, NULL, NULL, &error));
+    g_assert_no_error (error);
+  }
+
+  window = window_on_store ("filled.segstore");
+  g_assert_true (wait_until (page_is_overview, window));
+  g_assert_cmpuint (store_n_events (window), ==, 3000);
+
+  list_view = find_descendant (GTK_WIDGET (window), GTK_TYPE_LIST_VIEW);
+  g_assert_nonnull (list_view);
+  model = G_LIST_MODEL (gtk_list_view_get_model (GTK_LIST_VIEW (list_view)));
+  g_assert_nonnull (model);
+  /* The generator's six event names, each a row. */
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 6);
+  g_assert_true (gtk_widget_get_mapped (list_view));
+
+  label = find_descendant (GTK_WIDGET (window), GTK_TYPE_LABEL);
+  g_assert_nonnull (label);
+  {
+    /* The stats line names the real numbers. */
+    gboolean found = FALSE;
+    GtkWidget *w = gtk_widget_get_ancestor (list_view, GTK_TYPE_BOX);
+
+    for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
+      if (GTK_IS_LABEL (c) && strstr (gtk_label_get_label (GTK_LABEL (c)), "3,000 events") &&
+          strstr (gtk_label_get_label (GTK_LABEL (c)), "300 users"))
+        found = TRUE;
+    g_assert_true (found);
+  }
+}
+
+static void
+demo_loaded_cb (SegWindow *window,
+                gboolean   ok,
+                int       *result)
+{
+  *result = ok ? 1 : 0;
+}
+
+static gboolean
+int_is_set (gpointer data)
+{
+  return *(int *) data >= 0;
+}
+
+static gboolean
+pointer_is_set (gpointer data)
+{
+  return *(gpointer *) data != NULL;
+}
+
+static void
+segments_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  GListModel **out = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *out = seg_store_list_segments_finish (SEG_STORE (source), result, &error);
+  g_assert_no_error (error);
+}
+
+/* Load Demo Data fills an empty store and saves the example segments. */
+static void
+test_demo_loader (void)
+{
+  SegWindow *window = window_on_store ("demo.segstore");
+  g_autoptr(GListModel) segments = NULL;
+  const char * const *names = seg_demo_list_segment_names ();
+  int result = -1;
+  gulong handler;
+
+  g_assert_cmpstr (seg_window_get_visible_page (window), ==, "empty");
+  g_assert_cmpuint (store_n_events (window), ==, 0);
+
+  handler = g_signal_connect (window, "demo-loaded", G_CALLBACK (demo_loaded_cb), &result);
+  g_action_group_activate_action (G_ACTION_GROUP (app), "load-demo", NULL);
+  g_assert_cmpstr (seg_window_get_visible_page (window), ==, "loading");
+  g_assert_true (wait_until (int_is_set, &result));
+  g_signal_handler_disconnect (window, handler);
+  g_assert_cmpint (result, ==, 1);
+
+  g_assert_cmpuint (store_n_events (window), ==, SEG_DEMO_N_EVENTS);
+  g_assert_cmpuint (seg_local_store_get_n_users (SEG_LOCAL_STORE (seg_window_get_store (window))),
+                    ==, SEG_DEMO_N_USERS);
+  g_assert_true (wait_until (page_is_overview, window));
+
+  seg_store_list_segments_async (seg_window_get_store (window), NULL, segments_cb, &segments);
+  g_assert_true (wait_until (pointer_is_set, &segments));
+  for (guint n = 0; names[n] != NULL; n++)
+    {
+      gboolean found = FALSE;
+
+      for (guint i = 0; i < g_list_model_get_n_items (segments); i++)
+        {
+          g_autoptr(GObject) segment = g_list_model_get_item (segments, i);
+          g_autofree char *name = NULL;
+
+          g_object_get (segment, "name", &name, NULL);
+          found |= g_strcmp0 (name, names[n]) == 0;
+        }
+      g_assert_true (found);
+    }
+}
+
+typedef struct
+{
+  SegImportAssistant *assistant;
+  const char         *page;
+} PageWait;
+
+static gboolean
+assistant_on_page (gpointer data)
+{
+  PageWait *wait = data;
+
+  return g_strcmp0 (seg_import_assistant_get_page (wait->assistant), wait->page) == 0;
+}
+
+static void
+wait_for_page (SegImportAssistant *assistant,
+               const char         *page)
+{
+  PageWait wait = { assistant, page };
+
+  if (!wait_until (assistant_on_page, &wait))
+    g_error ("The assistant is on page %s, not %s", seg_import_assistant_get_page (assistant),
+             page);
+}
+
+static gboolean
+has_preview (gpointer data)
+{
+  return seg_import_assistant_get_n_preview (data) > 0;
+}
+
+/* A generic CSV (its own column names, ISO times, one bad row) through every step. */
+static void
+test_import_csv (void)
+{
+  static const char csv[] =
+    "customer,action,when,amount,city\r\n"
+    "alice,Charged,2024-05-01T10:00:00Z,12.5,Paris\r\n"
+    "bob,Charged,2024-05-02T11:00:00Z,30,\"New York\"\r\n"
+    "alice,App Launched,2024-05-03T09:30:00Z,,Paris\r\n"
+    "carol,App Launched,not a time,,Berlin\r\n"
+    "alice,Charged,2024-05-01T10:00:00Z,12.5,Paris\r\n";
+  g_autofree char *path = g_build_filename (tmp_dir, "orders.csv", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  SegWindow *window = window_on_store ("import.segstore");
+  SegImportAssistant *assistant;
+  SegImportSummary *summary;
+  g_auto(GStrv) names = NULL;
+  GPtrArray *bad;
+  gint64 first_ms, last_ms;
+
+  g_assert_true (g_file_set_contents (path, csv, -1, &error));
+  g_assert_no_error (error);
+
+  /* The menu's Import… opens the assistant on its first step. */
+  g_action_group_activate_action (G_ACTION_GROUP (window), "import", NULL);
+  assistant = seg_window_open_import (window, NULL);
+  g_assert_nonnull (assistant);
+  g_assert_true (wait_until (widget_is_mapped, assistant));
+  g_assert_cmpstr (seg_import_assistant_get_page (assistant), ==, "choose");
+
+  seg_import_assistant_set_file (assistant, file);
+  wait_for_page (assistant, "options");
+  g_assert_cmpstr (seg_import_assistant_get_format_id (assistant), ==, "csv");
+
+  seg_import_assistant_set_columns (assistant, "customer", "action", "when",
+                                    SEG_TIME_FORMAT_ISO8601);
+  seg_import_assistant_set_policy (assistant, SEG_IMPORT_POLICY_SKIP);
+  seg_import_assistant_set_timezone (assistant, "UTC");
+  g_assert_true (wait_until (has_preview, assistant));
+  g_assert_cmpuint (seg_import_assistant_get_n_preview (assistant), ==, 4);
+
+  g_assert_true (seg_import_assistant_start (assistant));
+  wait_for_page (assistant, "summary");
+  summary = seg_import_assistant_get_summary (assistant);
+  g_assert_nonnull (summary);
+  g_assert_false (seg_import_summary_get_already_imported (summary));
+  g_assert_cmpuint (seg_import_summary_get_rows_read (summary), ==, 5);
+  /* Identical rows are two events. */
+  g_assert_cmpuint (seg_import_summary_get_events (summary), ==, 4);
+  g_assert_cmpuint (seg_import_summary_get_users (summary), ==, 2);
+  g_assert_cmpuint (seg_import_summary_get_rejected (summary), ==, 1);
+  bad = seg_import_summary_get_bad_rows (summary);
+  g_assert_cmpuint (bad->len, ==, 1);
+  g_assert_cmpuint (((SegImportBadRow *) bad->pdata[0])->line, ==, 5);
+  names = seg_import_summary_dup_event_names (summary);
+  g_assert_cmpuint (g_strv_length (names), ==, 2);
+  g_assert_cmpuint (seg_import_summary_get_event_count (summary, "Charged"), ==, 3);
+  g_assert_true (seg_import_summary_get_date_range (summary, &first_ms, &last_ms));
+  g_assert_cmpint (first_ms, ==, G_GINT64_CONSTANT (1714557600000));
+  g_assert_cmpint (last_ms, ==, G_GINT64_CONSTANT (1714728600000));
+
+  /* The store holds what the summary says. */
+  g_assert_cmpuint (store_n_events (window), ==, 4);
+
+  /* Show Segments leads to the data. */
+  g_signal_emit_by_name (assistant, "show-segments");
+  gtk_window_close (GTK_WINDOW (assistant));
+  settle ();
+  g_assert_true (wait_until (page_is_overview, window));
+
+  /* The same file again adds nothing and says so. */
+  assistant = seg_window_open_import (window, file);
+  wait_for_page (assistant, "options");
+  seg_import_assistant_set_columns (assistant, "customer", "action", "when",
+                                    SEG_TIME_FORMAT_ISO8601);
+  g_assert_true (seg_import_assistant_start (assistant));
+  wait_for_page (assistant, "summary");
+  g_assert_true (seg_import_summary_get_already_imported (seg_import_assistant_get_summary (assistant)));
+  g_assert_cmpuint (store_n_events (window), ==, 4);
+  gtk_window_close (GTK_WINDOW (assistant));
+  settle ();
+
+  g_unlink (path);
+}
+
+/* Cancel during an import leaves the store as it was. */
+static void
+test_import_cancel (void)
+{
+  g_autofree char *path = g_build_filename (tmp_dir, "big.csv", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out_arg = g_strdup_printf ("--output=%s", path);
+  const char *argv[] = { "seg-gen", "--quiet", "--events=300000", "--users=20000", out_arg, NULL };
+  SegWindow *window = window_on_store ("cancel.segstore");
+  SegImportAssistant *assistant;
+  GtkWidget *notice;
+
+  g_assert_true (seg_gen_run (argv, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (store_n_events (window), ==, 0);
+
+  assistant = seg_window_open_import (window, file);
+  wait_for_page (assistant, "options");
+  g_assert_cmpstr (seg_import_assistant_get_format_id (assistant), ==, "csv");
+  g_assert_true (seg_import_assistant_start (assistant));
+  g_assert_cmpstr (seg_import_assistant_get_page (assistant), ==, "progress");
+  seg_import_assistant_cancel (assistant);
+  wait_for_page (assistant, "options");
+
+  g_assert_null (seg_import_assistant_get_summary (assistant));
+  g_assert_cmpuint (store_n_events (window), ==, 0);
+  g_assert_cmpuint (seg_local_store_get_n_users (SEG_LOCAL_STORE (seg_window_get_store (window))), ==, 0);
+  notice = find_descendant (GTK_WIDGET (assistant), GTK_TYPE_LABEL);
+  g_assert_nonnull (notice);
+  g_assert_cmpstr (seg_window_get_visible_page (window), ==, "empty");
+
+  gtk_window_close (GTK_WINDOW (assistant));
+  settle ();
+  g_unlink (path);
+}
+
+static gboolean
+has_list_segment (gpointer data)
+{
+  return seg_import_assistant_get_list_segment (data) != NULL;
+}
+
+/* A CleverTap Custom List becomes a custom-list segment of its users. */
+static void
+test_import_custom_list (void)
+{
+  static const char csv[] = "Type,Identity\nIdentity,u7\nIdentity,u9\nIdentity,u7\n";
+  g_autofree char *path = g_build_filename (tmp_dir, "VIP customers.csv", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  SegWindow *window = window_on_store ("list.segstore");
+  SegImportAssistant *assistant;
+  g_autofree char *name = NULL;
+  int kind = -1;
+
+  g_assert_true (g_file_set_contents (path, csv, -1, &error));
+  assistant = seg_window_open_import (window, file);
+  wait_for_page (assistant, "options");
+  g_assert_cmpstr (seg_import_assistant_get_format_id (assistant), ==, "clevertap-list");
+  g_assert_true (seg_import_assistant_start (assistant));
+  wait_for_page (assistant, "summary");
+  g_assert_true (wait_until (has_list_segment, assistant));
+
+  g_object_get (seg_import_assistant_get_list_segment (assistant), "name", &name, "kind", &kind, NULL);
+  g_assert_cmpstr (name, ==, "VIP customers");
+  g_assert_cmpint (kind, ==, SEG_SEGMENT_KIND_CUSTOM_LIST);
+
+  gtk_window_close (GTK_WINDOW (assistant));
+  settle ();
+  /* The window shows the new segment. */
+  g_assert_true (wait_until (page_is_overview, window));
+  g_unlink (path);
+}
+
+static gboolean
+page_is_error (gpointer data)
+{
+  return g_strcmp0 (seg_window_get_visible_page (data), "error") == 0;
+}
+
+/* A store that cannot be opened shows what failed, where, and the ways out. */
+static void
+test_store_error (void)
+{
+  g_autofree char *path = g_build_filename (tmp_dir, "no-such-folder", "x.segstore", NULL);
+  GtkWindow *window;
+  AdwStatusPage *page;
+
+  g_application_activate (G_APPLICATION (app));
+  window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  seg_application_set_store_path (app, path);
+  g_assert_true (wait_until (page_is_error, window));
+  g_assert_null (seg_window_get_store (SEG_WINDOW (window)));
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "import"));
+
+  page = ADW_STATUS_PAGE (adw_view_stack_get_child_by_name (
+    ADW_VIEW_STACK (find_descendant (GTK_WIDGET (window), ADW_TYPE_VIEW_STACK)), "error"));
+  g_assert_cmpstr (adw_status_page_get_title (page), ==, "Could Not Open the Store");
+  g_assert_nonnull (strstr (adw_status_page_get_description (page), path));
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "open-store"));
+}
+
+/* A file dropped on the window opens the assistant with it. */
+static void
+test_drop_file (void)
+{
+  static const char csv[] = "user_id,event,ts\nu1,App Launched,1714557600000\n";
+  g_autofree char *path = g_build_filename (tmp_dir, "dropped.csv", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  SegWindow *window = window_on_store ("drop.segstore");
+  GtkApplication *application = GTK_APPLICATION (app);
+  SegImportAssistant *assistant = NULL;
+  GValue value = G_VALUE_INIT;
+
+  g_assert_true (g_file_set_contents (path, csv, -1, &error));
+
+  /* Something that is not a file is refused. */
+  g_value_init (&value, G_TYPE_STRING);
+  g_value_set_string (&value, "hello");
+  g_assert_false (seg_window_handle_drop (window, &value));
+  g_value_unset (&value);
+
+  g_value_init (&value, G_TYPE_FILE);
+  g_value_set_object (&value, file);
+  g_assert_true (seg_window_handle_drop (window, &value));
+  g_value_unset (&value);
+
+  for (GList *l = gtk_application_get_windows (application); l != NULL; l = l->next)
+    if (SEG_IS_IMPORT_ASSISTANT (l->data))
+      assistant = l->data;
+  if (assistant == NULL)
+    {
+      GListModel *toplevels = gtk_window_get_toplevels ();
+
+      for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+        {
+          g_autoptr(GObject) w = g_list_model_get_item (toplevels, i);
+
+          if (SEG_IS_IMPORT_ASSISTANT (w))
+            assistant = SEG_IMPORT_ASSISTANT (w);
+        }
+    }
+  g_assert_nonnull (assistant);
+  g_assert_true (g_file_equal (seg_import_assistant_get_file (assistant), file));
+  wait_for_page (assistant, "options");
+  g_assert_cmpstr (seg_import_assistant_get_format_id (assistant), ==, "csv");
+  g_assert_true (wait_until (has_preview, assistant));
+  g_assert_cmpuint (seg_import_assistant_get_n_preview (assistant), ==, 1);
+
+  gtk_window_close (GTK_WINDOW (assistant));
+  settle ();
+  g_unlink (path);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  int ret;
+
+  tmp_dir = g_dir_make_tmp ("segment-studio-import-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_setenv ("XDG_DATA_HOME", tmp_dir, TRUE);
+  g_test_init (&argc, &argv, NULL);
+
+  if (!gtk_init_check ())
+    {
+      g_test_skip ("No display (run under xvfb-run -a)");
+      remove_tree (tmp_dir);
+      return 77;
+    }
+
+  app = seg_application_new (APPLICATION_ID, G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+
+  g_test_add_func ("/Window/shows-store", test_window_shows_store);
+  g_test_add_func ("/Demo/load", test_demo_loader);
+  g_test_add_func ("/Import/csv-end-to-end", test_import_csv);
+  g_test_add_func ("/Import/cancel", test_import_cancel);
+  g_test_add_func ("/Import/drop-file", test_drop_file);
+  g_test_add_func ("/Import/custom-list", test_import_custom_list);
+  g_test_add_func ("/Window/store-error", test_store_error);
+
+  ret = g_test_run ();
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
+  settle ();
+  g_clear_object (&app);
+
+  remove_tree (tmp_dir);
+  g_free (tmp_dir);
+
+  return ret;
+}
