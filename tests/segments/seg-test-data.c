@@ -3,7 +3,10 @@
 
 #include "config.h"
 
+#include <glib/gstdio.h>
+
 #include "seg-definition.h"
+#include "seg-local-store.h"
 #include "seg-record.h"
 #include "seg-segment.h"
 #include "seg-store-writer.h"
@@ -217,4 +220,109 @@ seg_test_data_iterate_until (gboolean (*done) (gpointer data),
     g_main_context_iteration (NULL, TRUE);
   if (!t.timed_out)
     g_source_remove (id);
+}
+
+/* Test stores: a real store file in a temporary directory, removed afterwards. */
+
+
+SegTestStore *
+seg_test_store_new (guint n_users)
+{
+  SegTestStore *ts = g_new0 (SegTestStore, 1);
+  g_autoptr(GError) error = NULL;
+
+  ts->dir = g_dir_make_tmp ("seg-ui-test-XXXXXX", &error);
+  g_assert_no_error (error);
+  ts->path = g_build_filename (ts->dir, "test.segstore", NULL);
+  ts->store = SEG_STORE (seg_local_store_new (ts->path, "UTC", &error));
+  g_assert_no_error (error);
+  if (n_users > 0)
+    {
+      seg_test_data_populate (ts->store, n_users, g_get_real_time () / 1000, &error);
+      g_assert_no_error (error);
+    }
+  return ts;
+}
+
+void
+seg_test_store_free (SegTestStore *ts)
+{
+  GDir *dir;
+  const char *name;
+
+  g_clear_object (&ts->store);
+  dir = g_dir_open (ts->dir, 0, NULL);
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *file = g_build_filename (ts->dir, name, NULL);
+      g_unlink (file);
+    }
+  if (dir != NULL)
+    g_dir_close (dir);
+  g_rmdir (ts->dir);
+  g_free (ts->dir);
+  g_free (ts->path);
+  g_free (ts);
+}
+
+static gboolean
+never (gpointer data)
+{
+  return FALSE;
+}
+
+/* Runs the main loop for @ms milliseconds. */
+void
+seg_test_iterate_ms (guint ms)
+{
+  seg_test_data_iterate_until (never, NULL, ms);
+}
+
+typedef struct
+{
+  gboolean       done;
+  SegEvalResult *result;
+  GError        *error;
+} EvalWait;
+
+static void
+evaluated_cb (GObject      *source,
+              GAsyncResult *res,
+              gpointer      user_data)
+{
+  EvalWait *wait = user_data;
+
+  wait->result = seg_store_evaluate_finish (SEG_STORE (source), res, &wait->error);
+  wait->done = TRUE;
+}
+
+static gboolean
+eval_done (gpointer data)
+{
+  return ((EvalWait *) data)->done;
+}
+
+/* Evaluates @definition with reach, waiting for the answer. */
+SegEvalResult *
+seg_test_evaluate (SegStore       *store,
+                   SegDefinition  *definition,
+                   GError        **error)
+{
+  SegEvalOptions options = { 0, SEG_EVAL_REACH, 0, 0, 0 };
+  EvalWait wait = { 0 };
+
+  seg_store_evaluate_async (store, definition, &options, NULL, evaluated_cb, &wait);
+  seg_test_data_iterate_until (eval_done, &wait, 30000);
+  if (wait.error != NULL)
+    g_propagate_error (error, wait.error);
+  return wait.result;
+}
+
+char *
+seg_test_read_file (const char *path)
+{
+  char *contents = NULL;
+
+  g_file_get_contents (path, &contents, NULL, NULL);
+  return contents;
 }

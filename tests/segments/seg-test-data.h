@@ -2,6 +2,7 @@
 #pragma once
 
 #include "seg-store.h"
+#include "seg-eval-result.h"
 
 G_BEGIN_DECLS
 
@@ -19,5 +20,26 @@ SegSegment *seg_test_data_save_json     (SegStore    *store,
 void      seg_test_data_iterate_until   (gboolean   (*done) (gpointer data),
                                          gpointer     data,
                                          guint        timeout_ms);
+
+G_END_DECLS
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  char          *dir;
+  char          *path;
+  SegStore      *store;
+} SegTestStore;
+
+SegTestStore *seg_test_store_new       (guint         n_users);
+void          seg_test_store_free      (SegTestStore *ts);
+void          seg_test_iterate_ms      (guint         ms);
+SegEvalResult *seg_test_evaluate       (SegStore     *store,
+                                        SegDefinition *definition,
+                                        GError      **error);
+char         *seg_test_read_file       (const char   *path);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SegTestStore, seg_test_store_free)
 
 G_END_DECLS

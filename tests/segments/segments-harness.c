@@ -190,6 +190,8 @@ activate_cb (GtkApplication *app,
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   GtkWidget *header = adw_header_bar_new ();
 
+  /* Screenshots are taken at a fixed moment: show each state without transitions. */
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
   gtk_window_set_title (GTK_WINDOW (window), "Segment Studio");
   gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
   adw_header_bar_set_title_widget (ADW_HEADER_BAR (header), adw_window_title_new ("Segments", seg_store_get_display_name (h->store)));

@@ -71,6 +71,11 @@ update_mode (SegEventRule *self)
   gtk_widget_set_visible (self->events, any);
   gtk_widget_set_visible (self->occurrence, did);
   gtk_widget_set_visible (self->aggregate, did);
+  /* "First/last time" and an aggregate do not combine: each rules the other out. */
+  gtk_widget_set_sensitive (self->occurrence,
+                            !seg_aggregate_editor_get_enabled (SEG_AGGREGATE_EDITOR (self->aggregate)));
+  gtk_widget_set_sensitive (self->aggregate,
+                            g_strcmp0 (seg_choice_drop_down_get_id (self->occurrence), "any") == 0);
   /* "did any of" filters on properties the events share; offer the first one's. */
   if (any)
     {
@@ -143,7 +148,8 @@ seg_event_rule_build (SegRuleEditor *editor,
     when = seg_window_editor_build (SEG_WINDOW_EDITOR (self->window), &error);
   else
     when = NULL;
-  if (error == NULL && g_str_equal (m, "did"))
+  if (error == NULL && g_str_equal (m, "did") &&
+      g_str_equal (seg_choice_drop_down_get_id (self->occurrence), "any"))
     agg = seg_aggregate_editor_build (SEG_AGGREGATE_EDITOR (self->aggregate), &error);
   if (error != NULL)
     {
@@ -154,7 +160,8 @@ seg_event_rule_build (SegRuleEditor *editor,
     }
   add_member (b, "where", where);
   add_member (b, "when", when);
-  if (g_str_equal (m, "did") && !g_str_equal (seg_choice_drop_down_get_id (self->occurrence), "any"))
+  if (g_str_equal (m, "did") && agg == NULL &&
+      !g_str_equal (seg_choice_drop_down_get_id (self->occurrence), "any"))
     {
       json_builder_set_member_name (b, "occurrence");
       json_builder_add_string_value (b, seg_choice_drop_down_get_id (self->occurrence));
@@ -222,7 +229,7 @@ seg_event_rule_constructed (GObject *object)
   gtk_box_append (GTK_BOX (first), self->mode);
   gtk_box_append (GTK_BOX (first), self->event);
   gtk_box_append (GTK_BOX (first), self->events);
-  seg_rule_editor_append (editor, first);
+  seg_rule_editor_add_header (editor, first);
 
   self->filters = seg_filter_list_new (cache, _("Add _property filter"));
   seg_rule_editor_append (editor, self->filters);

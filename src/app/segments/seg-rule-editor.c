@@ -147,12 +147,13 @@ seg_rule_editor_init (SegRuleEditor *self)
   priv->title = gtk_label_new (NULL);
   gtk_widget_add_css_class (priv->title, "heading");
   gtk_label_set_xalign (GTK_LABEL (priv->title), 0);
-  gtk_widget_set_hexpand (priv->title, TRUE);
   gtk_label_set_wrap (GTK_LABEL (priv->title), TRUE);
+  /* Rules without a title put their first controls here, next to the remove button. */
   priv->header_end = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  gtk_widget_set_hexpand (priv->header_end, TRUE);
   priv->remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
   gtk_widget_add_css_class (priv->remove, "flat");
-  gtk_widget_set_valign (priv->remove, GTK_ALIGN_CENTER);
+  gtk_widget_set_valign (priv->remove, GTK_ALIGN_START);
   gtk_widget_set_tooltip_text (priv->remove, _("Remove Rule"));
   gtk_accessible_update_property (GTK_ACCESSIBLE (priv->remove), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Remove rule"), -1);
