@@ -410,3 +410,45 @@ seg_live_trigger_editor_load (SegLiveTriggerEditor *self,
   else if (self->op != NULL)
     seg_choice_drop_down_set_id (self->op, json_object_get_string_member_with_default (obj, "op", "ge"));
 }
+
+static const char *
+picked (GtkWidget *picker)
+{
+  const char *name = picker ? seg_name_picker_get_name (SEG_NAME_PICKER (picker)) : NULL;
+  return name ? name : "…";
+}
+
+/**
+ * seg_live_trigger_editor_describe:
+ *
+ * Returns: (transfer full): the trigger in plain language, for the summary
+ */
+char *
+seg_live_trigger_editor_describe (SegLiveTriggerEditor *self)
+{
+  const char *text = self->text ? gtk_editable_get_text (GTK_EDITABLE (self->text)) : NULL;
+  const char *op = self->op ? seg_choice_drop_down_get_id (self->op) : NULL;
+  gint64 n = self->n ? (gint64) gtk_spin_button_get_value (GTK_SPIN_BUTTON (self->n)) : 0;
+  gint64 within = self->within ? (gint64) gtk_spin_button_get_value (GTK_SPIN_BUTTON (self->within)) : 0;
+  SegTimeUnit unit = SEG_TIME_UNIT_MINUTES;
+
+  if (self->unit != NULL)
+    seg_time_unit_from_id (seg_choice_drop_down_get_id (self->unit), &unit);
+  if (g_str_equal (self->type, "action"))
+    return g_strdup_printf (_("Users join the moment they do %s"), picked (self->event));
+  if (g_str_equal (self->type, "inaction"))
+    return g_strdup_printf (_("Users join when they do %s and do not do %s within %" G_GINT64_FORMAT " %s"),
+                            picked (self->event), picked (self->other), within, seg_time_unit_label (unit));
+  if (g_str_equal (self->type, "date"))
+    return g_strdup_printf (_("Users join when their %s is %" G_GINT64_FORMAT " days from today"),
+                            picked (self->property), n);
+  if (g_str_equal (self->type, "page_visit"))
+    return g_strdup_printf (_("Users join when they visit a page whose address %s “%s”"),
+                            g_str_equal (op, "equals") ? _("is") : op ? op : "", text);
+  if (g_str_equal (self->type, "referrer"))
+    return g_strdup_printf (_("Users join when they arrive from a referrer whose address %s “%s”"),
+                            g_str_equal (op, "equals") ? _("is") : op ? op : "", text);
+  return g_strdup_printf (_("Users join when they visit %s %" G_GINT64_FORMAT " pages within %" G_GINT64_FORMAT " %s"),
+                          g_strcmp0 (op, "ge") == 0 ? _("at least") : g_strcmp0 (op, "gt") == 0 ? _("more than") : _("exactly"),
+                          n, within, seg_time_unit_label (unit));
+}

@@ -354,15 +354,20 @@ seg_wizard_refresh (SegWizard *self)
            * the rest, and say plainly why the segment cannot be saved. */
           g_autoptr(JsonNode) without = build_json (self, NULL, FALSE, &local_error);
           g_autoptr(GError) error2 = NULL;
-          g_autoptr(SegDefinition) partial = without ? seg_definition_new_from_node (without, &error2) : NULL;
-          if (partial != NULL)
+          gboolean has_match = without != NULL &&
+                               json_object_has_member (json_node_get_object (without), "match");
+          g_autoptr(SegDefinition) partial = has_match ? seg_definition_new_from_node (without, &error2) : NULL;
+          if (without != NULL && (partial != NULL || !has_match))
             {
+              g_autofree char *trigger = seg_live_trigger_editor_describe (self->trigger);
+              g_autofree char *filter = partial ? seg_definition_summarize (partial, seg_schema_cache_segment_name_cb,
+                                                                            self->cache) : NULL;
               g_clear_error (&error);
               g_set_error_literal (&error, SEG_DEFINITION_ERROR, SEG_DEFINITION_ERROR_PARSE,
                                    _("This build cannot save live segments yet: its definition format "
                                      "does not know live triggers. The trigger is complete."));
               g_free (self->summary);
-              self->summary = seg_definition_summarize (partial, seg_schema_cache_segment_name_cb, self->cache);
+              self->summary = filter ? g_strdup_printf (_("%s, among: %s"), trigger, filter) : g_steal_pointer (&trigger);
             }
         }
       if (def != NULL &&
@@ -404,12 +409,14 @@ refresh_idle_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* Edits come in bursts (a drop-down changes, a row appears): rebuild once per burst. */
+/* Edits come in bursts (a drop-down changes, a row appears): rebuild once per burst,
+ * before the next frame is drawn (a lower priority waits behind layout and drawing on a
+ * busy machine, and the summary would lag the edit by a frame or more). */
 static void
 schedule_refresh (SegWizard *self)
 {
   if (self->refresh_id == 0)
-    self->refresh_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, refresh_idle_cb, self, NULL);
+    self->refresh_id = g_idle_add_full (G_PRIORITY_DEFAULT, refresh_idle_cb, self, NULL);
 }
 
 /* Types. */
@@ -484,6 +491,10 @@ seg_wizard_choose_type (SegWizard  *self,
     seg_group_rule_add_rule (self->root, "event");
   seg_wizard_refresh (self);
   show_step (self, "rules");
+  /* The first thing to do is to choose the event: start there. */
+  if (seg_group_rule_get_n_rules (self->root) > 0 && SEG_IS_EVENT_RULE (seg_group_rule_get_rule (self->root, 0)))
+    gtk_widget_grab_focus (seg_name_picker_get_button (SEG_NAME_PICKER (
+      seg_event_rule_get_event_picker (SEG_EVENT_RULE (seg_group_rule_get_rule (self->root, 0))))));
   return TRUE;
 }
 
@@ -566,6 +577,13 @@ seg_wizard_edit (SegWizard  *self,
 }
 
 /* Saving. */
+
+/* Whether an edit is waiting to be turned into a definition. */
+gboolean
+seg_wizard_is_refresh_pending (SegWizard *self)
+{
+  return self->refresh_id != 0;
+}
 
 gboolean
 seg_wizard_can_save (SegWizard *self)

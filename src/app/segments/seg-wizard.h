@@ -40,5 +40,6 @@ void                  seg_wizard_set_name           (SegWizard     *self,
                                                      const char    *name,
                                                      const char    *description);
 gboolean              seg_wizard_can_save           (SegWizard     *self);
+gboolean              seg_wizard_is_refresh_pending (SegWizard     *self);
 
 G_END_DECLS
