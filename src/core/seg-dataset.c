@@ -57,17 +57,43 @@ seg_intern_free (SegIntern *self)
   g_free (self);
 }
 
-static void
-insert_slot (SegIntern *self,
-             guint32    id)
+guint64
+seg_intern_hash (const char *str,
+                 gsize       len)
 {
-  gsize len;
-  const char *s = seg_intern_get (self, id, &len);
-  guint i = (guint) hash_bytes (s, len) & self->mask;
+  return hash_bytes (str, len);
+}
 
-  while (self->slots[i] != 0)
-    i = (i + 1) & self->mask;
-  self->slots[i] = id + 1;
+/* A slot keeps the hash's high bits and the string's first bytes, so that most lookups
+ * touch one cache line: user ids and short values never reach the pool. */
+#define INLINE_BYTES 22
+
+struct _SegInternSlot
+{
+  guint32  tag;
+  guint32  id1;
+  guint16  len;     /* G_MAXUINT16 for 65535 bytes and more */
+  char     inl[INLINE_BYTES];
+};
+
+typedef struct _SegInternSlot Slot;
+
+static inline void
+put_slot (Slot       *slots,
+          guint       mask,
+          guint64     hash,
+          guint32     id,
+          const char *str,
+          gsize       len)
+{
+  guint i = (guint32) (hash >> 32) & mask;
+
+  while (slots[i].id1 != 0)
+    i = (i + 1) & mask;
+  slots[i].tag = (guint32) (hash >> 32);
+  slots[i].id1 = id + 1;
+  slots[i].len = (guint16) MIN (len, G_MAXUINT16);
+  memcpy (slots[i].inl, str, MIN (len, INLINE_BYTES));
 }
 
 static void
@@ -75,26 +101,37 @@ rebuild_index (SegIntern *self,
                guint      min_entries)
 {
   guint size = 1024;
-  guint32 *old = self->slots;
+  Slot *old = self->slots;
+  Slot *slots;
+  guint mask;
 
-  while (size < min_entries * 2)
+  /* A load factor of at most 3/4: the tags keep probes cheap. */
+  while (size * 3 < min_entries * 4)
     size <<= 1;
-  /* Build completely, then publish, so that a reader that sees the mask sees the slots. */
-  self->mask = 0;
-  self->slots = g_new0 (guint32, size);
-  {
-    guint mask = size - 1;
+  mask = size - 1;
+  slots = g_new0 (Slot, size);
+  if (old != NULL && self->mask != 0)
+    {
+      /* Growing: slots are placed by their stored tag, no string is hashed again. */
+      for (guint k = 0; k <= self->mask; k++)
+        if (old[k].id1 != 0 && old[k].id1 - 1 < self->n)
+          {
+            guint i = old[k].tag & mask;
+            while (slots[i].id1 != 0)
+              i = (i + 1) & mask;
+            slots[i] = old[k];
+          }
+    }
+  else
     for (guint id = self->first_indexed; id < self->n; id++)
       {
         gsize len;
-        const char *s = seg_intern_get (self, id, &len);
-        guint i = (guint) hash_bytes (s, len) & mask;
-        while (self->slots[i] != 0)
-          i = (i + 1) & mask;
-        self->slots[i] = id + 1;
+        const char *str = seg_intern_get (self, id, &len);
+        put_slot (slots, mask, hash_bytes (str, len), id, str, len);
       }
-    g_atomic_int_set ((gint *) &self->mask, (gint) mask);
-  }
+  /* Build completely, then publish, so that a reader that sees the mask sees the slots. */
+  self->slots = slots;
+  g_atomic_int_set ((gint *) &self->mask, (gint) mask);
   g_free (old);
 }
 
@@ -112,11 +149,12 @@ ensure_index (SegIntern *self)
   g_mutex_unlock (&index_lock);
 }
 
-/* Appends without touching the hash index (loading, and the reserved id 0). */
-void
-seg_intern_append_raw (SegIntern  *self,
-                       const char *str,
-                       gsize       len)
+static void
+append_raw (SegIntern  *self,
+            const char *str,
+            gsize       len,
+            guint64     hash,
+            gboolean    have_hash)
 {
   if (self->n == self->cap)
     {
@@ -134,13 +172,41 @@ seg_intern_append_raw (SegIntern  *self,
   self->pool_len += len + 1;
   self->n++;
   self->offsets[self->n] = self->pool_len;
-  if (self->mask != 0)
+  if (self->mask != 0 && self->n - 1 >= self->first_indexed)
     {
-      if ((self->n + 1) * 2 > self->mask + 1)
-        rebuild_index (self, self->n + 1);
-      else
-        insert_slot (self, self->n - 1);
+      /* Grow first (that copies the existing slots), then place the new string. */
+      if ((guint64) (self->n + 1) * 4 > (guint64) (self->mask + 1) * 3)
+        rebuild_index (self, self->n + self->n / 2 + 1);
+      put_slot (self->slots, self->mask, have_hash ? hash : hash_bytes (str, len), self->n - 1,
+                self->pool + self->offsets[self->n - 1], len);
     }
+}
+
+/* Appends without a lookup (loading, and the reserved id 0). */
+void
+seg_intern_append_raw (SegIntern  *self,
+                       const char *str,
+                       gsize       len)
+{
+  append_raw (self, str, len, 0, FALSE);
+}
+
+/* Starts loading the slot a lookup of @hash will read: callers that know the next keys
+ * hide the cache miss behind other work. */
+void
+seg_intern_prefetch (SegIntern *self,
+                     guint64    hash)
+{
+  if (self->mask != 0)
+    __builtin_prefetch (&self->slots[(guint32) (hash >> 32) & self->mask]);
+}
+
+/* Frees the hash index; the next lookup builds it again. Call with no concurrent readers. */
+void
+seg_intern_drop_index (SegIntern *self)
+{
+  g_clear_pointer (&self->slots, g_free);
+  self->mask = 0;
 }
 
 /* Forgets the strings from @n on: undoes the appends of a failed write. */
@@ -157,29 +223,67 @@ seg_intern_truncate (SegIntern *self,
 }
 
 gboolean
+seg_intern_lookup_hashed (SegIntern  *self,
+                          const char *str,
+                          gsize       len,
+                          guint64     hash,
+                          guint32    *id)
+{
+  guint32 tag = (guint32) (hash >> 32);
+  guint16 slen = (guint16) MIN (len, G_MAXUINT16);
+  guint i;
+
+  ensure_index (self);
+  i = tag & self->mask;
+  while (self->slots[i].id1 != 0)
+    {
+      const Slot *slot = &self->slots[i];
+
+      if (slot->tag == tag && slot->len == slen &&
+          memcmp (slot->inl, str, MIN (len, INLINE_BYTES)) == 0)
+        {
+          guint32 cand = slot->id1 - 1;
+          if (len <= INLINE_BYTES ||
+              (self->offsets[cand + 1] - self->offsets[cand] - 1 == len &&
+               memcmp (self->pool + self->offsets[cand], str, len) == 0))
+            {
+              *id = cand;
+              return TRUE;
+            }
+        }
+      i = (i + 1) & self->mask;
+    }
+  return FALSE;
+}
+
+gboolean
 seg_intern_lookup (SegIntern  *self,
                    const char *str,
                    gsize       len,
                    guint32    *id)
 {
-  guint i;
+  return seg_intern_lookup_hashed (self, str, len, hash_bytes (str, len), id);
+}
 
-  ensure_index (self);
-  i = (guint) hash_bytes (str, len) & self->mask;
-  while (self->slots[i] != 0)
+guint32
+seg_intern_add_hashed (SegIntern  *self,
+                       const char *str,
+                       gsize       len,
+                       guint64     hash,
+                       gboolean   *added)
+{
+  guint32 id;
+
+  if (seg_intern_lookup_hashed (self, str, len, hash, &id))
     {
-      guint32 cand = self->slots[i] - 1;
-      gsize clen;
-      const char *cs = seg_intern_get (self, cand, &clen);
-
-      if (clen == len && memcmp (cs, str, len) == 0)
-        {
-          *id = cand;
-          return TRUE;
-        }
-      i = (i + 1) & self->mask;
+      if (added)
+        *added = FALSE;
+      return id;
     }
-  return FALSE;
+  append_raw (self, str, len, hash, TRUE);
+  if (added)
+    *added = TRUE;
+  return self->n - 1;
 }
 
 guint32
@@ -188,18 +292,7 @@ seg_intern_add (SegIntern  *self,
                 gsize       len,
                 gboolean   *added)
 {
-  guint32 id;
-
-  if (seg_intern_lookup (self, str, len, &id))
-    {
-      if (added)
-        *added = FALSE;
-      return id;
-    }
-  seg_intern_append_raw (self, str, len);
-  if (added)
-    *added = TRUE;
-  return self->n - 1;
+  return seg_intern_add_hashed (self, str, len, hash_bytes (str, len), added);
 }
 
 /* Columns and tables. */
@@ -248,6 +341,7 @@ seg_table_new (const char *name,
   t->columns = g_ptr_array_new_with_free_func ((GDestroyNotify) seg_column_free);
   t->min_ts = G_MAXINT64;
   t->max_ts = G_MININT64;
+  g_mutex_init (&t->by_time_lock);
   return t;
 }
 
@@ -260,8 +354,83 @@ seg_table_free (SegTable *self)
   g_free (self->user);
   g_free (self->ts);
   g_free (self->offsets);
+  g_free (self->by_time_ts);
+  g_free (self->by_time_user);
+  g_mutex_clear (&self->by_time_lock);
   g_ptr_array_unref (self->columns);
   g_free (self);
+}
+
+/* Sorts (ts, user) pairs by time: an LSD radix sort on the time relative to the table's
+ * first event, 11 bits per pass. Evaluations may race to need it: one builds, under a
+ * lock, and publishes the arrays with a barrier. */
+void
+seg_table_ensure_by_time (SegTable *self)
+{
+  guint n = self->n;
+  guint64 span;
+  guint passes = 0;
+  g_autofree guint64 *key = NULL;
+  g_autofree guint64 *tmp_key = NULL;
+  g_autofree guint32 *usr = NULL;
+  g_autofree guint32 *tmp_usr = NULL;
+  gint64 *out_ts;
+
+  if (g_atomic_pointer_get (&self->by_time_user) != NULL)
+    return;
+  g_mutex_lock (&self->by_time_lock);
+  if (self->by_time_user != NULL)
+    {
+      g_mutex_unlock (&self->by_time_lock);
+      return;
+    }
+  key = g_new (guint64, MAX (n, 1));
+  tmp_key = g_new (guint64, MAX (n, 1));
+  usr = g_new (guint32, MAX (n, 1));
+  tmp_usr = g_new (guint32, MAX (n, 1));
+  for (guint i = 0; i < n; i++)
+    {
+      key[i] = (guint64) (self->ts[i] - self->min_ts);
+      usr[i] = self->user[i];
+    }
+  span = n ? (guint64) (self->max_ts - self->min_ts) : 0;
+  while (passes < 6 && (span >> (11 * passes)) != 0)
+    passes++;
+  for (guint p = 0; p < passes; p++)
+    {
+      guint shift = 11 * p;
+      guint32 count[2048] = { 0 };
+      guint32 sum = 0;
+
+      for (guint i = 0; i < n; i++)
+        count[(key[i] >> shift) & 2047]++;
+      for (guint b = 0; b < 2048; b++)
+        {
+          guint32 c = count[b];
+          count[b] = sum;
+          sum += c;
+        }
+      for (guint i = 0; i < n; i++)
+        {
+          guint32 d = count[(key[i] >> shift) & 2047]++;
+          tmp_key[d] = key[i];
+          tmp_usr[d] = usr[i];
+        }
+      {
+        guint64 *k = key;
+        guint32 *u = usr;
+        key = tmp_key;
+        usr = tmp_usr;
+        tmp_key = k;
+        tmp_usr = u;
+      }
+    }
+  out_ts = g_new (gint64, MAX (n, 1));
+  for (guint i = 0; i < n; i++)
+    out_ts[i] = (gint64) key[i] + self->min_ts;
+  self->by_time_ts = out_ts;
+  g_atomic_pointer_set (&self->by_time_user, g_steal_pointer (&usr));
+  g_mutex_unlock (&self->by_time_lock);
 }
 
 SegColumn *

@@ -27,7 +27,7 @@ typedef struct
   guint64  *offsets;     /* n + 1 entries */
   guint     n;
   guint     cap;
-  guint32  *slots;       /* id + 1, 0 = empty */
+  struct _SegInternSlot *slots;  /* open addressing; id1 = id + 1, 0 = empty */
   guint     mask;        /* slots has mask + 1 entries; 0 when the index is not built */
   guint     first_indexed; /* ids below are reserved and never found by lookups */
 } SegIntern;
@@ -42,11 +42,26 @@ gboolean     seg_intern_lookup       (SegIntern   *self,
                                       const char  *str,
                                       gsize        len,
                                       guint32     *id);
+guint64      seg_intern_hash         (const char  *str,
+                                      gsize        len);
+gboolean     seg_intern_lookup_hashed(SegIntern   *self,
+                                      const char  *str,
+                                      gsize        len,
+                                      guint64      hash,
+                                      guint32     *id);
+guint32      seg_intern_add_hashed   (SegIntern   *self,
+                                      const char  *str,
+                                      gsize        len,
+                                      guint64      hash,
+                                      gboolean    *added);
 void         seg_intern_append_raw   (SegIntern   *self,
                                       const char  *str,
                                       gsize        len);
 void         seg_intern_truncate     (SegIntern   *self,
                                       guint        n);
+void         seg_intern_drop_index   (SegIntern   *self);
+void         seg_intern_prefetch     (SegIntern   *self,
+                                      guint64      hash);
 
 static inline const char *
 seg_intern_get (const SegIntern *self,
@@ -85,6 +100,11 @@ typedef struct
   gint64      min_ts;
   gint64      max_ts;
   guint       n_chunks;    /* chunks of it in the store's file */
+  /* Built on first use (seg_table_ensure_by_time): the rows' times and users in time
+   * order, so that a window near now is a short contiguous slice. */
+  gint64     *by_time_ts;
+  guint32    *by_time_user;
+  GMutex      by_time_lock;
 } SegTable;
 
 typedef struct
@@ -138,6 +158,7 @@ SegTable         *seg_table_merge            (SegTable         *a,
                                               guint             n_users);
 void              seg_table_sort             (SegTable         *self,
                                               guint             n_users);
+void              seg_table_ensure_by_time   (SegTable         *self);
 
 static inline void
 seg_table_user_range (const SegTable *t,

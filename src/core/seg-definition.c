@@ -955,11 +955,16 @@ parse_group_or_rule (JsonNode    *node,
   return TRUE;
 }
 
+/**
+ * seg_rule_is_negation:
+ *
+ * Only "did_not" is a negation. A negated sequence ("did A and then not B within T") is
+ * a positive rule: every member did A, so it can stand alone (benchmark query Q7).
+ */
 gboolean
 seg_rule_is_negation (const SegRule *rule)
 {
-  return rule->kind == SEG_RULE_DID_NOT ||
-         (rule->kind == SEG_RULE_SEQUENCE && rule->negate);
+  return rule->kind == SEG_RULE_DID_NOT;
 }
 
 /* A rule that can only subtract users ("did not", "A without B") needs something to

@@ -351,7 +351,9 @@ filters_pass (Filters *fs,
   return TRUE;
 }
 
-/* did E [where] [when]: OR-s the doers into @out. */
+/* did E [where] [when]: OR-s the doers into @out. A user's rows are in time order, so a
+ * window near "now" is found by walking each run backwards from its end (usually one
+ * step), and a window in the past by walking forwards (binary search for long runs). */
 static void
 eval_did_plain (Ctx       *ctx,
                 SegTable  *t,
@@ -361,16 +363,53 @@ eval_did_plain (Ctx       *ctx,
                 SegBitmap *out)
 {
   const gint64 *ts = t->ts;
+  const guint32 *off = t->offsets;
+  gboolean backward;
 
   if (t->n == 0 || t->max_ts < lo || t->min_ts > hi)
     return;
+  if (fs->n == 0)
+    {
+      /* Without filters only times matter: the slice of the time-ordered copy. */
+      guint l = 0, r = t->n;
+
+      seg_table_ensure_by_time (t);
+      while (l < r)
+        {
+          guint m = l + (r - l) / 2;
+          if (t->by_time_ts[m] < lo)
+            l = m + 1;
+          else
+            r = m;
+        }
+      for (guint k = l; k < t->n && t->by_time_ts[k] <= hi; k++)
+        seg_bitmap_set (out, t->by_time_user[k]);
+      return;
+    }
+  backward = hi >= t->min_ts / 2 + t->max_ts / 2 - (t->max_ts - t->min_ts) / 8;
   for (guint32 u = 0; u < t->n_off; u++)
     {
-      guint a = t->offsets[u], b = t->offsets[u + 1];
+      guint a = off[u], b = off[u + 1];
 
-      if (a == b || seg_bitmap_get (out, u))
+      if (a == b)
         continue;
-      /* Skip to the window: long runs are binary-searched. */
+      if (backward)
+        {
+          for (guint i = b; i > a; i--)
+            {
+              gint64 x = ts[i - 1];
+              if (x > hi)
+                continue;
+              if (x < lo)
+                break;
+              if (fs->n == 0 || filters_pass (fs, i - 1))
+                {
+                  seg_bitmap_set (out, u);
+                  break;
+                }
+            }
+          continue;
+        }
       if (b - a > 16 && ts[a] < lo)
         {
           guint l = a, r = b;
@@ -468,6 +507,33 @@ eval_did_aggregate (Ctx                *ctx,
   g_autoptr(GArray) tmp = g_array_new (FALSE, FALSE, sizeof (double));
   gboolean zero_ok = agg->include_non_doers && compare (agg->op, 0, agg->value);
 
+  if (agg->fn == SEG_AGG_COUNT && fs->n == 0 && t->n > 0)
+    {
+      /* Counting needs only times: count over the slice of the time-ordered copy. */
+      g_autofree guint32 *cnt = g_new0 (guint32, MAX (t->n_off, 1));
+      guint l = 0, r = t->n;
+
+      seg_table_ensure_by_time (t);
+      while (l < r)
+        {
+          guint m = l + (r - l) / 2;
+          if (t->by_time_ts[m] < lo)
+            l = m + 1;
+          else
+            r = m;
+        }
+      for (guint k = l; k < t->n && t->by_time_ts[k] <= hi; k++)
+        {
+          guint32 u = t->by_time_user[k];
+          cnt[u]++;
+          seg_bitmap_set (doers, u);
+        }
+      for (gint64 u = seg_bitmap_next (doers, 0); u >= 0; u = seg_bitmap_next (doers, (guint) u + 1))
+        if (compare (agg->op, (double) cnt[u], agg->value))
+          seg_bitmap_set (out, (guint) u);
+      goto non_doers;
+    }
+
   for (guint32 u = 0; u < t->n_off; u++)
     {
       guint a = t->offsets[u], b = t->offsets[u + 1];
@@ -478,14 +544,16 @@ eval_did_aggregate (Ctx                *ctx,
         continue;
       if (agg->fn == SEG_AGG_DISTINCT)
         g_array_set_size (tmp, 0);
-      for (guint i = a; i < b; i++)
+      /* Backwards from the newest row: windows usually end at now. */
+      for (guint k = b; k > a; k--)
         {
+          guint i = k - 1;
           gint64 x = t->ts[i];
           double v;
 
-          if (x < lo)
-            continue;
           if (x > hi)
+            continue;
+          if (x < lo)
             break;
           if (fs->n != 0 && !filters_pass (fs, i))
             continue;
@@ -540,6 +608,7 @@ eval_did_aggregate (Ctx                *ctx,
       if (compare (agg->op, value, agg->value))
         seg_bitmap_set (out, u);
     }
+non_doers:
   if (zero_ok)
     {
       g_autoptr(SegBitmap) non = seg_bitmap_new_full (ctx->n_users);
@@ -1034,7 +1103,35 @@ seg_engine_trend (const SegEngineParams  *params,
 
       ctx_init (&ctx, params, params->now_ms);
       t = seg_dataset_get_table (ctx.ds, daily->events[0]);
-      if (t != NULL)
+      if (t != NULL && (daily->where == NULL || daily->where->len == 0))
+        {
+          /* One pass over the rows in the range, in time order: a user counts once per
+           * day (the day they were last counted is remembered per user). */
+          g_autofree guint32 *last_day = g_new0 (guint32, MAX (t->n_off, 1));
+          guint l = 0, r = t->n, day = 0;
+
+          seg_table_ensure_by_time (t);
+          while (l < r)
+            {
+              guint m = l + (r - l) / 2;
+              if (t->by_time_ts[m] < lo)
+                l = m + 1;
+              else
+                r = m;
+            }
+          for (guint k = l; k < t->n && t->by_time_ts[k] <= hi; k++)
+            {
+              guint32 u = t->by_time_user[k];
+              while (t->by_time_ts[k] >= bounds[day + 1])
+                day++;
+              if (last_day[u] != day + 1)
+                {
+                  last_day[u] = day + 1;
+                  counts[day]++;
+                }
+            }
+        }
+      else if (t != NULL)
         {
           Filters fs;
 

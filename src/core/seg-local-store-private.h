@@ -30,6 +30,10 @@ struct _SegLocalStore
   GHashTable    *definitions;    /* id → SegSegment copy (never the list's objects) */
   GListStore    *segments;       /* live list, touched only on main_context */
 
+  GMutex         warm_lock;      /* the background build of time-ordered tables */
+  GCond          warm_cond;
+  gboolean       warming;
+
   GMutex         writer_lock;    /* one writer at a time */
   GCond          writer_cond;
   gboolean       writer_active;

@@ -24,6 +24,7 @@ const char    *seg_local_store_get_path     (SegLocalStore        *self);
 void           seg_local_store_set_now      (SegLocalStore        *self,
                                              gint64                now_ms);
 gint64         seg_local_store_get_now      (SegLocalStore        *self);
+void           seg_local_store_wait_warm    (SegLocalStore        *self);
 guint          seg_local_store_get_n_users  (SegLocalStore        *self);
 guint64        seg_local_store_get_n_events (SegLocalStore        *self);
 

@@ -38,15 +38,6 @@ typedef struct
   WCol          *cache_cols[KEY_CACHE];
 } WTable;
 
-typedef struct
-{
-  guint32        user;
-  guint32        key;    /* index into profile_keys */
-  SegValueType   type;
-  double         num;
-  guint32        sid;
-  gint64         ts;
-} ProfileUpdate;
 
 struct _SegLocalWriter
 {
@@ -64,9 +55,11 @@ struct _SegLocalWriter
   GHashTable     *table_index;
   WTable         *last_table;
 
-  GArray         *profile_updates;
-  GPtrArray      *profile_keys;
-  GHashTable     *profile_key_index;
+  GPtrArray      *profile_cols;      /* working copies of the touched profile columns */
+  GHashTable     *profile_index;
+  const char     *profile_cache_keys[KEY_CACHE];
+  SegProfileColumn *profile_cache_cols[KEY_CACHE];
+  guint64         profile_values;
 
   GHashTable     *insert_ids;
   GPtrArray      *fingerprints;
@@ -101,9 +94,8 @@ writer_reset (SegLocalWriter *self)
   g_clear_pointer (&self->new_strings, seg_intern_free);
   g_clear_pointer (&self->table_index, g_hash_table_unref);
   g_clear_pointer (&self->tables, g_ptr_array_unref);
-  g_clear_pointer (&self->profile_updates, g_array_unref);
-  g_clear_pointer (&self->profile_key_index, g_hash_table_unref);
-  g_clear_pointer (&self->profile_keys, g_ptr_array_unref);
+  g_clear_pointer (&self->profile_index, g_hash_table_unref);
+  g_clear_pointer (&self->profile_cols, g_ptr_array_unref);
   g_clear_pointer (&self->insert_ids, g_hash_table_unref);
   g_clear_pointer (&self->fingerprints, g_ptr_array_unref);
   self->last_table = NULL;
@@ -125,12 +117,13 @@ intern_user (SegLocalWriter *self,
              const char     *id)
 {
   gsize len = strlen (id);
+  guint64 h = seg_intern_hash (id, len);
   guint32 u;
   gboolean added;
 
-  if (seg_intern_lookup (self->store->ds->users, id, len, &u))
+  if (self->base_users > 0 && seg_intern_lookup_hashed (self->store->ds->users, id, len, h, &u))
     return u;
-  u = seg_intern_add (self->new_users, id, len, &added);
+  u = seg_intern_add_hashed (self->new_users, id, len, h, &added);
   if (added)
     self->stats.users_added++;
   return self->base_users + u;
@@ -141,11 +134,12 @@ intern_string (SegLocalWriter *self,
                const char     *s,
                gsize           len)
 {
+  guint64 h = seg_intern_hash (s, len);
   guint32 id;
 
-  if (seg_intern_lookup (self->store->ds->strings, s, len, &id))
+  if (seg_intern_lookup_hashed (self->store->ds->strings, s, len, h, &id))
     return id;
-  return self->base_strings + seg_intern_add (self->new_strings, s, len, NULL);
+  return self->base_strings + seg_intern_add_hashed (self->new_strings, s, len, h, NULL);
 }
 
 static gboolean
@@ -214,7 +208,9 @@ wtable_column (WTable       *t,
 {
   WCol *c;
 
-  if (i < KEY_CACHE && t->cache_keys[i] == key)
+  /* Importers hand the same key pointers for every row; the pointer alone is not proof
+   * (a freed key's address can be reused), so the name is compared too. */
+  if (i < KEY_CACHE && t->cache_keys[i] == key && strcmp (t->cache_cols[i]->name, key) == 0)
     return t->cache_cols[i];
   c = NULL;
   for (guint k = 0; k < t->cols->len; k++)
@@ -236,7 +232,6 @@ wtable_column (WTable       *t,
       c->data = g_array_new (FALSE, TRUE, value_is_numeric (type) ? sizeof (double) : sizeof (guint32));
       g_ptr_array_add (t->cols, c);
     }
-  /* Importers hand the same key pointers for every row: remember them. */
   if (i < KEY_CACHE)
     {
       t->cache_keys[i] = key;
@@ -270,7 +265,22 @@ writer_table (SegLocalWriter *self,
 
   if (self->last_table != NULL && strcmp (self->last_table->name, event) == 0)
     return self->last_table;
-  t = g_hash_table_lookup (self->table_index, event);
+  /* Few event names are usual: a scan beats hashing the name for every row. */
+  t = NULL;
+  if (self->tables->len <= 16)
+    {
+      for (guint i = 0; i < self->tables->len; i++)
+        {
+          WTable *cand = g_ptr_array_index (self->tables, i);
+          if (strcmp (cand->name, event) == 0)
+            {
+              t = cand;
+              break;
+            }
+        }
+    }
+  else
+    t = g_hash_table_lookup (self->table_index, event);
   if (t == NULL)
     {
       t = g_new0 (WTable, 1);
@@ -310,6 +320,70 @@ insert_id_known (SegLocalWriter *self,
   if (!found)
     g_hash_table_add (self->insert_ids, g_steal_pointer (&key));
   return found;
+}
+
+/* Grows a working profile column so that user @n - 1 fits. */
+static void
+profile_column_reserve (SegProfileColumn *c,
+                        guint             n)
+{
+  guint cap = c->cap;
+
+  if (n <= cap)
+    return;
+  /* Large reallocations move pages (mremap) rather than bytes: grow in steps, not by a
+   * factor, so that a million users do not cost a million spare slots per property. */
+  cap = MAX (n, cap + 65536);
+  if (c->num != NULL)
+    {
+      c->num = g_renew (double, c->num, cap);
+      for (guint i = c->cap; i < cap; i++)
+        c->num[i] = NAN;
+    }
+  else
+    {
+      c->sid = g_renew (guint32, c->sid, cap);
+      memset (c->sid + c->cap, 0, (cap - c->cap) * sizeof (guint32));
+    }
+  c->set_ts = g_renew (gint64, c->set_ts, cap);
+  for (guint i = c->cap; i < cap; i++)
+    c->set_ts[i] = G_MININT64;
+  c->cap = cap;
+}
+
+static SegProfileColumn *
+profile_column (SegLocalWriter *self,
+                guint           i,
+                const char     *key,
+                SegValueType    type)
+{
+  SegProfileColumn *c;
+
+  if (i < KEY_CACHE && self->profile_cache_keys[i] == key &&
+      strcmp (self->profile_cache_cols[i]->name, key) == 0)
+    return self->profile_cache_cols[i];
+  c = g_hash_table_lookup (self->profile_index, key);
+  if (c == NULL)
+    {
+      /* A copy of the stored column, or a new one typed by its first value. */
+      SegProfileColumn *old = seg_dataset_get_profile (self->store->ds, key);
+      guint cap = self->base_users + self->new_users->n + 1;
+
+      if (old != NULL)
+        c = seg_profile_column_copy (old, MAX (cap, old->cap));
+      else if (type != SEG_VALUE_TYPE_NONE)
+        c = seg_profile_column_new (key, type, cap);
+      else
+        return NULL;
+      g_ptr_array_add (self->profile_cols, c);
+      g_hash_table_insert (self->profile_index, c->name, c);
+    }
+  if (i < KEY_CACHE)
+    {
+      self->profile_cache_keys[i] = key;
+      self->profile_cache_cols[i] = c;
+    }
+  return c;
 }
 
 static gboolean
@@ -375,22 +449,24 @@ seg_local_writer_add (SegStoreWriter   *writer,
       for (guint i = 0; i < r->n_props; i++)
         {
           const SegPropValue *v = &r->props[i];
-          ProfileUpdate up = { u, 0, v->type, NAN, 0, r->ts_ms };
-          gpointer idx;
+          SegProfileColumn *c = profile_column (self, i, v->key, v->type);
+          double num = NAN;
+          guint32 sid = 0;
+          gboolean has;
 
-          if (!g_hash_table_lookup_extended (self->profile_key_index, v->key, NULL, &idx))
-            {
-              char *key = g_strdup (v->key);
-              idx = GUINT_TO_POINTER (self->profile_keys->len);
-              g_ptr_array_add (self->profile_keys, key);
-              g_hash_table_insert (self->profile_key_index, key, idx);
-            }
-          up.key = GPOINTER_TO_UINT (idx);
-          if (value_is_numeric (v->type))
-            up.num = v->num;
-          else if (v->type == SEG_VALUE_TYPE_STRING || v->type == SEG_VALUE_TYPE_LIST)
-            up.sid = intern_string (self, v->str ? v->str : "", v->str_len);
-          g_array_append_val (self->profile_updates, up);
+          if (c == NULL)
+            continue;
+          profile_column_reserve (c, u + 1);
+          /* The latest set time wins; among equal times, the later record. */
+          if (r->ts_ms < c->set_ts[u])
+            continue;
+          has = convert_value (self, v, c->type, &num, &sid);
+          c->set_ts[u] = r->ts_ms;
+          if (c->num != NULL)
+            c->num[u] = has ? num : NAN;
+          else
+            c->sid[u] = has ? sid : 0;
+          self->profile_values++;
         }
       self->stats.profiles_updated++;
     }
@@ -554,15 +630,16 @@ seg_local_writer_commit (SegStoreWriter  *writer,
   SegDataset *ds = store->ds;
   guint n_users = self->base_users + self->new_users->n;
   g_autoptr(GPtrArray) new_tables = g_ptr_array_new_with_free_func ((GDestroyNotify) seg_table_free);
-  g_autoptr(GPtrArray) new_profiles = g_ptr_array_new_with_free_func ((GDestroyNotify) seg_profile_column_free);
+  GPtrArray *new_profiles = self->profile_cols;
   gboolean changed, ok = TRUE;
+  gint64 t0;
 
   if (self->done)
     {
       g_set_error (error, SEG_STORE_ERROR, SEG_STORE_ERROR_FAILED, _("The write is already finished"));
       return FALSE;
     }
-  changed = self->tables->len > 0 || self->profile_updates->len > 0 || self->new_users->n > 0;
+  changed = self->tables->len > 0 || self->profile_values > 0 || self->new_users->n > 0;
   if (!changed && self->fingerprints->len == 0)
     {
       writer_finish (self, FALSE);
@@ -574,6 +651,8 @@ seg_local_writer_commit (SegStoreWriter  *writer,
       return FALSE;
     }
 
+  g_debug ("commit: %u new users, %u new strings", self->new_users->n, self->new_strings->n);
+  t0 = g_get_monotonic_time ();
   /* Sort outside any lock: readers keep evaluating meanwhile. */
   for (guint i = 0; i < self->tables->len; i++)
     {
@@ -582,64 +661,8 @@ seg_local_writer_commit (SegStoreWriter  *writer,
         g_ptr_array_add (new_tables, build_table (w, n_users));
     }
 
-  /* Profile columns: a copy of each touched column with the updates applied; the latest
-   * set time wins, and among equal times the later record. */
-  for (guint k = 0; k < self->profile_keys->len; k++)
-    {
-      const char *key = g_ptr_array_index (self->profile_keys, k);
-      SegProfileColumn *old = seg_dataset_get_profile (ds, key);
-      SegProfileColumn *col = NULL;
-
-      for (guint i = 0; i < self->profile_updates->len; i++)
-        {
-          ProfileUpdate *up = &g_array_index (self->profile_updates, ProfileUpdate, i);
-          SegPropValue v = { key, up->type, NULL, 0, up->num };
-          double num = NAN;
-          guint32 sid = 0;
-          gboolean has;
-
-          if (up->key != k)
-            continue;
-          if (col == NULL)
-            {
-              if (old != NULL)
-                col = seg_profile_column_copy (old, n_users);
-              else if (up->type != SEG_VALUE_TYPE_NONE)
-                col = seg_profile_column_new (key, up->type, n_users);
-              else
-                continue;
-            }
-          if (up->ts < col->set_ts[up->user])
-            continue;
-          if (up->type == SEG_VALUE_TYPE_STRING || up->type == SEG_VALUE_TYPE_LIST)
-            {
-              /* The string is already interned: convert through its text. */
-              gsize len;
-              const char *s = up->sid >= self->base_strings
-                ? seg_intern_get (self->new_strings, up->sid - self->base_strings, &len)
-                : seg_intern_get (ds->strings, up->sid, &len);
-              v.str = s;
-              v.str_len = len;
-            }
-          if (up->type == col->type ||
-              (value_is_numeric (up->type) && value_is_numeric (col->type)))
-            {
-              has = up->type != SEG_VALUE_TYPE_NONE;
-              num = up->num;
-              sid = up->sid;
-            }
-          else
-            has = convert_value (self, &v, col->type, &num, &sid);
-          col->set_ts[up->user] = up->ts;
-          if (col->num != NULL)
-            col->num[up->user] = has ? num : NAN;
-          else
-            col->sid[up->user] = has ? sid : 0;
-        }
-      if (col != NULL)
-        g_ptr_array_add (new_profiles, col);
-    }
-
+  g_debug ("commit: sorted and built in %.3f s", (g_get_monotonic_time () - t0) / 1e6);
+  t0 = g_get_monotonic_time ();
   g_mutex_lock (&store->db_lock);
   ok = seg_local_store_exec (store, "BEGIN IMMEDIATE", error);
   if (ok)
@@ -697,8 +720,16 @@ seg_local_writer_commit (SegStoreWriter  *writer,
       return FALSE;
     }
 
-  /* Install: a brief exclusive moment, no I/O. */
+  g_debug ("commit: written in %.3f s", (g_get_monotonic_time () - t0) / 1e6);
+  /* Install: a brief exclusive moment, no I/O. The hash indexes are dropped rather than
+   * grown: they are rebuilt when next needed, and two of them never coexist. */
+  seg_intern_drop_index (self->new_users);
+  seg_intern_drop_index (self->new_strings);
   g_rw_lock_writer_lock (&store->ds_lock);
+  if (self->new_users->n > 0)
+    seg_intern_drop_index (ds->users);
+  if (self->new_strings->n > 0)
+    seg_intern_drop_index (ds->strings);
   for (guint i = 0; i < self->new_users->n; i++)
     {
       gsize len;
@@ -768,9 +799,8 @@ seg_local_writer_new (SegLocalStore *store)
   self->new_strings = seg_intern_new ();
   self->tables = g_ptr_array_new_with_free_func ((GDestroyNotify) wtable_free);
   self->table_index = g_hash_table_new (g_str_hash, g_str_equal);
-  self->profile_updates = g_array_new (FALSE, FALSE, sizeof (ProfileUpdate));
-  self->profile_keys = g_ptr_array_new_with_free_func (g_free);
-  self->profile_key_index = g_hash_table_new (g_str_hash, g_str_equal);
+  self->profile_cols = g_ptr_array_new_with_free_func ((GDestroyNotify) seg_profile_column_free);
+  self->profile_index = g_hash_table_new (g_str_hash, g_str_equal);
   self->insert_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->fingerprints = g_ptr_array_new_with_free_func (g_free);
   return self;
@@ -781,4 +811,25 @@ seg_local_writer_get_stats (SegLocalWriter      *self,
                             SegLocalWriterStats *stats)
 {
   *stats = self->stats;
+}
+
+/**
+ * seg_local_writer_prefetch:
+ * @record: a record that will be added soon
+ *
+ * A hint for bulk importers: starts fetching the index slot of @record's user, so that
+ * adding it a few records later does not wait for memory.
+ */
+void
+seg_local_writer_prefetch (SegLocalWriter  *self,
+                           const SegRecord *record)
+{
+  guint64 h;
+
+  if (self->done || record->user_id == NULL)
+    return;
+  h = seg_intern_hash (record->user_id, strlen (record->user_id));
+  seg_intern_prefetch (self->new_users, h);
+  if (self->base_users > 0)
+    seg_intern_prefetch (self->store->ds->users, h);
 }

@@ -19,5 +19,7 @@ typedef struct
 
 void seg_local_writer_get_stats (SegLocalWriter      *self,
                                  SegLocalWriterStats *stats);
+void seg_local_writer_prefetch  (SegLocalWriter      *self,
+                                 const SegRecord     *record);
 
 G_END_DECLS

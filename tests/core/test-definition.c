@@ -136,9 +136,13 @@ test_negation (void)
                       SEG_DEFINITION_ERROR_NEGATION, "$.match.any[1]");
   assert_parse_error ("{\"match\":{\"all\":[{\"did\":\"A\"},{\"any\":[{\"did_not\":\"B\"},{\"did\":\"C\"}]}]}}",
                       SEG_DEFINITION_ERROR_NEGATION, "$.match.all[1].any[0]");
-  assert_parse_error ("{\"match\":{\"all\":[{\"did_not\":\"A\"},{\"sequence\":{\"first\":{\"event\":\"A\"},"
-                      "\"then\":{\"event\":\"B\"},\"within\":{\"n\":1,\"unit\":\"hours\"},\"negate\":true}}]}}",
+  assert_parse_error ("{\"match\":{\"all\":[{\"did_not\":\"A\"},{\"did_not\":\"B\"}]}}",
                       SEG_DEFINITION_ERROR_NEGATION, "did not");
+  /* A negated sequence implies its first event was done: it is a positive rule. */
+  g_clear_pointer (&ok, seg_definition_unref);
+  ok = parse_ok ("{\"match\":{\"all\":[{\"sequence\":{\"first\":{\"event\":\"A\"},"
+                 "\"then\":{\"event\":\"B\"},\"within\":{\"n\":1,\"unit\":\"hours\"},\"negate\":true}}]}}");
+  g_clear_pointer (&ok, seg_definition_unref);
   ok = parse_ok ("{\"match\":{\"all\":[{\"did_not\":\"A\"},{\"user\":{\"property\":\"city\",\"op\":\"exists\"}}]}}");
 }
 

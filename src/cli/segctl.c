@@ -1,0 +1,977 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "segctl"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <locale.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/resource.h>
+
+#include "seg-canonical-csv.h"
+#include "seg-definition.h"
+#include "seg-eval-result.h"
+#include "seg-event-info.h"
+#include "seg-local-store.h"
+#include "seg-local-writer.h"
+#include "seg-property-info.h"
+#include "seg-segment.h"
+#include "seg-store.h"
+#include "seg-time.h"
+#include "seg-trend.h"
+#include "seg-user-profile.h"
+
+/* segctl: scriptable access to a local store. Every command goes through the SegStore
+ * interface (async calls driven by a main loop), like the application does. */
+
+static char *opt_store;
+static char *opt_now;
+static char *opt_tz;
+static gboolean opt_json;
+static gboolean opt_users;
+static gboolean opt_reach;
+static int opt_trend;
+static int opt_limit = -1;
+static int opt_offset;
+static int opt_runs = 5;
+static char *opt_name;
+static char *opt_description;
+static char *opt_event;
+
+static const GOptionEntry entries[] = {
+  { "store", 's', 0, G_OPTION_ARG_FILENAME, &opt_store, N_("The store file (default: $SEGCTL_STORE or segments.db)"), N_("PATH") },
+  { "now", 0, 0, G_OPTION_ARG_STRING, &opt_now, N_("Evaluate as if it were this time (epoch s/ms or ISO-8601)"), N_("TIMESTAMP") },
+  { "tz", 0, 0, G_OPTION_ARG_STRING, &opt_tz, N_("Timezone of a new store, or for this run (IANA id, e.g. Europe/Berlin)"), N_("ZONE") },
+  { "json", 'j', 0, G_OPTION_ARG_NONE, &opt_json, N_("Print JSON"), NULL },
+  { "users", 'u', 0, G_OPTION_ARG_NONE, &opt_users, N_("eval: print the member ids"), NULL },
+  { "limit", 0, 0, G_OPTION_ARG_INT, &opt_limit, N_("eval --users: at most N ids"), N_("N") },
+  { "offset", 0, 0, G_OPTION_ARG_INT, &opt_offset, N_("eval --users: skip the first N members"), N_("N") },
+  { "reach", 'r', 0, G_OPTION_ARG_NONE, &opt_reach, N_("eval: members reachable per channel"), NULL },
+  { "trend", 't', 0, G_OPTION_ARG_INT, &opt_trend, N_("eval/bench: members per day over the last DAYS days"), N_("DAYS") },
+  { "runs", 0, 0, G_OPTION_ARG_INT, &opt_runs, N_("bench: evaluations per definition (default 5)"), N_("N") },
+  { "repeat", 0, 0, G_OPTION_ARG_INT, &opt_runs, N_("Same as --runs"), N_("N") },
+  { "name", 'n', 0, G_OPTION_ARG_STRING, &opt_name, N_("segments save/clone: the segment’s name"), N_("NAME") },
+  { "description", 'd', 0, G_OPTION_ARG_STRING, &opt_description, N_("segments save: a description"), N_("TEXT") },
+  { "event", 'e', 0, G_OPTION_ARG_STRING, &opt_event, N_("events: list this event’s properties; “-” for user properties"), N_("EVENT") },
+  { NULL }
+};
+
+static const char *commands_help =
+  "Commands:\n"
+  "  import FILE...             Import canonical CSV files: events (header user_id,event,ts,...)\n"
+  "                             or profiles (header user_id,... without event/ts). ts is epoch\n"
+  "                             seconds, epoch milliseconds or ISO-8601. Re-importing a file adds\n"
+  "                             nothing. --json prints rows read, events/users added and rejected\n"
+  "                             rows as file:line: reason.\n"
+  "  eval DEF.json              Print the number of users matching a definition (“-” reads stdin).\n"
+  "                             --users [--offset N] [--limit N] prints member ids; --reach prints\n"
+  "                             members per channel; --trend DAYS prints members per day for the\n"
+  "                             last DAYS days, each day evaluated as of its end (for “users per\n"
+  "                             day who did E” use the window {\"type\":\"today\"}); --json for all.\n"
+  "  bench [--runs N] [--trend DAYS] DEF.json...\n"
+  "                             Open the store once, evaluate each definition N times warm and\n"
+  "                             print one JSON line per definition: {\"file\",\"count\",\"median_ms\",\n"
+  "                             \"min_ms\",\"first_ms\",\"median_cpu_ms\",\"open_ms\",\"open_cpu_ms\",\"runs\"}\n"
+  "                             (cpu: process CPU time, for busy machines; with --trend each\n"
+  "                             run is a whole trend and count is the sum of the daily counts,\n"
+  "                             plus \"trend_days\"), then {\"peak_rss_kb\":...}.\n"
+  "  segments list              List saved segments (id, kind, last count, name).\n"
+  "  segments show ID           Show a segment, its summary and its definition.\n"
+  "  segments save DEF.json --name NAME [--description TEXT]\n"
+  "                             Save a definition as a new segment; prints its id.\n"
+  "  segments delete ID         Delete a segment (refused for system segments and segments\n"
+  "                             other segments include or exclude).\n"
+  "  segments clone ID [--name NAME]\n"
+  "                             Copy a segment; prints the new id.\n"
+  "  events [--event EVENT|-]   List event names with counts and first/last times; with\n"
+  "                             --event, that event’s properties (types, top values).\n"
+  "  user ID                    Show a user’s profile, latest events and segments.\n"
+  "  summary DEF.json           Print the plain-language summary of a definition.\n"
+  "\n"
+  "Exit status: 0 on success, 1 on errors, 2 on usage errors.";
+
+static GMainLoop *loop;
+
+static void
+result_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+  g_main_loop_quit (loop);
+}
+
+static GAsyncResult *
+wait_for (GAsyncResult **slot)
+{
+  while (*slot == NULL)
+    g_main_loop_run (loop);
+  return *slot;
+}
+
+static gint64
+parse_now (SegStore  *store,
+           GError   **error)
+{
+  gint64 ms;
+
+  if (opt_now == NULL)
+    return 0;
+  if (!seg_time_parse_timestamp (opt_now, strlen (opt_now), seg_store_get_timezone (store), &ms))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("--now: not a timestamp: %s"), opt_now);
+      return -1;
+    }
+  return ms;
+}
+
+static SegDefinition *
+load_definition (const char  *path,
+                 GError     **error)
+{
+  if (g_str_equal (path, "-"))
+    {
+      g_autoptr(GString) s = g_string_new (NULL);
+      char buf[4096];
+      size_t n;
+
+      while ((n = fread (buf, 1, sizeof buf, stdin)) > 0)
+        g_string_append_len (s, buf, (gssize) n);
+      return seg_definition_new_from_json (s->str, (gssize) s->len, error);
+    }
+  return seg_definition_new_from_file (path, error);
+}
+
+static char *
+format_day (SegStore *store,
+            gint64    ms)
+{
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (ms / 1000);
+  g_autoptr(GDateTime) local = g_date_time_to_timezone (utc, seg_store_get_timezone (store));
+
+  return g_date_time_format (local, "%Y-%m-%d");
+}
+
+static char *
+format_time (SegStore *store,
+             gint64    ms)
+{
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (ms / 1000);
+  g_autoptr(GDateTime) local = NULL;
+
+  if (utc == NULL)
+    return g_strdup ("-");
+  local = g_date_time_to_timezone (utc, seg_store_get_timezone (store));
+  return g_date_time_format_iso8601 (local);
+}
+
+static void
+print_json (JsonNode *node)
+{
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
+  g_autofree char *text = NULL;
+
+  json_generator_set_root (gen, node);
+  json_generator_set_pretty (gen, FALSE);
+  text = json_generator_to_data (gen, NULL);
+  g_print ("%s\n", text);
+}
+
+/* import */
+
+static int
+cmd_import (SegStore  *store,
+            char     **files,
+            GError   **error)
+{
+  g_autoptr(SegStoreWriter) writer = NULL;
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  guint64 rows = 0, rejected = 0;
+  SegLocalWriterStats ws;
+  gint64 t0 = g_get_monotonic_time ();
+  guint n_users_before = seg_local_store_get_n_users (SEG_LOCAL_STORE (store));
+
+  if (files[0] == NULL)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, _("import: no files given"));
+      return 2;
+    }
+  writer = seg_store_begin_write (store, error);
+  if (writer == NULL)
+    return 1;
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "files");
+  json_builder_begin_array (b);
+  for (guint i = 0; files[i] != NULL; i++)
+    {
+      SegCanonicalCsvStats st;
+
+      if (!seg_canonical_csv_import (writer, files[i], seg_store_get_timezone (store),
+                                     g_get_real_time () / 1000, &st, NULL, error))
+        {
+          seg_canonical_csv_stats_clear (&st);
+          seg_store_writer_abort (writer);
+          return 1;
+        }
+      rows += st.rows_read;
+      rejected += st.rejected;
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "file");
+      json_builder_add_string_value (b, files[i]);
+      json_builder_set_member_name (b, "kind");
+      json_builder_add_string_value (b, st.kind == SEG_CANONICAL_CSV_EVENTS ? "events" : "profiles");
+      json_builder_set_member_name (b, "already_imported");
+      json_builder_add_boolean_value (b, st.already_imported);
+      json_builder_set_member_name (b, "rows_read");
+      json_builder_add_int_value (b, (gint64) st.rows_read);
+      json_builder_set_member_name (b, "rejected");
+      json_builder_add_int_value (b, (gint64) st.rejected);
+      json_builder_set_member_name (b, "rejects");
+      json_builder_begin_array (b);
+      for (guint k = 0; k < st.rejects->len; k++)
+        json_builder_add_string_value (b, g_ptr_array_index (st.rejects, k));
+      json_builder_end_array (b);
+      json_builder_end_object (b);
+      if (!opt_json)
+        {
+          if (st.already_imported)
+            g_print (_("%s: already imported, nothing added\n"), files[i]);
+          for (guint k = 0; k < st.rejects->len; k++)
+            g_printerr ("%s\n", (const char *) g_ptr_array_index (st.rejects, k));
+        }
+      seg_canonical_csv_stats_clear (&st);
+    }
+  json_builder_end_array (b);
+  seg_local_writer_get_stats (SEG_LOCAL_WRITER (writer), &ws);
+  if (!seg_store_writer_commit (writer, NULL, error))
+    return 1;
+
+  json_builder_set_member_name (b, "rows_read");
+  json_builder_add_int_value (b, (gint64) rows);
+  json_builder_set_member_name (b, "events_added");
+  json_builder_add_int_value (b, (gint64) ws.events_added);
+  json_builder_set_member_name (b, "duplicates_skipped");
+  json_builder_add_int_value (b, (gint64) ws.events_duplicate);
+  json_builder_set_member_name (b, "profiles_updated");
+  json_builder_add_int_value (b, (gint64) ws.profiles_updated);
+  json_builder_set_member_name (b, "users_added");
+  json_builder_add_int_value (b, (gint64) (seg_local_store_get_n_users (SEG_LOCAL_STORE (store)) - n_users_before));
+  json_builder_set_member_name (b, "rejected");
+  json_builder_add_int_value (b, (gint64) rejected);
+  json_builder_set_member_name (b, "seconds");
+  json_builder_add_double_value (b, (g_get_monotonic_time () - t0) / 1e6);
+  json_builder_end_object (b);
+  if (opt_json)
+    {
+      g_autoptr(JsonNode) root = json_builder_get_root (b);
+      print_json (root);
+    }
+  else
+    g_print (_("Read %" G_GUINT64_FORMAT " rows: %" G_GUINT64_FORMAT " events and %" G_GUINT64_FORMAT
+               " profile rows added, %u new users, %" G_GUINT64_FORMAT " rejected (%.2f s)\n"),
+             rows, ws.events_added, ws.profiles_updated,
+             seg_local_store_get_n_users (SEG_LOCAL_STORE (store)) - n_users_before, rejected,
+             (g_get_monotonic_time () - t0) / 1e6);
+  return 0;
+}
+
+/* eval */
+
+static SegEvalResult *
+evaluate (SegStore        *store,
+          SegDefinition   *def,
+          SegEvalOptions  *opts,
+          GError         **error)
+{
+  g_autoptr(GAsyncResult) res = NULL;
+
+  seg_store_evaluate_async (store, def, opts, NULL, result_cb, &res);
+  return seg_store_evaluate_finish (store, wait_for (&res), error);
+}
+
+static SegTrend *
+trend (SegStore       *store,
+       SegDefinition  *def,
+       gint64          now,
+       int             days,
+       GError        **error)
+{
+  g_autoptr(GAsyncResult) res = NULL;
+  GTimeZone *tz = seg_store_get_timezone (store);
+  guint32 today = seg_time_day_of (tz, now);
+
+  seg_store_trend_async (store, def, seg_time_midnight (tz, today - (guint32) (days - 1)),
+                         seg_time_midnight (tz, today), NULL, result_cb, &res);
+  return seg_store_trend_finish (store, wait_for (&res), error);
+}
+
+static int
+cmd_eval (SegStore  *store,
+          char     **args,
+          GError   **error)
+{
+  g_autoptr(SegDefinition) def = NULL;
+  g_autoptr(SegEvalResult) result = NULL;
+  g_autoptr(SegTrend) tr = NULL;
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  SegEvalOptions opts = { 0 };
+  gint64 now;
+
+  if (args[0] == NULL || args[1] != NULL)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, _("eval: give one definition file"));
+      return 2;
+    }
+  if ((now = parse_now (store, error)) < 0)
+    return 2;
+  def = load_definition (args[0], error);
+  if (def == NULL)
+    return 1;
+  opts.now_ms = now != 0 ? now : g_get_real_time () / 1000;
+  if (opt_reach)
+    opts.flags |= SEG_EVAL_REACH;
+  if (opt_users)
+    {
+      opts.flags |= SEG_EVAL_MEMBERS;
+      opts.members_offset = (guint64) MAX (opt_offset, 0);
+      opts.members_limit = opt_limit >= 0 ? (guint) opt_limit : G_MAXUINT;
+    }
+  result = evaluate (store, def, &opts, error);
+  if (result == NULL)
+    return 1;
+  if (opt_trend > 0)
+    {
+      tr = trend (store, def, opts.now_ms, opt_trend, error);
+      if (tr == NULL)
+        return 1;
+    }
+
+  if (!opt_json)
+    {
+      g_print ("%" G_GUINT64_FORMAT "\n", seg_eval_result_get_count (result));
+      if (opt_reach)
+        for (SegChannel ch = 0; ch < SEG_N_CHANNELS; ch++)
+          g_print ("%s\t%" G_GUINT64_FORMAT "\n", seg_channel_to_string (ch),
+                   seg_eval_result_get_reach (result, ch));
+      if (tr != NULL)
+        for (guint i = 0; i < seg_trend_get_n_days (tr); i++)
+          {
+            g_autofree char *day = format_day (store, seg_trend_get_day (tr, i));
+            g_print ("%s\t%" G_GUINT64_FORMAT "\n", day, seg_trend_get_count (tr, i));
+          }
+      if (opt_users)
+        for (const char * const *m = seg_eval_result_get_members (result); *m != NULL; m++)
+          g_print ("%s\n", *m);
+      return 0;
+    }
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "count");
+  json_builder_add_int_value (b, (gint64) seg_eval_result_get_count (result));
+  json_builder_set_member_name (b, "elapsed_ms");
+  json_builder_add_double_value (b, seg_eval_result_get_elapsed_ms (result));
+  if (opt_reach)
+    {
+      json_builder_set_member_name (b, "reach");
+      json_builder_begin_object (b);
+      for (SegChannel ch = 0; ch < SEG_N_CHANNELS; ch++)
+        {
+          json_builder_set_member_name (b, seg_channel_to_string (ch));
+          json_builder_add_int_value (b, (gint64) seg_eval_result_get_reach (result, ch));
+        }
+      json_builder_end_object (b);
+    }
+  if (tr != NULL)
+    {
+      json_builder_set_member_name (b, "trend");
+      json_builder_begin_array (b);
+      for (guint i = 0; i < seg_trend_get_n_days (tr); i++)
+        {
+          g_autofree char *day = format_day (store, seg_trend_get_day (tr, i));
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "day");
+          json_builder_add_string_value (b, day);
+          json_builder_set_member_name (b, "count");
+          json_builder_add_int_value (b, (gint64) seg_trend_get_count (tr, i));
+          json_builder_end_object (b);
+        }
+      json_builder_end_array (b);
+    }
+  if (opt_users)
+    {
+      json_builder_set_member_name (b, "users");
+      json_builder_begin_array (b);
+      for (const char * const *m = seg_eval_result_get_members (result); *m != NULL; m++)
+        json_builder_add_string_value (b, *m);
+      json_builder_end_array (b);
+    }
+  json_builder_end_object (b);
+  {
+    g_autoptr(JsonNode) root = json_builder_get_root (b);
+    print_json (root);
+  }
+  return 0;
+}
+
+/* bench */
+
+/* CPU time of the process (all threads), in ms: on a busy machine it measures the work
+ * done, where wall time also measures the wait for a core. */
+static double
+cpu_ms (void)
+{
+  struct rusage ru;
+
+  getrusage (RUSAGE_SELF, &ru);
+  return ru.ru_utime.tv_sec * 1000.0 + ru.ru_utime.tv_usec / 1000.0 +
+         ru.ru_stime.tv_sec * 1000.0 + ru.ru_stime.tv_usec / 1000.0;
+}
+
+static int
+cmp_double (gconstpointer a,
+            gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return x < y ? -1 : x > y;
+}
+
+static int
+cmd_bench (SegStore  *store,
+           double     open_ms,
+           double     open_cpu_ms,
+           char     **args,
+           GError   **error)
+{
+  struct rusage ru;
+  gint64 now;
+  int runs = MAX (opt_runs, 1);
+
+  if (args[0] == NULL)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, _("bench: give definition files"));
+      return 2;
+    }
+  if ((now = parse_now (store, error)) < 0)
+    return 2;
+  if (now == 0)
+    now = g_get_real_time () / 1000;
+  for (guint i = 0; args[i] != NULL; i++)
+    {
+      g_autoptr(SegDefinition) def = load_definition (args[i], error);
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+      g_autofree double *times = g_new (double, runs);
+      g_autofree double *cpu = g_new (double, runs);
+      SegEvalOptions opts = { now, 0, 0, 0, 0 };
+      guint64 count = 0;
+      double first_ms = 0;
+
+      if (def == NULL)
+        return 1;
+      /* One cold run, then @runs warm ones. */
+      for (int r = -1; r < runs; r++)
+        {
+          gint64 t0 = g_get_monotonic_time ();
+          double c0 = cpu_ms ();
+          double ms;
+
+          if (opt_trend > 0)
+            {
+              g_autoptr(SegTrend) tr = trend (store, def, now, opt_trend, error);
+              if (tr == NULL)
+                return 1;
+              count = 0;
+              for (guint d = 0; d < seg_trend_get_n_days (tr); d++)
+                count += seg_trend_get_count (tr, d);
+            }
+          else
+            {
+              g_autoptr(SegEvalResult) res = evaluate (store, def, &opts, error);
+              if (res == NULL)
+                return 1;
+              count = seg_eval_result_get_count (res);
+            }
+          ms = (g_get_monotonic_time () - t0) / 1000.0;
+          if (r < 0)
+            {
+              first_ms = ms;
+              /* Warm runs start once the store's background indexing is done. */
+              seg_local_store_wait_warm (SEG_LOCAL_STORE (store));
+            }
+          else
+            {
+              times[r] = ms;
+              cpu[r] = cpu_ms () - c0;
+            }
+        }
+      qsort (times, (size_t) runs, sizeof (double), (int (*)(const void *, const void *)) cmp_double);
+      qsort (cpu, (size_t) runs, sizeof (double), (int (*)(const void *, const void *)) cmp_double);
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "file");
+      json_builder_add_string_value (b, args[i]);
+      json_builder_set_member_name (b, "count");
+      json_builder_add_int_value (b, (gint64) count);
+      if (opt_trend > 0)
+        {
+          json_builder_set_member_name (b, "trend_days");
+          json_builder_add_int_value (b, opt_trend);
+        }
+      json_builder_set_member_name (b, "median_ms");
+      json_builder_add_double_value (b, runs % 2 ? times[runs / 2] : (times[runs / 2 - 1] + times[runs / 2]) / 2);
+      json_builder_set_member_name (b, "min_ms");
+      json_builder_add_double_value (b, times[0]);
+      json_builder_set_member_name (b, "first_ms");
+      json_builder_add_double_value (b, first_ms);
+      json_builder_set_member_name (b, "median_cpu_ms");
+      json_builder_add_double_value (b, runs % 2 ? cpu[runs / 2] : (cpu[runs / 2 - 1] + cpu[runs / 2]) / 2);
+      json_builder_set_member_name (b, "open_ms");
+      json_builder_add_double_value (b, open_ms);
+      json_builder_set_member_name (b, "open_cpu_ms");
+      json_builder_add_double_value (b, open_cpu_ms);
+      json_builder_set_member_name (b, "runs");
+      json_builder_add_int_value (b, runs);
+      json_builder_end_object (b);
+      root = json_builder_get_root (b);
+      print_json (root);
+    }
+  getrusage (RUSAGE_SELF, &ru);
+  g_print ("{\"peak_rss_kb\":%ld}\n", ru.ru_maxrss);
+  return 0;
+}
+
+/* segments */
+
+static GListModel *
+list_segments (SegStore  *store,
+               GError   **error)
+{
+  g_autoptr(GAsyncResult) res = NULL;
+
+  seg_store_list_segments_async (store, NULL, result_cb, &res);
+  return seg_store_list_segments_finish (store, wait_for (&res), error);
+}
+
+static char *
+segment_name_cb (const char *id,
+                 gpointer    user_data)
+{
+  GListModel *list = user_data;
+
+  for (guint i = 0; i < g_list_model_get_n_items (list); i++)
+    {
+      g_autoptr(SegSegment) s = g_list_model_get_item (list, i);
+      if (g_str_equal (seg_segment_get_id (s), id))
+        return g_strdup (seg_segment_get_name (s));
+    }
+  return NULL;
+}
+
+static int
+cmd_segments (SegStore  *store,
+              char     **args,
+              GError   **error)
+{
+  const char *sub = args[0];
+  g_autoptr(GListModel) list = list_segments (store, error);
+
+  if (list == NULL)
+    return 1;
+  if (sub == NULL || g_str_equal (sub, "list"))
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+
+      json_builder_begin_array (b);
+      for (guint i = 0; i < g_list_model_get_n_items (list); i++)
+        {
+          g_autoptr(SegSegment) s = g_list_model_get_item (list, i);
+          if (opt_json)
+            {
+              json_builder_begin_object (b);
+              json_builder_set_member_name (b, "id");
+              json_builder_add_string_value (b, seg_segment_get_id (s));
+              json_builder_set_member_name (b, "name");
+              json_builder_add_string_value (b, seg_segment_get_name (s));
+              json_builder_set_member_name (b, "kind");
+              json_builder_add_string_value (b, seg_segment_kind_to_string (seg_segment_get_kind (s)));
+              json_builder_set_member_name (b, "last_count");
+              json_builder_add_int_value (b, seg_segment_get_last_count (s));
+              json_builder_end_object (b);
+            }
+          else
+            g_print ("%s\t%s\t%" G_GINT64_FORMAT "\t%s\n", seg_segment_get_id (s),
+                     seg_segment_kind_to_string (seg_segment_get_kind (s)),
+                     seg_segment_get_last_count (s), seg_segment_get_name (s));
+        }
+      json_builder_end_array (b);
+      if (opt_json)
+        {
+          g_autoptr(JsonNode) root = json_builder_get_root (b);
+          print_json (root);
+        }
+      return 0;
+    }
+  if (g_str_equal (sub, "show") && args[1] != NULL)
+    {
+      g_autoptr(GAsyncResult) res = NULL;
+      g_autoptr(SegSegment) s = NULL;
+      SegDefinition *def;
+
+      seg_store_get_segment_async (store, args[1], NULL, result_cb, &res);
+      s = seg_store_get_segment_finish (store, wait_for (&res), error);
+      if (s == NULL)
+        return 1;
+      def = seg_segment_get_definition (s);
+      if (opt_json)
+        {
+          g_autoptr(JsonBuilder) b = json_builder_new ();
+          g_autoptr(JsonNode) root = NULL;
+
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "id");
+          json_builder_add_string_value (b, seg_segment_get_id (s));
+          json_builder_set_member_name (b, "name");
+          json_builder_add_string_value (b, seg_segment_get_name (s));
+          json_builder_set_member_name (b, "description");
+          json_builder_add_string_value (b, seg_segment_get_description (s));
+          json_builder_set_member_name (b, "kind");
+          json_builder_add_string_value (b, seg_segment_kind_to_string (seg_segment_get_kind (s)));
+          json_builder_set_member_name (b, "created");
+          json_builder_add_int_value (b, seg_segment_get_created (s));
+          json_builder_set_member_name (b, "updated");
+          json_builder_add_int_value (b, seg_segment_get_updated (s));
+          json_builder_set_member_name (b, "last_count");
+          json_builder_add_int_value (b, seg_segment_get_last_count (s));
+          if (def != NULL)
+            {
+              g_autofree char *summary = seg_definition_summarize (def, segment_name_cb, list);
+              json_builder_set_member_name (b, "summary");
+              json_builder_add_string_value (b, summary);
+              json_builder_set_member_name (b, "definition");
+              json_builder_add_value (b, seg_definition_to_node (def));
+            }
+          json_builder_end_object (b);
+          root = json_builder_get_root (b);
+          print_json (root);
+        }
+      else
+        {
+          g_print ("%s: %s\n", seg_segment_get_id (s), seg_segment_get_name (s));
+          if (seg_segment_get_description (s))
+            g_print ("%s\n", seg_segment_get_description (s));
+          g_print (_("Kind: %s\n"), seg_segment_kind_to_string (seg_segment_get_kind (s)));
+          if (seg_segment_get_last_count (s) >= 0)
+            g_print (_("Last count: %" G_GINT64_FORMAT "\n"), seg_segment_get_last_count (s));
+          if (def != NULL)
+            {
+              g_autofree char *summary = seg_definition_summarize (def, segment_name_cb, list);
+              g_autofree char *json = seg_definition_to_json (def, TRUE);
+              g_print ("%s\n%s\n", summary, json);
+            }
+        }
+      return 0;
+    }
+  if (g_str_equal (sub, "save") && args[1] != NULL)
+    {
+      g_autoptr(SegDefinition) def = load_definition (args[1], error);
+      g_autoptr(SegSegment) s = NULL;
+      g_autoptr(SegSegment) saved = NULL;
+      g_autoptr(GAsyncResult) res = NULL;
+
+      if (def == NULL)
+        return 1;
+      if (opt_name == NULL)
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, _("segments save: --name is required"));
+          return 2;
+        }
+      s = seg_segment_new (NULL, opt_name, def);
+      seg_segment_set_description (s, opt_description);
+      seg_store_save_segment_async (store, s, NULL, result_cb, &res);
+      saved = seg_store_save_segment_finish (store, wait_for (&res), error);
+      if (saved == NULL)
+        return 1;
+      g_print ("%s\n", seg_segment_get_id (saved));
+      return 0;
+    }
+  if (g_str_equal (sub, "delete") && args[1] != NULL)
+    {
+      g_autoptr(GAsyncResult) res = NULL;
+
+      seg_store_delete_segment_async (store, args[1], NULL, result_cb, &res);
+      return seg_store_delete_segment_finish (store, wait_for (&res), error) ? 0 : 1;
+    }
+  if (g_str_equal (sub, "clone") && args[1] != NULL)
+    {
+      g_autoptr(GAsyncResult) res = NULL;
+      g_autoptr(SegSegment) copy = NULL;
+
+      seg_store_clone_segment_async (store, args[1], opt_name, NULL, result_cb, &res);
+      copy = seg_store_clone_segment_finish (store, wait_for (&res), error);
+      if (copy == NULL)
+        return 1;
+      g_print ("%s\n", seg_segment_get_id (copy));
+      return 0;
+    }
+  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+               _("segments: expected list, show ID, save FILE --name NAME, delete ID or clone ID"));
+  return 2;
+}
+
+/* events */
+
+static int
+cmd_events (SegStore  *store,
+            GError   **error)
+{
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr(GListModel) list = NULL;
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  json_builder_begin_array (b);
+  if (opt_event == NULL)
+    {
+      seg_store_list_events_async (store, NULL, result_cb, &res);
+      list = seg_store_list_events_finish (store, wait_for (&res), error);
+      if (list == NULL)
+        return 1;
+      for (guint i = 0; i < g_list_model_get_n_items (list); i++)
+        {
+          g_autoptr(SegEventInfo) e = g_list_model_get_item (list, i);
+          g_autofree char *first = format_time (store, seg_event_info_get_first_ts (e));
+          g_autofree char *last = format_time (store, seg_event_info_get_last_ts (e));
+
+          if (opt_json)
+            {
+              json_builder_begin_object (b);
+              json_builder_set_member_name (b, "name");
+              json_builder_add_string_value (b, seg_event_info_get_name (e));
+              json_builder_set_member_name (b, "count");
+              json_builder_add_int_value (b, (gint64) seg_event_info_get_count (e));
+              json_builder_set_member_name (b, "first");
+              json_builder_add_string_value (b, first);
+              json_builder_set_member_name (b, "last");
+              json_builder_add_string_value (b, last);
+              json_builder_end_object (b);
+            }
+          else
+            g_print ("%s\t%" G_GUINT64_FORMAT "\t%s\t%s\n", seg_event_info_get_name (e),
+                     seg_event_info_get_count (e), first, last);
+        }
+    }
+  else
+    {
+      const char *event = g_str_equal (opt_event, "-") ? NULL : opt_event;
+
+      seg_store_list_properties_async (store, event, NULL, result_cb, &res);
+      list = seg_store_list_properties_finish (store, wait_for (&res), error);
+      if (list == NULL)
+        return 1;
+      for (guint i = 0; i < g_list_model_get_n_items (list); i++)
+        {
+          g_autoptr(SegPropertyInfo) p = g_list_model_get_item (list, i);
+          const char * const *top = seg_property_info_get_top_values (p);
+
+          if (opt_json)
+            {
+              json_builder_begin_object (b);
+              json_builder_set_member_name (b, "name");
+              json_builder_add_string_value (b, seg_property_info_get_name (p));
+              json_builder_set_member_name (b, "type");
+              json_builder_add_string_value (b, seg_value_type_to_string (seg_property_info_get_value_type (p)));
+              json_builder_set_member_name (b, "top");
+              json_builder_begin_array (b);
+              for (guint k = 0; top[k] != NULL; k++)
+                {
+                  json_builder_begin_array (b);
+                  json_builder_add_string_value (b, top[k]);
+                  json_builder_add_int_value (b, (gint64) seg_property_info_get_top_count (p, k));
+                  json_builder_end_array (b);
+                }
+              json_builder_end_array (b);
+              json_builder_end_object (b);
+            }
+          else
+            {
+              g_print ("%s\t%s", seg_property_info_get_name (p),
+                       seg_value_type_to_string (seg_property_info_get_value_type (p)));
+              for (guint k = 0; top[k] != NULL && k < 5; k++)
+                g_print ("\t%s (%" G_GUINT64_FORMAT ")", top[k], seg_property_info_get_top_count (p, k));
+              g_print ("\n");
+            }
+        }
+    }
+  json_builder_end_array (b);
+  if (opt_json)
+    {
+      g_autoptr(JsonNode) root = json_builder_get_root (b);
+      print_json (root);
+    }
+  return 0;
+}
+
+static int
+cmd_user (SegStore  *store,
+          char     **args,
+          GError   **error)
+{
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr(SegUserProfile) user = NULL;
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  JsonArray *tl;
+
+  if (args[0] == NULL)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, _("user: give a user id"));
+      return 2;
+    }
+  seg_store_get_user_async (store, args[0], NULL, result_cb, &res);
+  user = seg_store_get_user_finish (store, wait_for (&res), error);
+  if (user == NULL)
+    return 1;
+  tl = seg_user_profile_get_timeline (user);
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "id");
+  json_builder_add_string_value (b, seg_user_profile_get_id (user));
+  json_builder_set_member_name (b, "properties");
+  {
+    JsonNode *n = json_node_new (JSON_NODE_OBJECT);
+    json_node_set_object (n, seg_user_profile_get_properties (user));
+    json_builder_add_value (b, n);
+  }
+  json_builder_set_member_name (b, "events");
+  json_builder_add_int_value (b, json_array_get_length (tl));
+  json_builder_set_member_name (b, "timeline");
+  {
+    JsonArray *head = json_array_new ();
+    for (guint i = 0; i < MIN (json_array_get_length (tl), opt_limit >= 0 ? (guint) opt_limit : 20u); i++)
+      json_array_add_element (head, json_node_copy (json_array_get_element (tl, i)));
+    json_builder_add_value (b, json_node_init_array (json_node_alloc (), head));
+    json_array_unref (head);
+  }
+  json_builder_set_member_name (b, "segments");
+  json_builder_begin_array (b);
+  for (const char * const *s = seg_user_profile_get_segments (user); *s != NULL; s++)
+    json_builder_add_string_value (b, *s);
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  {
+    g_autoptr(JsonGenerator) gen = json_generator_new ();
+    g_autofree char *text = NULL;
+    json_generator_set_root (gen, root);
+    json_generator_set_pretty (gen, !opt_json);
+    text = json_generator_to_data (gen, NULL);
+    g_print ("%s\n", text);
+  }
+  return 0;
+}
+
+static int
+cmd_summary (SegStore  *store,
+             char     **args,
+             GError   **error)
+{
+  g_autoptr(SegDefinition) def = NULL;
+  g_autoptr(GListModel) list = NULL;
+  g_autofree char *summary = NULL;
+
+  if (args[0] == NULL)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, _("summary: give a definition file"));
+      return 2;
+    }
+  def = load_definition (args[0], error);
+  if (def == NULL)
+    return 1;
+  list = list_segments (store, error);
+  summary = seg_definition_summarize (def, segment_name_cb, list);
+  g_print ("%s\n", summary);
+  return 0;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GOptionContext) ctx = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SegLocalStore) store = NULL;
+  const char *path;
+  const char *command;
+  gint64 t0;
+  double open_ms, open_cpu_ms;
+  int status;
+
+  setlocale (LC_ALL, "");
+  ctx = g_option_context_new (_("COMMAND [ARGS…] — work with Segment Studio stores"));
+  g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
+  g_option_context_set_description (ctx, commands_help);
+  if (!g_option_context_parse (ctx, &argc, &argv, &error))
+    {
+      g_printerr ("segctl: %s\n", error->message);
+      return 2;
+    }
+  if (argc < 2)
+    {
+      g_autofree char *help = g_option_context_get_help (ctx, TRUE, NULL);
+      g_printerr ("%s", help);
+      return 2;
+    }
+  command = argv[1];
+  loop = g_main_loop_new (NULL, FALSE);
+
+  path = opt_store ? opt_store : g_getenv ("SEGCTL_STORE");
+  if (path == NULL)
+    path = "segments.db";
+  t0 = g_get_monotonic_time ();
+  open_cpu_ms = cpu_ms ();
+  store = seg_local_store_new (path, opt_tz, &error);
+  open_ms = (g_get_monotonic_time () - t0) / 1000.0;
+  open_cpu_ms = cpu_ms () - open_cpu_ms;
+  if (store == NULL)
+    {
+      g_printerr ("segctl: %s\n", error->message);
+      return 1;
+    }
+  if (opt_now != NULL)
+    {
+      gint64 now = parse_now (SEG_STORE (store), &error);
+      if (now < 0)
+        {
+          g_printerr ("segctl: %s\n", error->message);
+          return 2;
+        }
+      seg_local_store_set_now (store, now);
+    }
+
+  if (g_str_equal (command, "import"))
+    status = cmd_import (SEG_STORE (store), argv + 2, &error);
+  else if (g_str_equal (command, "eval"))
+    status = cmd_eval (SEG_STORE (store), argv + 2, &error);
+  else if (g_str_equal (command, "bench"))
+    status = cmd_bench (SEG_STORE (store), open_ms, open_cpu_ms, argv + 2, &error);
+  else if (g_str_equal (command, "segments"))
+    status = cmd_segments (SEG_STORE (store), argv + 2, &error);
+  else if (g_str_equal (command, "events"))
+    status = cmd_events (SEG_STORE (store), &error);
+  else if (g_str_equal (command, "user"))
+    status = cmd_user (SEG_STORE (store), argv + 2, &error);
+  else if (g_str_equal (command, "summary"))
+    status = cmd_summary (SEG_STORE (store), argv + 2, &error);
+  else
+    {
+      g_printerr (_("segctl: unknown command “%s”; see segctl --help\n"), command);
+      return 2;
+    }
+  if (status != 0 && error != NULL)
+    g_printerr ("segctl: %s\n", error->message);
+  /* Let main-context deliveries (data-changed, counts) run before the store goes. */
+  while (g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
+  g_main_loop_unref (loop);
+  return status;
+}
