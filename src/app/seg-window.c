@@ -9,6 +9,7 @@
 #include "seg-event-info.h"
 #include "seg-format.h"
 #include "seg-local-store.h"
+#include "seg-segments-view.h"
 #include "seg-window.h"
 #include "import/seg-import-assistant.h"
 
@@ -48,6 +49,11 @@ struct _SegWindow
   DemoProgress         *demo_progress;
   guint                 demo_timeout;
 
+  GtkWidget            *segments_view;       /* the segment list, wizard and reports */
+  AdwViewStack         *data_stack;          /* "segments" and "overview", once there is data */
+  AdwViewSwitcherTitle *switcher_title;      /* owned: only one title is in the header bar */
+  AdwWindowTitle       *plain_title;         /* owned, the template's window_title */
+
   GtkWindow            *assistant;           /* weak */
   GFile                *pending_import;      /* to import once the store is open */
 
@@ -82,6 +88,7 @@ static GParamSpec *properties[N_PROPS];
 static void seg_window_open_store (SegWindow *self);
 static void seg_window_refresh    (SegWindow *self);
 static void segments_changed_cb   (SegWindow *self);
+static void update_title_widget   (SegWindow *self);
 
 /**
  * seg_window_new:
@@ -110,7 +117,31 @@ seg_window_get_visible_page (SegWindow *self)
 {
   g_return_val_if_fail (SEG_IS_WINDOW (self), NULL);
 
-  return adw_view_stack_get_visible_child_name (self->view_stack);
+  const char *name = adw_view_stack_get_visible_child_name (self->view_stack);
+
+  /* The data's views are named for what they show: "segments" or "overview". */
+  if (g_strcmp0 (name, "data") == 0)
+    return adw_view_stack_get_visible_child_name (self->data_stack);
+  return name;
+}
+
+/**
+ * seg_window_get_page:
+ * @name: the name of a page, such as "empty", "segments" or "overview"
+ *
+ * Returns: (transfer none) (nullable): the page's widget
+ */
+GtkWidget *
+seg_window_get_page (SegWindow  *self,
+                     const char *name)
+{
+  GtkWidget *page;
+
+  g_return_val_if_fail (SEG_IS_WINDOW (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  page = adw_view_stack_get_child_by_name (self->data_stack, name);
+  return page != NULL ? page : adw_view_stack_get_child_by_name (self->view_stack, name);
 }
 
 /**
@@ -125,6 +156,12 @@ seg_window_set_visible_page (SegWindow  *self,
 {
   g_return_if_fail (SEG_IS_WINDOW (self));
   g_return_if_fail (name != NULL);
+
+  if (adw_view_stack_get_child_by_name (self->data_stack, name) != NULL)
+    {
+      adw_view_stack_set_visible_child_name (self->data_stack, name);
+      name = "data";
+    }
   g_return_if_fail (adw_view_stack_get_child_by_name (self->view_stack, name) != NULL);
 
   adw_view_stack_set_visible_child_name (self->view_stack, name);
@@ -444,11 +481,8 @@ seg_window_show_contents (SegWindow *self)
   stats = g_strjoin (" · ", users_text, events_text, segments_text, NULL);
   gtk_label_set_label (self->overview_stats, stats);
 
-  /* The segment list page, once it is part of the window, is where the data leads. */
-  if (adw_view_stack_get_child_by_name (self->view_stack, "segments") != NULL)
-    adw_view_stack_set_visible_child_name (self->view_stack, "segments");
-  else
-    adw_view_stack_set_visible_child_name (self->view_stack, "overview");
+  /* The data leads to the segment list, or keeps the view the user chose. */
+  adw_view_stack_set_visible_child_name (self->view_stack, "data");
 }
 
 static GtkWidget *
@@ -516,8 +550,7 @@ segments_changed_cb (SegWindow *self)
 {
   const char *page = adw_view_stack_get_visible_child_name (self->view_stack);
 
-  if (g_strcmp0 (page, "empty") == 0 || g_strcmp0 (page, "overview") == 0 ||
-      g_strcmp0 (page, "segments") == 0)
+  if (g_strcmp0 (page, "empty") == 0 || g_strcmp0 (page, "data") == 0)
     seg_window_show_contents (self);
 }
 
@@ -924,7 +957,11 @@ seg_window_dispose (GObject *object)
     }
   seg_window_set_store (self, NULL);
   g_clear_object (&self->pending_import);
+  if (self->view_stack != NULL)
+    g_signal_handlers_disconnect_by_func (self->view_stack, update_title_widget, self);
   gtk_widget_dispose_template (GTK_WIDGET (self), SEG_TYPE_WINDOW);
+  g_clear_object (&self->switcher_title);
+  g_clear_object (&self->plain_title);
   g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (seg_window_parent_class)->dispose (object);
@@ -981,6 +1018,18 @@ seg_window_class_init (SegWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, loading_cancel_clicked_cb);
 }
 
+/* The view switcher only makes sense while the data's views are shown. */
+static void
+update_title_widget (SegWindow *self)
+{
+  gboolean data = g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack),
+                             "data") == 0;
+  GtkWidget *wanted = data ? GTK_WIDGET (self->switcher_title) : GTK_WIDGET (self->plain_title);
+
+  if (self->header_bar != NULL && adw_header_bar_get_title_widget (self->header_bar) != wanted)
+    adw_header_bar_set_title_widget (self->header_bar, wanted);
+}
+
 static void
 seg_window_init (SegWindow *self)
 {
@@ -988,6 +1037,39 @@ seg_window_init (SegWindow *self)
   GtkDropTarget *drop;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* Once the store has data, the window shows two views a switcher in the header bar
+   * moves between: the segments (list, wizard, reports) and an overview of the data. */
+  {
+    GtkWidget *overview = adw_view_stack_get_child_by_name (self->view_stack, "overview");
+    AdwViewStackPage *page;
+
+    self->data_stack = ADW_VIEW_STACK (adw_view_stack_new ());
+    self->segments_view = seg_segments_view_new ();
+    g_object_bind_property (self, "store", self->segments_view, "store", G_BINDING_SYNC_CREATE);
+    page = adw_view_stack_add_titled (self->data_stack, self->segments_view, "segments",
+                                      _("Segments"));
+    adw_view_stack_page_set_icon_name (page, "view-list-symbolic");
+
+    g_object_ref (overview);
+    adw_view_stack_remove (self->view_stack, overview);
+    page = adw_view_stack_add_titled (self->data_stack, overview, "overview", _("Data"));
+    adw_view_stack_page_set_icon_name (page, "x-office-spreadsheet-symbolic");
+    g_object_unref (overview);
+
+    adw_view_stack_add_named (self->view_stack, GTK_WIDGET (self->data_stack), "data");
+
+    self->switcher_title = g_object_ref_sink (ADW_VIEW_SWITCHER_TITLE (adw_view_switcher_title_new ()));
+    self->plain_title = g_object_ref (self->window_title);
+    adw_view_switcher_title_set_stack (self->switcher_title, self->data_stack);
+    g_object_bind_property (self->window_title, "title", self->switcher_title, "title",
+                            G_BINDING_SYNC_CREATE);
+    g_object_bind_property (self->window_title, "subtitle", self->switcher_title, "subtitle",
+                            G_BINDING_SYNC_CREATE);
+    g_signal_connect_object (self->view_stack, "notify::visible-child-name",
+                             G_CALLBACK (update_title_widget), self, G_CONNECT_SWAPPED);
+    update_title_widget (self);
+  }
 
   factory = gtk_signal_list_item_factory_new ();
   g_signal_connect (factory, "setup", G_CALLBACK (event_row_setup_cb), NULL);

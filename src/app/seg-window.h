@@ -20,6 +20,8 @@ void        seg_window_set_visible_page (SegWindow      *self,
 void        seg_window_add_toast        (SegWindow      *self,
                                          AdwToast       *toast);
 SegStore   *seg_window_get_store        (SegWindow      *self);
+GtkWidget  *seg_window_get_page         (SegWindow      *self,
+                                         const char     *name);
 gboolean    seg_window_load_demo        (SegWindow      *self);
 SegImportAssistant *seg_window_open_import (SegWindow   *self,
                                          GFile          *file);

@@ -14,6 +14,7 @@
 
 #include "seg-definition.h"
 #include "seg-demo.h"
+#include "seg-eval-result.h"
 #include "seg-gen.h"
 #include "seg-segment.h"
 #include "import/seg-import.h"
@@ -205,6 +206,25 @@ save_state_free (SaveState *state)
 static void save_next (GTask *task);
 
 static void
+evaluate_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(SegEvalResult) answer = NULL;
+  g_autoptr(GError) error = NULL;
+
+  answer = seg_store_evaluate_finish (SEG_STORE (source), result, &error);
+  if (answer == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  save_next (g_steal_pointer (&task));
+}
+
+static void
 save_segment_cb (GObject      *source,
                  GAsyncResult *result,
                  gpointer      user_data)
@@ -212,6 +232,8 @@ save_segment_cb (GObject      *source,
   g_autoptr(GTask) task = user_data;
   g_autoptr(SegSegment) saved = NULL;
   g_autoptr(GError) error = NULL;
+  SegEvalOptions options = { 0 };
+  GCancellable *cancellable;
 
   saved = seg_store_save_segment_finish (SEG_STORE (source), result, &error);
   if (saved == NULL)
@@ -220,7 +242,11 @@ save_segment_cb (GObject      *source,
       return;
     }
 
-  save_next (g_steal_pointer (&task));
+  /* Evaluating a saved segment once makes the store remember its size, so the
+   * segment list shows how many users each example holds from the start. */
+  cancellable = g_task_get_cancellable (task);
+  seg_store_evaluate_async (SEG_STORE (source), seg_segment_get_definition (saved), &options,
+                            cancellable, evaluate_cb, g_steal_pointer (&task));
 }
 
 static void

@@ -271,13 +271,6 @@ seg_number_spin_new (double lower,
 }
 
 char *
-seg_format_count (gint64 count)
-{
-  /* Thousands separators of the user's locale. */
-  return g_strdup_printf ("%'" G_GINT64_FORMAT, count);
-}
-
-char *
 seg_format_relative_time (gint64 ms,
                           gint64 now_ms)
 {

@@ -4,6 +4,7 @@
 #include <gtk/gtk.h>
 
 #include "seg-definition.h"
+#include "seg-format.h"
 
 G_BEGIN_DECLS
 
@@ -41,7 +42,6 @@ GtkWidget   *seg_number_spin_new            (double           lower,
                                              double           upper,
                                              guint            digits);
 
-char        *seg_format_count               (gint64           count);
 char        *seg_format_relative_time       (gint64           ms,
                                              gint64           now_ms);
 char        *seg_format_date                (gint64           ms);
