@@ -409,6 +409,32 @@ seg_segments_view_open_user (SegSegmentsView *self,
 }
 
 /**
+ * seg_segments_view_find_user:
+ * @self: a #SegSegmentsView
+ *
+ * Shows the user profile page ready for a search by user id or email address.
+ */
+void
+seg_segments_view_find_user (SegSegmentsView *self)
+{
+  const char *from;
+
+  g_return_if_fail (SEG_IS_SEGMENTS_VIEW (self));
+
+  if (self->user_view == NULL)
+    return;
+
+  from = seg_segments_view_get_visible_page (self);
+  if (g_strcmp0 (from, "user") != 0)
+    {
+      g_free (self->user_back_to);
+      self->user_back_to = g_strdup (from);
+    }
+  show_page (self, "user", _("Find User"));
+  gtk_widget_child_focus (self->user_view, GTK_DIR_TAB_FORWARD);
+}
+
+/**
  * seg_segments_view_go_back:
  * @self: a #SegSegmentsView
  *

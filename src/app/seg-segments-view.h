@@ -23,6 +23,7 @@ void        seg_segments_view_open_report      (SegSegmentsView *self,
                                                 SegSegment      *segment);
 void        seg_segments_view_open_user        (SegSegmentsView *self,
                                                 const char      *user_id);
+void        seg_segments_view_find_user        (SegSegmentsView *self);
 void        seg_segments_view_go_back          (SegSegmentsView *self);
 
 G_END_DECLS

@@ -242,8 +242,25 @@ reload_store_action (GSimpleAction *action,
   seg_window_open_store (SEG_WINDOW (user_data));
 }
 
+static void
+find_user_action (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       user_data)
+{
+  SegWindow *self = SEG_WINDOW (user_data);
+
+  if (self->store == NULL)
+    {
+      seg_window_add_toast (self, adw_toast_new (_("Open a store first, then look its users up")));
+      return;
+    }
+  seg_window_set_visible_page (self, "segments");
+  seg_segments_view_find_user (SEG_SEGMENTS_VIEW (self->segments_view));
+}
+
 static const GActionEntry win_actions[] = {
   { "open-store", open_store_action },
+  { "find-user", find_user_action },
   { "import", import_action },
   { "reload-store", reload_store_action },
 };

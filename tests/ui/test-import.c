@@ -15,6 +15,7 @@
 #include "seg-demo.h"
 #include "seg-gen.h"
 #include "seg-local-store.h"
+#include "seg-segments-view.h"
 #include "seg-window.h"
 #include "import/seg-import-assistant.h"
 
@@ -93,7 +94,8 @@ store_is_open (gpointer data)
 
   return store != NULL &&
          g_strcmp0 (seg_local_store_get_path (SEG_LOCAL_STORE (store)), wait->path) == 0 &&
-         (g_strcmp0 (page, "empty") == 0 || g_strcmp0 (page, "segments") == 0);
+         (g_strcmp0 (page, "empty") == 0 || g_strcmp0 (page, "segments") == 0 ||
+          g_strcmp0 (page, "overview") == 0);
 }
 
 /* The main window, working on a new store file @name in the temporary folder. */
@@ -543,6 +545,79 @@ remove_tree (const char *path)
   g_rmdir (path);
 }
 
+
+static void
+segments_listed_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  GListModel **out = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *out = seg_store_list_segments_finish (SEG_STORE (source), result, &error);
+  g_assert_no_error (error);
+}
+
+/* The segment list leads to a segment's report, from there to a user's profile, and back;
+ * Find User opens the profile search from anywhere. */
+static void
+test_segments_view_routes (void)
+{
+  g_autofree char *path = g_build_filename (tmp_dir, "routes.segstore", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GListModel) segments = NULL;
+  g_autoptr(GObject) frequent = NULL;
+  SegSegmentsView *view;
+  SegWindow *window;
+
+  {
+    g_autoptr(SegLocalStore) store = seg_local_store_new (path, "UTC", &error);
+
+    g_assert_no_error (error);
+    g_assert_true (seg_demo_load (SEG_STORE (store), 3000, 300, 0, NULL, NULL, NULL, &error));
+    g_assert_no_error (error);
+  }
+
+  window = window_on_store ("routes.segstore");
+  seg_window_set_visible_page (window, "segments");
+  view = SEG_SEGMENTS_VIEW (seg_window_get_page (window, "segments"));
+  g_assert_true (seg_segments_view_get_store (view) == seg_window_get_store (window));
+  g_assert_cmpstr (seg_segments_view_get_visible_page (view), ==, "list");
+  g_assert_nonnull (seg_segments_view_get_list_page (view));
+
+  seg_store_list_segments_async (seg_window_get_store (window), NULL, segments_listed_cb,
+                                 &segments);
+  g_assert_true (wait_until (pointer_is_set, &segments));
+  for (guint i = 0; i < g_list_model_get_n_items (segments) && frequent == NULL; i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (segments, i);
+      g_autofree char *name = NULL;
+
+      g_object_get (item, "name", &name, NULL);
+      if (g_strcmp0 (name, "Frequent buyers") == 0)
+        frequent = g_steal_pointer (&item);
+    }
+  g_assert_nonnull (frequent);
+
+  seg_segments_view_open_report (view, (SegSegment *) frequent);
+  g_assert_cmpstr (seg_segments_view_get_visible_page (view), ==, "report");
+  g_assert_nonnull (seg_segments_view_get_report (view));
+
+  seg_segments_view_open_user (view, "u1");
+  g_assert_cmpstr (seg_segments_view_get_visible_page (view), ==, "user");
+  seg_segments_view_go_back (view);
+  g_assert_cmpstr (seg_segments_view_get_visible_page (view), ==, "report");
+  seg_segments_view_go_back (view);
+  g_assert_cmpstr (seg_segments_view_get_visible_page (view), ==, "list");
+
+  seg_window_set_visible_page (window, "overview");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.find-user", NULL));
+  g_assert_cmpstr (seg_window_get_visible_page (window), ==, "segments");
+  g_assert_cmpstr (seg_segments_view_get_visible_page (view), ==, "user");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -567,6 +642,7 @@ main (int   argc,
   g_assert_no_error (error);
 
   g_test_add_func ("/Window/shows-store", test_window_shows_store);
+  g_test_add_func ("/Window/segments-routes", test_segments_view_routes);
   g_test_add_func ("/Demo/load", test_demo_loader);
   g_test_add_func ("/Import/csv-end-to-end", test_import_csv);
   g_test_add_func ("/Import/cancel", test_import_cancel);
