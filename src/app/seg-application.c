@@ -389,7 +389,7 @@ seg_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.open-store",
                                          (const char *[]) { "<Control>o", NULL });
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.find-user",
-                                         (const char *[]) { "<Control><Shift>f", NULL });
+                                         (const char *[]) { "<Control>u", NULL });
 }
 
 /* --store PATH (or $SEGMENT_STUDIO_STORE) works on that store for this run only, without
