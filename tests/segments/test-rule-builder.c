@@ -279,6 +279,7 @@ main (int   argc,
 
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, "gtk-cursor-blink", FALSE, NULL);
   ts = seg_test_store_new (200);
   cache = seg_schema_cache_new (ts->store);
   /* Load the properties the tests use, the way the pickers do. */
