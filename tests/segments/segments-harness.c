@@ -126,7 +126,7 @@ fill_rules (Harness *h)
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(SegSegment) seg = g_list_model_get_item (segments, i);
-      if (g_strcmp0 (seg_segment_get_name (seg), "Power Users") == 0)
+      if (g_strcmp0 (seg_segment_get_name (seg), "Londoners active this week") == 0)
         seg_segment_chooser_add (seg_wizard_get_exclude (wizard), seg_segment_get_id (seg));
     }
 }

@@ -279,10 +279,7 @@ main (int   argc,
 
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
-  /* GTK 4.8 warns "unexpected blinking selection" when a text entry's cursor timer fires
-   * while a test moves focus faster than a person would; the warning is fatal in tests
-   * and says nothing about our code, so the cursor does not blink here. */
-  g_object_set (gtk_settings_get_default (), "gtk-cursor-blink", FALSE, NULL);
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, "gtk-cursor-blink", FALSE, NULL);
   ts = seg_test_store_new (200);
   cache = seg_schema_cache_new (ts->store);
   /* Load the properties the tests use, the way the pickers do. */

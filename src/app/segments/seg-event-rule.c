@@ -66,6 +66,7 @@ update_mode (SegEventRule *self)
   gboolean any = g_strcmp0 (mode (self), "did_any") == 0;
   gboolean did = g_strcmp0 (mode (self), "did") == 0;
   const char *event = seg_name_picker_get_name (SEG_NAME_PICKER (self->event));
+  g_auto(GStrv) names = NULL;
 
   gtk_widget_set_visible (self->event, !any);
   gtk_widget_set_visible (self->events, any);
@@ -79,7 +80,7 @@ update_mode (SegEventRule *self)
   /* "did any of" filters on properties the events share; offer the first one's. */
   if (any)
     {
-      g_auto(GStrv) names = seg_name_picker_dup_names (SEG_NAME_PICKER (self->events));
+      names = seg_name_picker_dup_names (SEG_NAME_PICKER (self->events));
       event = names[0];
       seg_filter_list_set_event (SEG_FILTER_LIST (self->filters), event);
     }

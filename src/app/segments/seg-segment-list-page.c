@@ -49,6 +49,7 @@ struct _SegSegmentListPage
   SegMembersExport   *export;
   GCancellable       *export_cancellable;
   GtkFileChooserNative *chooser;
+  guint               export_page_size;
 
   GtkWidget          *toast_overlay;
   GtkWidget          *search_bar;
@@ -254,14 +255,19 @@ refilter (SegSegmentListPage *self)
   update_counts (self);
 }
 
+static void search_changed_cb (SegSegmentListPage *self);
+
 void
 seg_segment_list_page_set_search (SegSegmentListPage *self,
                                   const char         *text)
 {
   g_free (self->search);
   self->search = text != NULL && *text != '\0' ? g_utf8_casefold (text, -1) : NULL;
+  /* Setting the entry passes through an empty text, which the entry reports at once. */
+  g_signal_handlers_block_by_func (self->search_entry, search_changed_cb, self);
   if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (self->search_entry)), text ? text : "") != 0)
     gtk_editable_set_text (GTK_EDITABLE (self->search_entry), text ? text : "");
+  g_signal_handlers_unblock_by_func (self->search_entry, search_changed_cb, self);
   refilter (self);
 }
 
@@ -1219,6 +1225,8 @@ seg_segment_list_page_export_to (SegSegmentListPage *self,
   gtk_label_set_text (GTK_LABEL (self->export_label), text);
   gtk_progress_bar_set_fraction (GTK_PROGRESS_BAR (self->export_progress), 0);
   gtk_revealer_set_reveal_child (GTK_REVEALER (self->export_revealer), TRUE);
+  if (self->export_page_size > 0)
+    seg_members_export_set_page_size (self->export, self->export_page_size);
   g_signal_connect (self->export, "notify::written", G_CALLBACK (export_progress_cb), self);
   seg_members_export_run_async (self->export, self->export_cancellable, export_done_cb, g_object_ref (self));
   update_actions (self);
@@ -1664,4 +1672,12 @@ const char *
 seg_segment_list_page_get_last_message (SegSegmentListPage *self)
 {
   return self->last_message;
+}
+
+/* The number of members each store evaluation of an export asks for (0: the default). */
+void
+seg_segment_list_page_set_export_page_size (SegSegmentListPage *self,
+                                            guint               page_size)
+{
+  self->export_page_size = page_size;
 }

@@ -34,6 +34,8 @@ const char  *seg_segment_list_page_get_last_message (SegSegmentListPage *self);
 void         seg_segment_list_page_export_to        (SegSegmentListPage *self,
                                                      GFile              *file,
                                                      gboolean            clevertap);
+void         seg_segment_list_page_set_export_page_size (SegSegmentListPage *self,
+                                                     guint               page_size);
 gboolean     seg_segment_list_page_is_busy          (SegSegmentListPage *self);
 
 G_END_DECLS
