@@ -535,7 +535,7 @@ test_segments (Fixture       *f,
   }
 
   /* Including a live segment is refused. */
-  live = save (f, "Live", "{\"kind\":\"live\",\"match\":{\"did\":\"Charged\"}}", &error);
+  live = save (f, "Live", "{\"kind\":\"live\",\"trigger\":{\"type\":\"action\",\"event\":\"Charged\"}}", &error);
   g_assert_no_error (error);
   g_clear_pointer (&json, g_free);
   json = g_strdup_printf ("{\"match\":{\"did\":\"Charged\"},\"include\":[\"%s\"]}", seg_segment_get_id (live));
