@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "seg-local-store-private.h"
+#include "seg-segment.h"
 
 /*
  * The local store as the live engine's SegLiveSink: memberships are kept in the store's
@@ -106,4 +107,49 @@ seg_local_store_live_sink_iface_init (SegLiveSinkInterface *iface)
 {
   iface->add = live_add;
   iface->load = live_load;
+}
+
+/* The members of a live definition: the users stored as qualified for the saved live
+ * segments with this definition. Caller holds ds_lock for reading. Users the store has
+ * no events or profile for are not in the dataset and are not counted. */
+SegBitmap *
+seg_local_store_live_members (SegLocalStore *self,
+                              SegDefinition *def)
+{
+  SegBitmap *bm = seg_bitmap_new (seg_dataset_n_users (self->ds));
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  GHashTableIter iter;
+  gpointer value;
+
+  g_mutex_lock (&self->seg_lock);
+  g_hash_table_iter_init (&iter, self->definitions);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      SegSegment *seg = value;
+      SegDefinition *d = seg_segment_get_definition (seg);
+      if (seg_segment_get_kind (seg) == SEG_SEGMENT_KIND_LIVE && d != NULL && seg_definition_equal (d, def))
+        g_ptr_array_add (ids, g_strdup (seg_segment_get_id (seg)));
+    }
+  g_mutex_unlock (&self->seg_lock);
+
+  g_mutex_lock (&self->db_lock);
+  for (guint i = 0; i < ids->len; i++)
+    {
+      sqlite3_stmt *stmt = NULL;
+
+      if (sqlite3_prepare_v2 (self->db, "SELECT DISTINCT user FROM live_memberships WHERE segment = ?",
+                              -1, &stmt, NULL) != SQLITE_OK)
+        continue;
+      sqlite3_bind_text (stmt, 1, g_ptr_array_index (ids, i), -1, SQLITE_STATIC);
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          guint32 u;
+          if (seg_intern_lookup (self->ds->users, (const char *) sqlite3_column_text (stmt, 0),
+                                 sqlite3_column_bytes (stmt, 0), &u))
+            seg_bitmap_set (bm, u);
+        }
+      sqlite3_finalize (stmt);
+    }
+  g_mutex_unlock (&self->db_lock);
+  return bm;
 }

@@ -1854,7 +1854,11 @@ evaluate_thread (GTask        *task,
 
   g_rw_lock_reader_lock (&self->ds_lock);
   engine_params (self, &p, d->options.now_ms, cancellable);
-  bm = seg_engine_evaluate (&p, d->def, &error);
+  /* A live segment's members are who qualified, not a question over past events. */
+  if (seg_definition_get_kind (d->def) == SEG_SEGMENT_KIND_LIVE)
+    bm = seg_local_store_live_members (self, d->def);
+  else
+    bm = seg_engine_evaluate (&p, d->def, &error);
   if (bm == NULL)
     {
       g_rw_lock_reader_unlock (&self->ds_lock);
