@@ -837,6 +837,34 @@ test_live_memberships (void)
   fx_rmdir (dir);
 }
 
+/* Evaluating a saved live segment answers the users stored as qualified for it. */
+static void
+test_live_evaluate (Fixture       *f,
+                    gconstpointer  data)
+{
+  const char *def = "{\"kind\":\"live\",\"trigger\":{\"type\":\"action\",\"event\":\"Charged\"}}";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SegSegment) live = NULL;
+
+  {
+    g_autoptr(SegStoreWriter) w = begin (f);
+    fx_event (w, "u1", "Charged", "2024-05-01T10:00:00Z", NULL);
+    fx_event (w, "u2", "Charged", "2024-05-01T11:00:00Z", NULL);
+    fx_event (w, "u3", "App Launched", "2024-05-01T11:00:00Z", NULL);
+    fx_commit (w);
+  }
+  live = save (f, "Live buyers", def, &error);
+  g_assert_no_error (error);
+  /* Past events alone make nobody a member. */
+  g_assert_cmpuint (count_of (f->store, def), ==, 0);
+  {
+    const SegLiveMembership m[] = { { seg_segment_get_id (live), "u2", 1000, "k" } };
+    g_assert_true (seg_live_sink_add (SEG_LIVE_SINK (f->store), m, 1, &error));
+    g_assert_no_error (error);
+  }
+  g_assert_cmpuint (count_of (f->store, def), ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -852,6 +880,7 @@ main (int   argc,
   ADD ("dst", test_dst, "America/New_York");
   ADD ("persistence", test_persistence, NULL);
   g_test_add_func ("/LocalStore/live-memberships", test_live_memberships);
+  ADD ("live-evaluate", test_live_evaluate, NULL);
   ADD ("dedup", test_dedup, NULL);
   ADD ("segments", test_segments, NULL);
   ADD ("reach-and-near", test_reach_and_near, NULL);
