@@ -243,7 +243,7 @@ seg_cli_live_main (int    argc,
     { "from-start", 0, 0, G_OPTION_ARG_NONE, &opt_from_start, N_("--tail: read what the file already holds first"), NULL },
     { "replay", 0, 0, G_OPTION_ARG_FILENAME, &opt_replay, N_("Play a JSON-lines export back in time order"), N_("FILE") },
     { "speed", 0, 0, G_OPTION_ARG_DOUBLE, &opt_speed, N_("--replay: 1 to 1000 times real time (default 1)"), N_("N") },
-    { "memberships", 0, 0, G_OPTION_ARG_FILENAME, &opt_memberships, N_("Where memberships are kept (default: STORE.live)"), N_("PATH") },
+    { "memberships", 0, 0, G_OPTION_ARG_FILENAME, &opt_memberships, N_("Keep memberships in this file instead of the store"), N_("PATH") },
     { NULL }
   };
   g_autoptr(GOptionContext) ctx = g_option_context_new (_("— run live segments and print who qualifies, one JSON line each"));
@@ -344,8 +344,15 @@ seg_cli_live_main (int    argc,
     }
 
   if (opt_memberships == NULL && store != NULL && opt_replay == NULL)
-    opt_memberships = g_strconcat (store_path, ".live", NULL);
-  if (opt_memberships != NULL)
+    {
+      /* The store keeps memberships next to its events (table live_memberships). */
+      if (!seg_live_engine_set_sink (engine, SEG_LIVE_SINK (store), &error))
+        {
+          g_printerr ("segctl live: %s\n", error->message);
+          return 1;
+        }
+    }
+  else if (opt_memberships != NULL)
     {
       sink = seg_live_sqlite_sink_new (opt_memberships, &error);
       if (sink == NULL || !seg_live_engine_set_sink (engine, SEG_LIVE_SINK (sink), &error))

@@ -12,6 +12,7 @@
 
 #include "seg-canonical-csv.h"
 #include "seg-cli-demo.h"
+#include "seg-cli-live.h"
 #include "seg-definition.h"
 #include "seg-eval-result.h"
 #include "seg-event-info.h"
@@ -92,6 +93,11 @@ static const char *commands_help =
   "                             --event, that event’s properties (types, top values).\n"
   "  user ID                    Show a user’s profile, latest events and segments.\n"
   "  summary DEF.json           Print the plain-language summary of a definition.\n"
+  "  live [--ingest ADDR:PORT] [--tail FILE] [--replay FILE --speed N] [--segment FILE]\n"
+  "                             Run the store’s live segments (or --segment files) over the\n"
+  "                             streams given and print each qualification as a JSON line\n"
+  "                             {\"segment\",\"user\",\"ts\"}; memberships are kept in the store.\n"
+  "                             See segctl live --help.\n"
   "\n"
   "Exit status: 0 on success, 1 on errors, 2 on usage errors.";
 
@@ -910,6 +916,22 @@ main (int   argc,
   int status;
 
   setlocale (LC_ALL, "");
+  /* `live` has its own options (segctl live --help); it runs until stopped. */
+  for (int i = 1; i < argc; i++)
+    {
+      if (g_str_equal (argv[i], "live"))
+        {
+          /* Options before the command (--store X live …) are passed on as they are. */
+          memmove (argv + i, argv + i + 1, (argc - i) * sizeof (char *));
+          return seg_cli_live_main (argc - 1, argv);
+        }
+      if (argv[i][0] != '-')
+        break;
+      /* An option's separate value (--store X) is not the command. */
+      if ((g_str_equal (argv[i], "--store") || g_str_equal (argv[i], "-s") ||
+           g_str_equal (argv[i], "--tz") || g_str_equal (argv[i], "--now")) && i + 1 < argc)
+        i++;
+    }
   ctx = g_option_context_new (_("COMMAND [ARGS…] — work with Segment Studio stores"));
   g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
   g_option_context_set_description (ctx, commands_help);

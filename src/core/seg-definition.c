@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "seg-definition.h"
+#include "live/seg-live-trigger.h"
 
 struct _SegDefinition
 {
@@ -19,6 +20,8 @@ struct _SegDefinition
   char           **include;
   char           **exclude;
   char           **users;
+  JsonNode        *trigger;      /* live: the normalised trigger */
+  SegLiveTrigger  *live_trigger; /* live: the parsed trigger, for summaries */
 };
 
 G_DEFINE_BOXED_TYPE (SegDefinition, seg_definition, seg_definition_ref, seg_definition_unref)
@@ -169,6 +172,8 @@ seg_definition_unref (SegDefinition *self)
   g_strfreev (self->include);
   g_strfreev (self->exclude);
   g_strfreev (self->users);
+  g_clear_pointer (&self->trigger, json_node_unref);
+  g_clear_pointer (&self->live_trigger, seg_live_trigger_unref);
   g_free (self);
 }
 
@@ -1007,7 +1012,7 @@ static SegDefinition *
 parse_definition (JsonNode  *root,
                   GError   **error)
 {
-  const char *keys[] = { "version", "kind", "match", "include", "exclude", "users",
+  const char *keys[] = { "version", "kind", "match", "trigger", "include", "exclude", "users",
                          "name", "description", NULL };
   g_autoptr(SegDefinition) def = g_new0 (SegDefinition, 1);
   g_autofree char *kind = NULL;
@@ -1070,6 +1075,47 @@ parse_definition (JsonNode  *root,
       g_set_error (error, SEG_DEFINITION_ERROR, SEG_DEFINITION_ERROR_PARSE,
                    _("$.users: a “custom-list” segment needs the list of its user ids"));
       return NULL;
+    }
+
+  if (json_object_has_member (obj, "trigger") && def->kind != SEG_SEGMENT_KIND_LIVE)
+    {
+      g_set_error (error, SEG_DEFINITION_ERROR, SEG_DEFINITION_ERROR_PARSE,
+                   _("$.trigger: only a “live” segment has a trigger"));
+      return NULL;
+    }
+  if (def->kind == SEG_SEGMENT_KIND_LIVE)
+    {
+      g_autoptr(GError) local_error = NULL;
+      const char *not_live[] = { "match", "include", "exclude", NULL };
+
+      /* A live segment's past-behavior conditions live in its trigger's "filter". */
+      for (guint i = 0; not_live[i] != NULL; i++)
+        if (json_object_has_member (obj, not_live[i]))
+          {
+            g_set_error (error, SEG_DEFINITION_ERROR, SEG_DEFINITION_ERROR_PARSE,
+                         _("$.%s: a “live” segment has a “trigger” instead (past behavior goes in the trigger’s “filter”)"),
+                         not_live[i]);
+            return NULL;
+          }
+      if (!json_object_has_member (obj, "trigger"))
+        {
+          g_set_error (error, SEG_DEFINITION_ERROR, SEG_DEFINITION_ERROR_PARSE,
+                       _("$: missing “trigger” (what users must do to join the live segment)"));
+          return NULL;
+        }
+      def->live_trigger = seg_live_trigger_new_from_node (json_object_get_member (obj, "trigger"),
+                                                          &local_error);
+      if (def->live_trigger == NULL)
+        {
+          /* The trigger's errors name their path ($.trigger…) already. */
+          g_set_error_literal (error, SEG_DEFINITION_ERROR,
+                               local_error->domain == SEG_DEFINITION_ERROR ? local_error->code
+                                                                          : SEG_DEFINITION_ERROR_PARSE,
+                               local_error->message);
+          return NULL;
+        }
+      def->trigger = seg_live_trigger_to_node (def->live_trigger);
+      return g_steal_pointer (&def);
     }
 
   if (json_object_has_member (obj, "match"))
@@ -1461,6 +1507,11 @@ seg_definition_to_node (SegDefinition *self)
       json_builder_set_member_name (b, "match");
       build_rule (b, self->match);
     }
+  if (self->trigger != NULL)
+    {
+      json_builder_set_member_name (b, "trigger");
+      json_builder_add_value (b, json_node_copy (self->trigger));
+    }
   if (self->include != NULL)
     {
       json_builder_set_member_name (b, "include");
@@ -1506,6 +1557,19 @@ SegSegmentKind
 seg_definition_get_kind (SegDefinition *self)
 {
   return self->kind;
+}
+
+/**
+ * seg_definition_get_trigger:
+ *
+ * Returns: (transfer none) (nullable): a live definition's trigger
+ *   (docs/live-segments.md), normalised; %NULL for other kinds
+ */
+JsonNode *
+seg_definition_get_trigger (SegDefinition *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->trigger;
 }
 
 /**
@@ -2057,6 +2121,11 @@ seg_definition_summarize (SegDefinition      *self,
       guint n = self->users ? g_strv_length (self->users) : 0;
       g_string_append_printf (s, ngettext ("A list of %u user", "A list of %u users", n), n);
       return g_string_free (s, FALSE);
+    }
+  if (self->kind == SEG_SEGMENT_KIND_LIVE && self->live_trigger != NULL)
+    {
+      g_string_free (s, TRUE);
+      return seg_live_trigger_summarize (self->live_trigger);
     }
   g_string_append (s, _("Users"));
   if (self->match != NULL)

@@ -3,6 +3,7 @@
 
 #include <sqlite3.h>
 
+#include "live/seg-live-sink.h"
 #include "seg-dataset.h"
 #include "seg-local-store.h"
 #include "seg-local-writer.h"
@@ -60,6 +61,9 @@ gboolean seg_local_store_write_strings   (SegLocalStore  *self,
                                           gboolean        with_lengths,
                                           const char     *table,
                                           GError        **error);
+SegBitmap *seg_local_store_live_members  (SegLocalStore  *self,
+                                          SegDefinition  *def);
+void     seg_local_store_live_sink_iface_init (SegLiveSinkInterface *iface);
 void     seg_local_store_set_sqlite_error(sqlite3        *db,
                                           GError        **error);
 

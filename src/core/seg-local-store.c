@@ -26,13 +26,14 @@
  * 10M-event store answers its first question a second after it was opened.
  */
 
-#define SCHEMA_VERSION 1
+#define SCHEMA_VERSION 2
 #define CHUNK_MAGIC 0x31474553u   /* "SEG1" */
 
 static void seg_local_store_iface_init (SegStoreInterface *iface);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (SegLocalStore, seg_local_store, G_TYPE_OBJECT,
-                               G_IMPLEMENT_INTERFACE (SEG_TYPE_STORE, seg_local_store_iface_init))
+                               G_IMPLEMENT_INTERFACE (SEG_TYPE_STORE, seg_local_store_iface_init)
+                               G_IMPLEMENT_INTERFACE (SEG_TYPE_LIVE_SINK, seg_local_store_live_sink_iface_init))
 
 static const char *migrations[] = {
   /* 0 → 1 */
@@ -50,6 +51,9 @@ static const char *migrations[] = {
   "CREATE TABLE sources (fingerprint TEXT PRIMARY KEY, imported INTEGER NOT NULL);"
   "CREATE TABLE insert_ids (event TEXT NOT NULL, insert_id TEXT NOT NULL,"
   "  PRIMARY KEY (event, insert_id)) WITHOUT ROWID;",
+  /* 1 → 2: live segment memberships (seg-local-store-live.c) */
+  "CREATE TABLE live_memberships (segment TEXT NOT NULL, user TEXT NOT NULL, key TEXT NOT NULL,"
+  "  ts INTEGER NOT NULL, PRIMARY KEY (segment, user, key));",
 };
 
 void
@@ -1850,7 +1854,11 @@ evaluate_thread (GTask        *task,
 
   g_rw_lock_reader_lock (&self->ds_lock);
   engine_params (self, &p, d->options.now_ms, cancellable);
-  bm = seg_engine_evaluate (&p, d->def, &error);
+  /* A live segment's members are who qualified, not a question over past events. */
+  if (seg_definition_get_kind (d->def) == SEG_SEGMENT_KIND_LIVE)
+    bm = seg_local_store_live_members (self, d->def);
+  else
+    bm = seg_engine_evaluate (&p, d->def, &error);
   if (bm == NULL)
     {
       g_rw_lock_reader_unlock (&self->ds_lock);

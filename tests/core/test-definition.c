@@ -126,6 +126,53 @@ test_parse_errors (void)
   assert_parse_error ("{\"match\":{\"all\":[{\"near\":{\"lat\":91,\"lon\":0,\"km\":1}}]}}", SEG_DEFINITION_ERROR_PARSE, "latitude");
 }
 
+/* A live definition carries a trigger (with an optional past-behavior filter) instead of
+ * "match"; it survives parse → serialize → parse and is summarised as its trigger. */
+static void
+test_live (void)
+{
+  const char *json =
+    "{\"version\":1,\"kind\":\"live\",\"trigger\":{\"type\":\"inaction\","
+    "\"event\":\"Added To Cart\",\"then\":\"Charged\",\"within\":{\"n\":10,\"unit\":\"minutes\"},"
+    "\"filter\":{\"all\":[{\"did\":\"Charged\",\"when\":{\"type\":\"last\",\"n\":30,\"unit\":\"days\"}}]}}}";
+  g_autoptr(SegDefinition) a = parse_ok (json);
+  g_autofree char *out = seg_definition_to_json (a, FALSE);
+  g_autoptr(SegDefinition) b = parse_ok (out);
+  g_autofree char *summary = seg_definition_summarize (b, NULL, NULL);
+  JsonNode *trigger = seg_definition_get_trigger (b);
+  JsonObject *t;
+
+  g_assert_cmpint (seg_definition_get_kind (b), ==, SEG_SEGMENT_KIND_LIVE);
+  g_assert_true (seg_definition_equal (a, b));
+  g_assert_null (seg_definition_get_match (b));
+  g_assert_nonnull (trigger);
+  t = json_node_get_object (trigger);
+  g_assert_cmpstr (json_object_get_string_member (t, "type"), ==, "inaction");
+  g_assert_cmpstr (json_object_get_string_member (t, "event"), ==, "Added To Cart");
+  g_assert_cmpstr (json_object_get_string_member (t, "then"), ==, "Charged");
+  g_assert_true (json_object_has_member (t, "filter"));
+  g_assert_nonnull (strstr (summary, "Added To Cart"));
+  g_assert_nonnull (strstr (summary, "Charged"));
+  g_assert_null (strstr (summary, "Users who did Added"));
+
+  /* Past-behavior definitions have no trigger. */
+  {
+    g_autoptr(SegDefinition) pb = parse_ok ("{\"match\":{\"did\":\"A\"}}");
+    g_assert_null (seg_definition_get_trigger (pb));
+  }
+
+  assert_parse_error ("{\"kind\":\"live\"}", SEG_DEFINITION_ERROR_PARSE, "missing “trigger”");
+  assert_parse_error ("{\"kind\":\"live\",\"match\":{\"did\":\"A\"}}", SEG_DEFINITION_ERROR_PARSE, "$.match");
+  assert_parse_error ("{\"kind\":\"live\",\"trigger\":{\"type\":\"action\",\"event\":\"A\"},"
+                      "\"include\":[\"x\"]}", SEG_DEFINITION_ERROR_PARSE, "$.include");
+  assert_parse_error ("{\"match\":{\"did\":\"A\"},\"trigger\":{\"type\":\"action\",\"event\":\"A\"}}",
+                      SEG_DEFINITION_ERROR_PARSE, "$.trigger: only");
+  assert_parse_error ("{\"kind\":\"live\",\"trigger\":{\"type\":\"teleport\"}}",
+                      SEG_DEFINITION_ERROR_PARSE, "$.trigger");
+  assert_parse_error ("{\"kind\":\"live\",\"trigger\":{\"type\":\"inaction\",\"event\":\"A\",\"then\":\"B\","
+                      "\"within\":{\"n\":3,\"unit\":\"fortnights\"}}}", SEG_DEFINITION_ERROR_PARSE, "$.trigger.within");
+}
+
 static void
 test_negation (void)
 {
@@ -195,7 +242,7 @@ test_validate (void)
   g_hash_table_insert (segs, "s1", parse_ok ("{\"match\":{\"did\":\"A\"},\"include\":[\"s2\"]}"));
   g_hash_table_insert (segs, "s2", parse_ok ("{\"match\":{\"did\":\"B\"},\"exclude\":[\"s3\"]}"));
   g_hash_table_insert (segs, "s3", parse_ok ("{\"match\":{\"did\":\"C\"},\"include\":[\"s1\"]}"));
-  g_hash_table_insert (segs, "live", parse_ok ("{\"kind\":\"live\",\"match\":{\"did\":\"C\"}}"));
+  g_hash_table_insert (segs, "live", parse_ok ("{\"kind\":\"live\",\"trigger\":{\"type\":\"action\",\"event\":\"C\"}}"));
 
   g_assert_false (seg_definition_validate (bad_type, NULL, resolve_cb, type_cb, segs, &error));
   g_assert_error (error, SEG_DEFINITION_ERROR, SEG_DEFINITION_ERROR_TYPE);
@@ -259,6 +306,7 @@ main (int   argc,
   g_test_add_func ("/Definition/round-trip", test_round_trip);
   g_test_add_func ("/Definition/single-rule", test_single_rule);
   g_test_add_func ("/Definition/parse-errors", test_parse_errors);
+  g_test_add_func ("/Definition/live", test_live);
   g_test_add_func ("/Definition/negation", test_negation);
   g_test_add_func ("/Definition/validate", test_validate);
   g_test_add_func ("/Definition/summary", test_summary);

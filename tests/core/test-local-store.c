@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <sqlite3.h>
+
+#include "live/seg-live-sink.h"
 #include "seg-event-info.h"
 #include "seg-local-writer.h"
 #include "seg-property-info.h"
@@ -535,7 +538,7 @@ test_segments (Fixture       *f,
   }
 
   /* Including a live segment is refused. */
-  live = save (f, "Live", "{\"kind\":\"live\",\"match\":{\"did\":\"Charged\"}}", &error);
+  live = save (f, "Live", "{\"kind\":\"live\",\"trigger\":{\"type\":\"action\",\"event\":\"Charged\"}}", &error);
   g_assert_no_error (error);
   g_clear_pointer (&json, g_free);
   json = g_strdup_printf ("{\"match\":{\"did\":\"Charged\"},\"include\":[\"%s\"]}", seg_segment_get_id (live));
@@ -784,6 +787,84 @@ test_concurrent_write (Fixture       *f,
   g_assert_cmpuint (seg_local_store_get_n_events (f->store), ==, 2000);
 }
 
+static void
+collect_cb (const SegLiveMembership *m,
+            gpointer                 user_data)
+{
+  g_ptr_array_add (user_data, g_strdup_printf ("%s %s %s %" G_GINT64_FORMAT, m->segment_id,
+                                               m->user_id, m->key, m->ts_ms));
+}
+
+/* Live memberships are kept in the store's file: a restart keeps them, a duplicate
+ * delivery does not add one, and a store written before they existed (schema 1) migrates. */
+static void
+test_live_memberships (void)
+{
+  g_autofree char *dir = fx_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "s.db", NULL);
+  g_autoptr(GPtrArray) got = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  const SegLiveMembership m[] = {
+    { "seg-a", "u1", 1000, "k1" },
+    { "seg-a", "u2", 2000, "k1" },
+    { "seg-a", "u1", 1000, "k1" },   /* the same qualification again */
+  };
+
+  {
+    g_autoptr(SegLocalStore) store = fx_open (path, NULL);
+    sqlite3 *db = NULL;
+
+    /* Make it an old store: schema 1, no live_memberships table. */
+    g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_exec (db, "DROP TABLE live_memberships;"
+                                   "UPDATE meta SET value = '1' WHERE key = 'schema_version'",
+                                   NULL, NULL, NULL), ==, SQLITE_OK);
+    sqlite3_close (db);
+  }
+  {
+    g_autoptr(SegLocalStore) store = fx_open (path, NULL);
+    g_assert_true (seg_live_sink_add (SEG_LIVE_SINK (store), m, G_N_ELEMENTS (m), &error));
+    g_assert_no_error (error);
+  }
+  {
+    g_autoptr(SegLocalStore) store = fx_open (path, NULL);
+    g_assert_true (seg_live_sink_load (SEG_LIVE_SINK (store), collect_cb, got, &error));
+    g_assert_no_error (error);
+  }
+  g_assert_cmpuint (got->len, ==, 2);
+  g_assert_cmpstr (g_ptr_array_index (got, 0), ==, "seg-a u1 k1 1000");
+  g_assert_cmpstr (g_ptr_array_index (got, 1), ==, "seg-a u2 k1 2000");
+  fx_rmdir (dir);
+}
+
+/* Evaluating a saved live segment answers the users stored as qualified for it. */
+static void
+test_live_evaluate (Fixture       *f,
+                    gconstpointer  data)
+{
+  const char *def = "{\"kind\":\"live\",\"trigger\":{\"type\":\"action\",\"event\":\"Charged\"}}";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SegSegment) live = NULL;
+
+  {
+    g_autoptr(SegStoreWriter) w = begin (f);
+    fx_event (w, "u1", "Charged", "2024-05-01T10:00:00Z", NULL);
+    fx_event (w, "u2", "Charged", "2024-05-01T11:00:00Z", NULL);
+    fx_event (w, "u3", "App Launched", "2024-05-01T11:00:00Z", NULL);
+    fx_commit (w);
+  }
+  live = save (f, "Live buyers", def, &error);
+  g_assert_no_error (error);
+  /* Past events alone make nobody a member. */
+  g_assert_cmpuint (count_of (f->store, def), ==, 0);
+  {
+    const SegLiveMembership m[] = { { seg_segment_get_id (live), "u2", 1000, "k" } };
+    g_assert_true (seg_live_sink_add (SEG_LIVE_SINK (f->store), m, 1, &error));
+    g_assert_no_error (error);
+  }
+  g_assert_cmpuint (count_of (f->store, def), ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -798,6 +879,8 @@ main (int   argc,
   ADD ("sequence", test_sequence, NULL);
   ADD ("dst", test_dst, "America/New_York");
   ADD ("persistence", test_persistence, NULL);
+  g_test_add_func ("/LocalStore/live-memberships", test_live_memberships);
+  ADD ("live-evaluate", test_live_evaluate, NULL);
   ADD ("dedup", test_dedup, NULL);
   ADD ("segments", test_segments, NULL);
   ADD ("reach-and-near", test_reach_and_near, NULL);

@@ -14,7 +14,7 @@ run_cli (const char * const *args,
   g_autoptr(GError) error = NULL;
   int status = 0;
 
-  g_ptr_array_add (argv, (char *) g_getenv ("SEGCTL_LIVE"));
+  g_ptr_array_add (argv, (char *) g_getenv ("SEGCTL"));
   g_ptr_array_add (argv, (char *) "live");
   for (guint i = 0; args[i] != NULL; i++)
     g_ptr_array_add (argv, (char *) args[i]);
@@ -58,6 +58,78 @@ test_replay (void)
   lv_rmdir (dir);
 }
 
+/* Runs segctl without the "live" command (segments save, eval, ...). */
+static int
+run_segctl (const char * const *args,
+            char              **out)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  g_ptr_array_add (argv, (char *) g_getenv ("SEGCTL"));
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, NULL);
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, out, NULL, &status, &error);
+  g_assert_no_error (error);
+  return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
+}
+
+/* The live segments saved in a store (segctl segments save) run under `segctl live --store`. */
+static void
+test_store_segments (void)
+{
+  g_autofree char *dir = lv_tmpdir ();
+  g_autofree char *store = g_build_filename (dir, "s.db", NULL);
+  g_autofree char *events = g_build_filename (dir, "events.jsonl", NULL);
+  g_autofree char *def = g_build_filename (dir, "live.json", NULL);
+  g_autofree char *pb = g_build_filename (dir, "pb.json", NULL);
+  g_autofree char *id = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *expected = NULL;
+
+  g_assert_true (g_file_set_contents (def,
+    "{\"version\":1,\"kind\":\"live\",\"trigger\":{\"type\":\"action\",\"event\":\"Charged\","
+    "\"where\":[{\"property\":\"amount\",\"op\":\"gt\",\"value\":10}]}}", -1, NULL));
+  g_assert_true (g_file_set_contents (pb, "{\"match\":{\"did\":\"Charged\"}}", -1, NULL));
+  g_assert_true (g_file_set_contents (events,
+    "{\"type\":\"event\",\"identity\":\"u2\",\"ts\":1714557720,\"evtName\":\"Charged\",\"evtData\":{\"amount\":25}}\n"
+    "{\"type\":\"event\",\"identity\":\"u3\",\"ts\":1714557780,\"evtName\":\"Charged\",\"evtData\":{\"amount\":5}}\n",
+    -1, NULL));
+  {
+    const char *save[] = { "--store", store, "--tz", "UTC", "segments", "save", def, "--name", "Big buyers", NULL };
+    const char *save_pb[] = { "--store", store, "segments", "save", pb, "--name", "Buyers", NULL };
+    g_assert_cmpint (run_segctl (save, &id), ==, 0);
+    g_strstrip (id);
+    g_assert_cmpstr (id, !=, "");
+    g_clear_pointer (&out, g_free);
+    g_assert_cmpint (run_segctl (save_pb, &out), ==, 0);
+    g_clear_pointer (&out, g_free);
+  }
+  {
+    /* Options before the command are the live command's too. */
+    const char *args[] = { "--store", store, "live", "--replay", events, "--speed", "1000", NULL };
+    g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+    g_autoptr(GError) error = NULL;
+    int status = 0;
+
+    g_ptr_array_add (argv, (char *) g_getenv ("SEGCTL"));
+    for (guint i = 0; args[i] != NULL; i++)
+      g_ptr_array_add (argv, (char *) args[i]);
+    g_ptr_array_add (argv, NULL);
+    g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, &error);
+    g_assert_no_error (error);
+    if (!WIFEXITED (status) || WEXITSTATUS (status) != 0)
+      g_error ("segctl live failed: %s", err);
+  }
+  /* Only the live segment runs; the past-behavior one is not a trigger. */
+  expected = g_strdup_printf ("{\"segment\":\"%s\",\"user\":\"u2\",\"ts\":1714557720000}\n", id);
+  g_assert_cmpstr (out, ==, expected);
+  lv_rmdir (dir);
+}
+
 static void
 test_usage (void)
 {
@@ -80,6 +152,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/live/segctl/replay", test_replay);
+  g_test_add_func ("/live/segctl/store-segments", test_store_segments);
   g_test_add_func ("/live/segctl/usage", test_usage);
   return g_test_run ();
 }
