@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <string.h>
+
 #include <adwaita.h>
 #include <glib/gstdio.h>
 
@@ -236,12 +238,26 @@ test_many_segments (Fixture       *f,
   g_assert_cmpfloat (t_sort, <, 2.0);
 }
 
+/* GTK 4.8's column view warns "failed to scroll to given position" when asked to scroll
+ * before its rows are allocated, which a loaded machine can make happen; the test then
+ * checks where the list is itself, so that one warning is not fatal. */
+static gboolean
+fatal_log_cb (const char     *log_domain,
+              GLogLevelFlags  log_level,
+              const char     *message,
+              gpointer        user_data)
+{
+  return !(g_strcmp0 (log_domain, "Gtk") == 0 && message != NULL &&
+           strstr (message, "failed to scroll to given position") != NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
+  g_test_log_set_fatal_handler (fatal_log_cb, NULL);
   /* GTK 4.8 warns "unexpected blinking selection" when entries blink under Xvfb. */
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, "gtk-cursor-blink", FALSE, NULL);
 
