@@ -51,6 +51,10 @@ struct _SegClickhouseWriter
 
   GThread              *in_flight;    /* the INSERT of the previous batch */
 
+  SegClickhouseWriterCommittedFunc committed_func;
+  gpointer              committed_data;
+  GDestroyNotify        committed_destroy;
+
   guint64               n_events;
   guint64               n_profiles;
   guint                 distributed : 1;
@@ -567,6 +571,8 @@ seg_clickhouse_writer_commit (SegStoreWriter  *writer,
   self->finished = TRUE;
   wait_in_flight (self, NULL);
   drop_staging (self);
+  if (ok && self->committed_func != NULL)
+    self->committed_func (self->committed_data);
   return ok;
 }
 
@@ -617,6 +623,11 @@ seg_clickhouse_writer_dispose (GObject *object)
   if (self->client != NULL && !self->finished)
     seg_clickhouse_writer_abort (SEG_STORE_WRITER (self));
   g_clear_object (&self->client);
+  if (self->committed_destroy != NULL)
+    self->committed_destroy (self->committed_data);
+  self->committed_func = NULL;
+  self->committed_data = NULL;
+  self->committed_destroy = NULL;
 
   G_OBJECT_CLASS (seg_clickhouse_writer_parent_class)->dispose (object);
 }
@@ -714,6 +725,27 @@ seg_clickhouse_writer_set_batch_rows (SegClickhouseWriter *self,
   g_return_if_fail (SEG_IS_CLICKHOUSE_WRITER (self));
 
   self->batch_rows = MAX (rows, 1);
+}
+
+/**
+ * seg_clickhouse_writer_set_committed_func:
+ * @func: (nullable): called after a successful commit, on the committing thread
+ *
+ * Lets the store that made the writer tell its views that the data changed.
+ */
+void
+seg_clickhouse_writer_set_committed_func (SegClickhouseWriter              *self,
+                                          SegClickhouseWriterCommittedFunc  func,
+                                          gpointer                          user_data,
+                                          GDestroyNotify                    destroy)
+{
+  g_return_if_fail (SEG_IS_CLICKHOUSE_WRITER (self));
+
+  if (self->committed_destroy != NULL)
+    self->committed_destroy (self->committed_data);
+  self->committed_func = func;
+  self->committed_data = user_data;
+  self->committed_destroy = destroy;
 }
 
 guint64
