@@ -13,6 +13,7 @@
 #include "seg-canonical-csv.h"
 #include "seg-cli-demo.h"
 #include "seg-cli-live.h"
+#include "seg-cli-store.h"
 #include "seg-definition.h"
 #include "seg-eval-result.h"
 #include "seg-event-info.h"
@@ -43,7 +44,7 @@ static char *opt_description;
 static char *opt_event;
 
 static const GOptionEntry entries[] = {
-  { "store", 's', 0, G_OPTION_ARG_FILENAME, &opt_store, N_("The store file (default: $SEGCTL_STORE or segments.db)"), N_("PATH") },
+  { "store", 's', 0, G_OPTION_ARG_FILENAME, &opt_store, N_("The store file, or clickhouse://USER@HOST:PORT/DATABASE with the password in $SEGCTL_CLICKHOUSE_PASSWORD (default: $SEGCTL_STORE or segments.db)"), N_("STORE") },
   { "now", 0, 0, G_OPTION_ARG_STRING, &opt_now, N_("Evaluate as if it were this time (epoch s/ms or ISO-8601)"), N_("TIMESTAMP") },
   { "tz", 0, 0, G_OPTION_ARG_STRING, &opt_tz, N_("Timezone of a new store, or for this run (IANA id, e.g. Europe/Berlin)"), N_("ZONE") },
   { "json", 'j', 0, G_OPTION_ARG_NONE, &opt_json, N_("Print JSON"), NULL },
@@ -201,7 +202,7 @@ cmd_import (SegStore  *store,
   guint64 rows = 0, rejected = 0;
   SegLocalWriterStats ws;
   gint64 t0 = g_get_monotonic_time ();
-  guint n_users_before = seg_local_store_get_n_users (SEG_LOCAL_STORE (store));
+  guint64 n_users_before = seg_cli_store_n_users (store);
 
   if (files[0] == NULL)
     {
@@ -254,7 +255,7 @@ cmd_import (SegStore  *store,
       seg_canonical_csv_stats_clear (&st);
     }
   json_builder_end_array (b);
-  seg_local_writer_get_stats (SEG_LOCAL_WRITER (writer), &ws);
+  seg_cli_writer_get_stats (writer, &ws);
   if (!seg_store_writer_commit (writer, NULL, error))
     return 1;
 
@@ -267,7 +268,7 @@ cmd_import (SegStore  *store,
   json_builder_set_member_name (b, "profiles_updated");
   json_builder_add_int_value (b, (gint64) ws.profiles_updated);
   json_builder_set_member_name (b, "users_added");
-  json_builder_add_int_value (b, (gint64) (seg_local_store_get_n_users (SEG_LOCAL_STORE (store)) - n_users_before));
+  json_builder_add_int_value (b, (gint64) (seg_cli_store_n_users (store) - n_users_before));
   json_builder_set_member_name (b, "rejected");
   json_builder_add_int_value (b, (gint64) rejected);
   json_builder_set_member_name (b, "seconds");
@@ -280,9 +281,9 @@ cmd_import (SegStore  *store,
     }
   else
     g_print (_("Read %" G_GUINT64_FORMAT " rows: %" G_GUINT64_FORMAT " events and %" G_GUINT64_FORMAT
-               " profile rows added, %u new users, %" G_GUINT64_FORMAT " rejected (%.2f s)\n"),
+               " profile rows added, %" G_GUINT64_FORMAT " new users, %" G_GUINT64_FORMAT " rejected (%.2f s)\n"),
              rows, ws.events_added, ws.profiles_updated,
-             seg_local_store_get_n_users (SEG_LOCAL_STORE (store)) - n_users_before, rejected,
+             seg_cli_store_n_users (store) - n_users_before, rejected,
              (g_get_monotonic_time () - t0) / 1e6);
   return 0;
 }
@@ -508,7 +509,7 @@ cmd_bench (SegStore  *store,
             {
               first_ms = ms;
               /* Warm runs start once the store's background indexing is done. */
-              seg_local_store_wait_warm (SEG_LOCAL_STORE (store));
+              seg_cli_store_wait_warm (store);
             }
           else
             {
@@ -908,7 +909,7 @@ main (int   argc,
 {
   g_autoptr(GOptionContext) ctx = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(SegLocalStore) store = NULL;
+  g_autoptr(SegStore) store = NULL;
   const char *path;
   const char *command;
   gint64 t0;
@@ -954,7 +955,7 @@ main (int   argc,
     path = "segments.db";
   t0 = g_get_monotonic_time ();
   open_cpu_ms = cpu_ms ();
-  store = seg_local_store_new (path, opt_tz, &error);
+  store = seg_cli_open_store (path, opt_tz, &error);
   open_ms = (g_get_monotonic_time () - t0) / 1000.0;
   open_cpu_ms = cpu_ms () - open_cpu_ms;
   if (store == NULL)
@@ -970,7 +971,7 @@ main (int   argc,
           g_printerr ("segctl: %s\n", error->message);
           return 2;
         }
-      seg_local_store_set_now (store, now);
+      seg_cli_store_set_now (store, now);
     }
 
   if (g_str_equal (command, "import"))

@@ -30,15 +30,14 @@ ch_test_cluster (void)
   return cluster && *cluster ? cluster : "seg_test_2shards";
 }
 
-/* Returns TRUE (after g_test_skip) when no ClickHouse answers at @url. */
-gboolean
-ch_test_skip_unless_server (const char *url)
+static gboolean
+probe (const char  *url,
+       char       **why)
 {
   g_autoptr(SoupSession) session = soup_session_new_with_options ("timeout", 5, NULL);
   g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
   g_autoptr(GBytes) body = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *message = NULL;
 
   if (msg != NULL)
     body = soup_session_send_and_read (session, msg, NULL, &error);
@@ -46,11 +45,33 @@ ch_test_skip_unless_server (const char *url)
   if (body != NULL && soup_message_get_status (msg) == 200
       && g_bytes_get_size (body) >= 3
       && memcmp (g_bytes_get_data (body, NULL), "Ok.", 3) == 0)
+    return TRUE;
+
+  if (why != NULL)
+    *why = g_strdup (error ? error->message : "unexpected answer");
+  return FALSE;
+}
+
+/* TRUE when a ClickHouse server answers at @url (for set-up outside a test case). */
+gboolean
+ch_test_server_answers (const char *url)
+{
+  return probe (url, NULL);
+}
+
+/* Returns TRUE (after g_test_skip) when no ClickHouse answers at @url. */
+gboolean
+ch_test_skip_unless_server (const char *url)
+{
+  g_autofree char *why = NULL;
+  g_autofree char *message = NULL;
+
+  if (probe (url, &why))
     return FALSE;
 
   message = g_strdup_printf ("No ClickHouse server answers at %s (%s); start one with "
                              "tests/clickhouse/ch-server.sh start, or set SEG_CLICKHOUSE_URL",
-                             url, error ? error->message : "unexpected answer");
+                             url, why);
   g_test_skip (message);
   return TRUE;
 }

@@ -10,6 +10,7 @@ G_BEGIN_DECLS
 const char          *ch_test_url           (void);
 const char          *ch_test_url2          (void);
 const char          *ch_test_cluster       (void);
+gboolean             ch_test_server_answers (const char *url);
 gboolean             ch_test_skip_unless_server (const char *url);
 
 /* A new client on a fresh, empty database on @url, dropped by ch_test_drop_database(). */

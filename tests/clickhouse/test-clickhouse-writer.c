@@ -291,6 +291,30 @@ test_fingerprint_and_insert_ids (void)
   g_assert_cmpint (count (client, "SELECT count() FROM events"), ==, 5);
   g_assert_cmpint (count (client, "SELECT count() FROM events WHERE insert_id = 'id-1'"), ==, 2);
   g_assert_cmpint (count (client, "SELECT count() FROM imports"), ==, 2);
+  g_clear_object (&writer);
+
+  /* One write of two files (an events and a profiles file): both are remembered, and a
+   * file declared twice in one write is the second time already imported. */
+  writer = new_writer (client);
+  g_assert_true (seg_store_writer_begin_source (writer, "sha256:events", &already, &error));
+  g_assert_false (already);
+  add_event (writer, "u2", "Charged", 1700000000020, NULL, 1, "y");
+  g_assert_true (seg_store_writer_begin_source (writer, "sha256:profiles", &already, &error));
+  g_assert_false (already);
+  g_assert_true (seg_store_writer_begin_source (writer, "sha256:events", &already, &error));
+  g_assert_true (already);
+  g_assert_true (seg_store_writer_commit (writer, NULL, &error));
+  g_assert_no_error (error);
+  g_clear_object (&writer);
+  for (guint i = 0; i < 2; i++)
+    {
+      writer = new_writer (client);
+      g_assert_true (seg_store_writer_begin_source (writer, i ? "sha256:profiles" : "sha256:events",
+                                                    &already, &error));
+      g_assert_true (already);
+      seg_store_writer_abort (writer);
+      g_clear_object (&writer);
+    }
 
   ch_test_drop_database (client);
 }

@@ -30,6 +30,7 @@
 #define CHUNK_SIZE       (64 * 1024)
 #define MAX_ERROR_BODY   (64 * 1024)
 #define DEFAULT_TIMEOUT  60
+#define DEFAULT_MAX_QUERY_SIZE 262144
 
 struct _SegClickhouseClient
 {
@@ -349,6 +350,19 @@ request_new (SegClickhouseClient *self,
     append_param (params, key, value);
   for (guint i = 0; settings != NULL && settings[i] != NULL && settings[i + 1] != NULL; i += 2)
     append_param (params, settings[i], settings[i + 1]);
+  if (body == NULL && !g_hash_table_contains (self->settings, "max_query_size"))
+    {
+      gsize len = strlen (sql);
+
+      /* The server parses at most max_query_size bytes of a statement (256 KiB by
+       * default, and it allocates that much per query): a longer one, e.g. a definition
+       * with a long value, asks for just what it needs. */
+      if (len + 64 > DEFAULT_MAX_QUERY_SIZE)
+        {
+          g_autofree char *size = g_strdup_printf ("%" G_GSIZE_FORMAT, len + 1024);
+          append_param (params, "max_query_size", size);
+        }
+    }
   if (body != NULL)
     append_param (params, "query", sql);
 

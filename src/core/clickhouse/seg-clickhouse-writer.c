@@ -24,7 +24,7 @@
  *    failure can only fall between two attachments, never inside the data of one;
  *  - on a cluster, the rows go through the Distributed tables with
  *    insert_distributed_sync = 1, so commit returns once every shard has them;
- *  - the source fingerprint is recorded last, and the staging tables are dropped.
+ *  - the fingerprints of the sources are recorded last, and the staging tables are dropped.
  *
  * Abort, a failed commit, or the last unref without commit drop the staging tables.
  */
@@ -41,7 +41,7 @@ struct _SegClickhouseWriter
   char                 *stage_events;
   char                 *stage_final;
   char                 *stage_profiles;
-  char                 *fingerprint;
+  GPtrArray            *fingerprints; /* of the sources declared by begin_source */
 
   GString              *events;       /* pending JSONEachRow lines */
   GString              *profiles;
@@ -50,6 +50,10 @@ struct _SegClickhouseWriter
   guint                 batch_rows;
 
   GThread              *in_flight;    /* the INSERT of the previous batch */
+
+  SegClickhouseWriterCommittedFunc committed_func;
+  gpointer              committed_data;
+  GDestroyNotify        committed_destroy;
 
   guint64               n_events;
   guint64               n_profiles;
@@ -552,21 +556,28 @@ seg_clickhouse_writer_commit (SegStoreWriter  *writer,
            || move_rows (self, self->stage_profiles, "profile_props", "profile_props",
                          cancellable, error));
 
-  if (ok && self->fingerprint != NULL)
+  if (ok && self->fingerprints->len > 0)
     {
-      g_autofree char *fingerprint = seg_clickhouse_sql_string (self->fingerprint, -1);
+      g_autoptr(GString) sql = g_string_new ("INSERT INTO imports (fingerprint, committed_ms, "
+                                             "n_events, n_profiles) VALUES ");
+      gint64 now = g_get_real_time () / 1000;
 
-      ok = execute_printf (self, cancellable, error,
-                           "INSERT INTO imports (fingerprint, committed_ms, n_events, n_profiles) "
-                           "VALUES (%s, %" G_GINT64_FORMAT ", %" G_GUINT64_FORMAT ", %"
-                           G_GUINT64_FORMAT ")",
-                           fingerprint, g_get_real_time () / 1000, self->n_events,
-                           self->n_profiles);
+      /* Every source of this write: an import of several files declares each. */
+      for (guint i = 0; i < self->fingerprints->len; i++)
+        {
+          g_string_append (sql, i > 0 ? ", (" : "(");
+          seg_clickhouse_sql_append_string (sql, g_ptr_array_index (self->fingerprints, i), -1);
+          g_string_append_printf (sql, ", %" G_GINT64_FORMAT ", %" G_GUINT64_FORMAT ", %"
+                                  G_GUINT64_FORMAT ")", now, self->n_events, self->n_profiles);
+        }
+      ok = seg_clickhouse_client_execute (self->client, sql->str, NULL, cancellable, error);
     }
 
   self->finished = TRUE;
   wait_in_flight (self, NULL);
   drop_staging (self);
+  if (ok && self->committed_func != NULL)
+    self->committed_func (self->committed_data);
   return ok;
 }
 
@@ -600,11 +611,13 @@ seg_clickhouse_writer_begin_source (SegStoreWriter  *writer,
   if (rows == NULL)
     return FALSE;
 
-  *already_imported = rows->len == 1
-                      && g_strcmp0 (json_object_get_string_member (g_ptr_array_index (rows, 0), "n"),
-                                    "0") != 0;
-  g_free (self->fingerprint);
-  self->fingerprint = g_strdup (fingerprint);
+  *already_imported = (rows->len == 1
+                       && g_strcmp0 (json_object_get_string_member (g_ptr_array_index (rows, 0), "n"),
+                                     "0") != 0)
+                      || g_ptr_array_find_with_equal_func (self->fingerprints, fingerprint,
+                                                           g_str_equal, NULL);
+  if (!*already_imported)
+    g_ptr_array_add (self->fingerprints, g_strdup (fingerprint));
   return TRUE;
 }
 
@@ -617,6 +630,11 @@ seg_clickhouse_writer_dispose (GObject *object)
   if (self->client != NULL && !self->finished)
     seg_clickhouse_writer_abort (SEG_STORE_WRITER (self));
   g_clear_object (&self->client);
+  if (self->committed_destroy != NULL)
+    self->committed_destroy (self->committed_data);
+  self->committed_func = NULL;
+  self->committed_data = NULL;
+  self->committed_destroy = NULL;
 
   G_OBJECT_CLASS (seg_clickhouse_writer_parent_class)->dispose (object);
 }
@@ -630,7 +648,7 @@ seg_clickhouse_writer_finalize (GObject *object)
   g_free (self->stage_events);
   g_free (self->stage_final);
   g_free (self->stage_profiles);
-  g_free (self->fingerprint);
+  g_ptr_array_unref (self->fingerprints);
   g_string_free (self->events, TRUE);
   g_string_free (self->profiles, TRUE);
 
@@ -658,6 +676,7 @@ seg_clickhouse_writer_init (SegClickhouseWriter *self)
   self->events = g_string_sized_new (1024 * 1024);
   self->profiles = g_string_sized_new (64 * 1024);
   self->batch_rows = DEFAULT_BATCH_ROWS;
+  self->fingerprints = g_ptr_array_new_with_free_func (g_free);
 }
 
 /**
@@ -714,6 +733,27 @@ seg_clickhouse_writer_set_batch_rows (SegClickhouseWriter *self,
   g_return_if_fail (SEG_IS_CLICKHOUSE_WRITER (self));
 
   self->batch_rows = MAX (rows, 1);
+}
+
+/**
+ * seg_clickhouse_writer_set_committed_func:
+ * @func: (nullable): called after a successful commit, on the committing thread
+ *
+ * Lets the store that made the writer tell its views that the data changed.
+ */
+void
+seg_clickhouse_writer_set_committed_func (SegClickhouseWriter              *self,
+                                          SegClickhouseWriterCommittedFunc  func,
+                                          gpointer                          user_data,
+                                          GDestroyNotify                    destroy)
+{
+  g_return_if_fail (SEG_IS_CLICKHOUSE_WRITER (self));
+
+  if (self->committed_destroy != NULL)
+    self->committed_destroy (self->committed_data);
+  self->committed_func = func;
+  self->committed_data = user_data;
+  self->committed_destroy = destroy;
 }
 
 guint64

@@ -15,6 +15,13 @@ SegStoreWriter *seg_clickhouse_writer_new             (SegClickhouseClient  *cli
                                                        GError              **error);
 void            seg_clickhouse_writer_set_batch_rows  (SegClickhouseWriter  *self,
                                                        guint                 rows);
+/* Called on the committing thread, after a successful commit. */
+typedef void (*SegClickhouseWriterCommittedFunc) (gpointer user_data);
+
+void            seg_clickhouse_writer_set_committed_func (SegClickhouseWriter             *self,
+                                                          SegClickhouseWriterCommittedFunc func,
+                                                          gpointer                         user_data,
+                                                          GDestroyNotify                   destroy);
 guint64         seg_clickhouse_writer_get_n_events    (SegClickhouseWriter  *self);
 guint64         seg_clickhouse_writer_get_n_profiles  (SegClickhouseWriter  *self);
 
