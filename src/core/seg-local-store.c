@@ -2217,6 +2217,94 @@ get_user_thread (GTask        *task,
                          g_object_unref);
 }
 
+typedef struct
+{
+  GStrv ids;
+  GStrv fields;
+} ProfilesData;
+
+static void
+profiles_data_free (gpointer data)
+{
+  ProfilesData *d = data;
+
+  g_strfreev (d->ids);
+  g_strfreev (d->fields);
+  g_free (d);
+}
+
+static void
+get_profiles_thread (GTask        *task,
+                     gpointer      source,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
+{
+  SegLocalStore *self = source;
+  ProfilesData *d = task_data;
+  guint n_fields = g_strv_length (d->fields);
+  g_autofree SegProfileColumn **columns = g_new0 (SegProfileColumn *, n_fields + 1);
+  g_autoptr(GPtrArray) answer = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  SegDataset *ds;
+
+  g_rw_lock_reader_lock (&self->ds_lock);
+  ds = self->ds;
+  for (guint f = 0; f < n_fields; f++)
+    for (guint i = 0; i < ds->profile->len; i++)
+      {
+        SegProfileColumn *c = g_ptr_array_index (ds->profile, i);
+
+        if (g_str_equal (c->name, d->fields[f]))
+          columns[f] = c;
+      }
+  for (guint i = 0; d->ids[i] != NULL; i++)
+    {
+      JsonObject *props = json_object_new ();
+      guint32 u;
+
+      g_ptr_array_add (answer, props);
+      if (!seg_intern_lookup (ds->users, d->ids[i], strlen (d->ids[i]), &u))
+        continue;
+      for (guint f = 0; f < n_fields; f++)
+        {
+          SegProfileColumn *c = columns[f];
+
+          if (c != NULL && seg_profile_has_value (c, u))
+            json_object_set_member (props, c->name,
+                                    value_node (ds, c->type, c->num ? c->num[u] : 0,
+                                                c->sid ? c->sid[u] : 0));
+        }
+    }
+  g_rw_lock_reader_unlock (&self->ds_lock);
+  if (!g_task_return_error_if_cancelled (task))
+    g_task_return_pointer (task, g_steal_pointer (&answer), (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+seg_local_store_get_profiles_async (SegStore            *store,
+                                    const char * const  *user_ids,
+                                    const char * const  *fields,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (store, cancellable, callback, user_data);
+  ProfilesData *d = g_new0 (ProfilesData, 1);
+
+  d->ids = g_strdupv ((char **) user_ids);
+  d->fields = g_strdupv ((char **) fields);
+  g_task_set_source_tag (task, seg_local_store_get_profiles_async);
+  g_task_set_task_data (task, d, profiles_data_free);
+  g_task_run_in_thread (task, get_profiles_thread);
+}
+
+static GPtrArray *
+seg_local_store_get_profiles_finish (SegStore      *store,
+                                     GAsyncResult  *result,
+                                     GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 static void
 seg_local_store_get_user_async (SegStore            *store,
                                 const char          *user_id,
@@ -2311,6 +2399,8 @@ seg_local_store_iface_init (SegStoreInterface *iface)
   iface->trend_async = seg_local_store_trend_async;
   iface->trend_finish = seg_local_store_trend_finish;
   iface->get_user_async = seg_local_store_get_user_async;
+  iface->get_profiles_async = seg_local_store_get_profiles_async;
+  iface->get_profiles_finish = seg_local_store_get_profiles_finish;
   iface->get_user_finish = seg_local_store_get_user_finish;
   iface->begin_write = seg_local_store_begin_write;
 }

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "seg-store.h"
 #include "seg-store-writer.h"
 
@@ -320,4 +322,65 @@ seg_store_get_user_finish (SegStore     *self,
   g_return_val_if_fail (G_IS_ASYNC_RESULT (result), NULL);
 
   return SEG_STORE_GET_IFACE (self)->get_user_finish (self, result, error);
+}
+
+/**
+ * seg_store_get_profiles_async:
+ * @self: a #SegStore
+ * @user_ids: (array zero-terminated=1): the users, in the order the answer keeps
+ * @fields: (array zero-terminated=1): the profile property names wanted
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when the answer is ready
+ * @user_data: data for @callback
+ *
+ * Reads the current value of the profile properties @fields of many users in one go,
+ * which is what an export of members with profile columns needs; seg_store_get_user_async()
+ * also builds a timeline and the user's segments, far more than that.
+ *
+ * A store may not implement it: then the answer is %G_IO_ERROR_NOT_SUPPORTED and the
+ * caller reads one user at a time.
+ */
+void
+seg_store_get_profiles_async (SegStore            *self,
+                              const char * const  *user_ids,
+                              const char * const  *fields,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  SegStoreInterface *iface;
+
+  g_return_if_fail (SEG_IS_STORE (self));
+  g_return_if_fail (user_ids != NULL && fields != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  iface = SEG_STORE_GET_IFACE (self);
+  if (iface->get_profiles_async == NULL)
+    {
+      g_task_report_new_error (self, callback, user_data, seg_store_get_profiles_async,
+                               G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                               "%s", _("This store cannot read many profiles at once"));
+      return;
+    }
+  iface->get_profiles_async (self, user_ids, fields, cancellable, callback, user_data);
+}
+
+/**
+ * seg_store_get_profiles_finish:
+ *
+ * Returns: (transfer container) (element-type JsonObject): one object per user id, in
+ *   the order asked, holding those of the fields the user has (an unknown user gives an
+ *   empty object); %NULL on error
+ */
+GPtrArray *
+seg_store_get_profiles_finish (SegStore      *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  g_return_val_if_fail (SEG_IS_STORE (self), NULL);
+  g_return_val_if_fail (G_IS_ASYNC_RESULT (result), NULL);
+
+  if (g_async_result_is_tagged (result, seg_store_get_profiles_async))
+    return g_task_propagate_pointer (G_TASK (result), error);
+  return SEG_STORE_GET_IFACE (self)->get_profiles_finish (self, result, error);
 }

@@ -160,12 +160,22 @@ struct _SegStoreInterface
   SegUserProfile *(*get_user_finish)   (SegStore             *self,
                                         GAsyncResult         *result,
                                         GError              **error);
+  /* The current profile properties @fields of many users at once (exports); optional. */
+  void            (*get_profiles_async)  (SegStore            *self,
+                                          const char * const  *user_ids,
+                                          const char * const  *fields,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data);
+  GPtrArray      *(*get_profiles_finish) (SegStore            *self,
+                                          GAsyncResult        *result,
+                                          GError             **error);
 
   /* Writing: imports and live streams. Blocking; call from a worker thread. */
   SegStoreWriter *(*begin_write)       (SegStore             *self,
                                         GError              **error);
 
-  gpointer padding[16];
+  gpointer padding[14];
 };
 
 GQuark          seg_store_error_quark          (void);
@@ -253,6 +263,15 @@ void            seg_store_get_user_async       (SegStore             *self,
                                                 GAsyncReadyCallback   callback,
                                                 gpointer              user_data);
 SegUserProfile *seg_store_get_user_finish      (SegStore             *self,
+                                                GAsyncResult         *result,
+                                                GError              **error);
+void            seg_store_get_profiles_async   (SegStore             *self,
+                                                const char * const   *user_ids,
+                                                const char * const   *fields,
+                                                GCancellable         *cancellable,
+                                                GAsyncReadyCallback   callback,
+                                                gpointer              user_data);
+GPtrArray      *seg_store_get_profiles_finish  (SegStore             *self,
                                                 GAsyncResult         *result,
                                                 GError              **error);
 SegStoreWriter *seg_store_begin_write          (SegStore             *self,

@@ -421,6 +421,32 @@ test_catalogue_and_user (void)
   g_assert_null (seg_store_get_user_finish (SEG_STORE (store), wait_for (&res), &error));
   g_assert_error (error, SEG_STORE_ERROR, SEG_STORE_ERROR_NOT_FOUND);
 
+  /* Many users' profile fields at once (member exports), typed as get_user gives them,
+   * in the order asked, with an empty object for a user nobody knows. */
+  g_clear_error (&error);
+  g_clear_object (&res);
+  {
+    const char *ids[] = { "u24", "nobody", "u00", "it's \\ \"odd\"", NULL };
+    const char *fields[] = { "city", "score", "signup_date", "tags", "no such field", NULL };
+    g_autoptr(GPtrArray) profiles = NULL;
+    JsonObject *o;
+
+    seg_store_get_profiles_async (SEG_STORE (store), ids, fields, NULL, result_cb, &res);
+    profiles = seg_store_get_profiles_finish (SEG_STORE (store), wait_for (&res), &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (profiles->len, ==, 4);
+    o = g_ptr_array_index (profiles, 0);
+    g_assert_cmpstr (json_object_get_string_member (o, "city"), ==, "Lyon");
+    g_assert_cmpfloat (json_object_get_double_member (o, "score"), ==, 24.5);
+    g_assert_cmpstr (json_object_get_string_member (o, "signup_date"), ==, "2024-06-20T12:00:00Z");
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (o, "tags")), ==, 2);
+    g_assert_false (json_object_has_member (o, "no such field"));
+    g_assert_cmpuint (json_object_get_size (g_ptr_array_index (profiles, 1)), ==, 0);
+    g_assert_true (json_object_has_member (g_ptr_array_index (profiles, 2), "city"));
+    g_assert_cmpuint (json_object_get_size (g_ptr_array_index (profiles, 3)), ==, 0);
+    g_clear_object (&res);
+  }
+
   ch_test_drop_database (client);
 }
 

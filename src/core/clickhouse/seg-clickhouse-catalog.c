@@ -630,3 +630,65 @@ seg_clickhouse_catalog_get_user (SegClickhouseClient  *client,
 
   return g_steal_pointer (&user);
 }
+
+static void
+append_string_list (GString            *sql,
+                    const char * const *values)
+{
+  g_string_append_c (sql, '(');
+  for (guint i = 0; values[i] != NULL; i++)
+    {
+      if (i > 0)
+        g_string_append_c (sql, ',');
+      seg_clickhouse_sql_append_string (sql, values[i], -1);
+    }
+  g_string_append_c (sql, ')');
+}
+
+GHashTable *
+seg_clickhouse_catalog_get_profiles (SegClickhouseClient  *client,
+                                     const char * const   *user_ids,
+                                     const char * const   *fields,
+                                     GCancellable         *cancellable,
+                                     GError              **error)
+{
+  g_autoptr(GHashTable) answer = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                        (GDestroyNotify) json_object_unref);
+  g_autoptr(GString) sql = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+
+  if (user_ids[0] == NULL || fields[0] == NULL)
+    return g_steal_pointer (&answer);
+
+  sql = g_string_new ("SELECT u, k, ty, if(ty = 5, '', s) AS str, nu, "
+                      "splitByChar('\\0', s) AS items FROM (SELECT user_id AS u, key AS k, "
+                      "argMax(type, updated_ms) AS ty, argMax(str, updated_ms) AS s, "
+                      "argMax(num, updated_ms) AS nu, argMax(deleted, updated_ms) AS gone "
+                      "FROM profile_props WHERE user_id IN ");
+  append_string_list (sql, user_ids);
+  g_string_append (sql, " AND key IN ");
+  append_string_list (sql, fields);
+  g_string_append (sql, " GROUP BY u, k) WHERE gone = 0");
+  rows = query (client, sql->str, cancellable, error);
+  if (rows == NULL)
+    return NULL;
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      JsonObject *row = g_ptr_array_index (rows, i);
+      const char *user = json_object_get_string_member (row, "u");
+      JsonObject *props = g_hash_table_lookup (answer, user);
+
+      if (props == NULL)
+        {
+          props = json_object_new ();
+          g_hash_table_insert (answer, g_strdup (user), props);
+        }
+      json_object_set_member (props, json_object_get_string_member (row, "k"),
+                              typed_value (member_int (row, "ty"),
+                                           json_object_get_string_member (row, "str"),
+                                           node_double (json_object_get_member (row, "nu")),
+                                           json_object_get_array_member (row, "items")));
+    }
+  return g_steal_pointer (&answer);
+}

@@ -66,4 +66,12 @@ JsonObject *seg_clickhouse_catalog_get_user       (SegClickhouseClient  *client,
                                                    GCancellable         *cancellable,
                                                    GError              **error);
 
+/* Hash table of user id → JsonObject with the current values of those of @fields each
+ * user has; users without any of them are absent. */
+GHashTable *seg_clickhouse_catalog_get_profiles   (SegClickhouseClient  *client,
+                                                   const char * const   *user_ids,
+                                                   const char * const   *fields,
+                                                   GCancellable         *cancellable,
+                                                   GError              **error);
+
 G_END_DECLS

@@ -1435,6 +1435,82 @@ get_user_thread (GTask        *task,
                          g_object_unref);
 }
 
+typedef struct
+{
+  GStrv ids;
+  GStrv fields;
+} ProfilesData;
+
+static void
+profiles_data_free (gpointer data)
+{
+  ProfilesData *d = data;
+
+  g_strfreev (d->ids);
+  g_strfreev (d->fields);
+  g_free (d);
+}
+
+static void
+get_profiles_thread (GTask        *task,
+                     gpointer      source,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
+{
+  SegClickhouseStore *self = source;
+  ProfilesData *d = task_data;
+  g_autoptr(GHashTable) found = NULL;
+  g_autoptr(GPtrArray) answer = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  GError *error = NULL;
+
+  found = seg_clickhouse_catalog_get_profiles (self->client, (const char * const *) d->ids,
+                                               (const char * const *) d->fields,
+                                               cancellable, &error);
+  if (found == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  for (guint i = 0; d->ids[i] != NULL; i++)
+    {
+      JsonObject *props = g_hash_table_lookup (found, d->ids[i]);
+
+      if (props != NULL)
+        {
+          json_object_ref (props);
+          normalize_values (props);
+        }
+      g_ptr_array_add (answer, props != NULL ? props : json_object_new ());
+    }
+  g_task_return_pointer (task, g_steal_pointer (&answer), (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+seg_clickhouse_store_get_profiles_async (SegStore            *store,
+                                         const char * const  *user_ids,
+                                         const char * const  *fields,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (store, cancellable, callback, user_data);
+  ProfilesData *d = g_new0 (ProfilesData, 1);
+
+  d->ids = g_strdupv ((char **) user_ids);
+  d->fields = g_strdupv ((char **) fields);
+  g_task_set_source_tag (task, seg_clickhouse_store_get_profiles_async);
+  g_task_set_task_data (task, d, profiles_data_free);
+  g_task_run_in_thread (task, get_profiles_thread);
+}
+
+static GPtrArray *
+seg_clickhouse_store_get_profiles_finish (SegStore      *store,
+                                          GAsyncResult  *result,
+                                          GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 static void
 seg_clickhouse_store_get_user_async (SegStore            *store,
                                      const char          *user_id,
@@ -1722,5 +1798,7 @@ seg_clickhouse_store_iface_init (SegStoreInterface *iface)
   iface->trend_finish = seg_clickhouse_store_trend_finish;
   iface->get_user_async = seg_clickhouse_store_get_user_async;
   iface->get_user_finish = seg_clickhouse_store_get_user_finish;
+  iface->get_profiles_async = seg_clickhouse_store_get_profiles_async;
+  iface->get_profiles_finish = seg_clickhouse_store_get_profiles_finish;
   iface->begin_write = seg_clickhouse_store_begin_write;
 }

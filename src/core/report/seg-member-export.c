@@ -51,6 +51,8 @@ G_DEFINE_FINAL_TYPE (SegMemberExport, seg_member_export, G_TYPE_OBJECT)
 enum { PROP_0, PROP_WRITTEN, PROP_TOTAL, PROP_FRACTION, N_PROPS };
 static GParamSpec *properties[N_PROPS];
 
+/* Users whose profile fields are read in one request. */
+#define PROFILE_BATCH 2000
 #define DEFAULT_PAGE_SIZE 20000
 #define FLUSH_SIZE (256 * 1024)
 
@@ -391,6 +393,7 @@ write_rows (SegMemberExport  *self,
 {
   g_autoptr(GString) buf = g_string_sized_new (FLUSH_SIZE + 4096);
   gboolean with_profiles = d->format == SEG_MEMBER_EXPORT_CSV && d->fields[0] != NULL;
+  gboolean batch_profiles_unsupported = FALSE;
   SegEvalOptions opts = { 0 };
   guint64 offset = 0, total = 0;
 
@@ -425,39 +428,75 @@ write_rows (SegMemberExport  *self,
       total = seg_eval_result_get_count (r);
       ids = seg_eval_result_get_members (r);
       for (; ids != NULL && ids[n] != NULL; n++)
+        ;
+      for (guint start = 0; start < n; start += PROFILE_BATCH)
         {
-          if (d->format == SEG_MEMBER_EXPORT_CUSTOM_LIST)
+          guint end = MIN (n, start + PROFILE_BATCH);
+          g_autoptr(GPtrArray) profiles = NULL;
+
+          if (with_profiles && !batch_profiles_unsupported)
             {
-              g_string_append (buf, "Identity,");
-              append_field (buf, ids[n]);
-            }
-          else
-            {
-              append_field (buf, ids[n]);
-              if (with_profiles)
+              g_autoptr(GPtrArray) batch = g_ptr_array_new ();
+              g_autoptr(GError) local_error = NULL;
+
+              for (guint i = start; i < end; i++)
+                g_ptr_array_add (batch, (gpointer) ids[i]);
+              g_ptr_array_add (batch, NULL);
+              profiles = seg_report_get_profiles_sync (self->store,
+                                                       (const char * const *) batch->pdata,
+                                                       (const char * const *) d->fields,
+                                                       cancellable, &local_error);
+              if (profiles == NULL &&
+                  g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED))
+                batch_profiles_unsupported = TRUE;
+              else if (profiles == NULL)
                 {
-                  g_autoptr(SegUserProfile) user = NULL;
-                  JsonObject *props;
-
-                  user = seg_report_get_user_sync (self->store, ids[n], cancellable, error);
-                  if (user == NULL)
-                    return FALSE;
-                  props = seg_user_profile_get_properties (user);
-                  for (guint i = 0; d->fields[i] != NULL; i++)
-                    {
-                      g_autofree char *text = NULL;
-
-                      if (props != NULL && json_object_has_member (props, d->fields[i]))
-                        text = node_to_text (json_object_get_member (props, d->fields[i]));
-                      g_string_append_c (buf, ',');
-                      append_field (buf, text);
-                    }
-                  report_progress (self, offset + n + 1, total);
+                  g_propagate_error (error, g_steal_pointer (&local_error));
+                  return FALSE;
                 }
             }
-          g_string_append (buf, "\r\n");
-          if (buf->len >= FLUSH_SIZE && !flush (out, buf, cancellable, error))
-            return FALSE;
+          for (guint i = start; i < end; i++)
+            {
+              if (d->format == SEG_MEMBER_EXPORT_CUSTOM_LIST)
+                {
+                  g_string_append (buf, "Identity,");
+                  append_field (buf, ids[i]);
+                }
+              else
+                {
+                  append_field (buf, ids[i]);
+                  if (with_profiles)
+                    {
+                      g_autoptr(SegUserProfile) user = NULL;
+                      JsonObject *props;
+
+                      if (profiles != NULL)
+                        props = g_ptr_array_index (profiles, i - start);
+                      else
+                        {
+                          /* One user at a time, for a store that cannot read many. */
+                          user = seg_report_get_user_sync (self->store, ids[i], cancellable, error);
+                          if (user == NULL)
+                            return FALSE;
+                          props = seg_user_profile_get_properties (user);
+                        }
+                      for (guint f = 0; d->fields[f] != NULL; f++)
+                        {
+                          g_autofree char *text = NULL;
+
+                          if (props != NULL && json_object_has_member (props, d->fields[f]))
+                            text = node_to_text (json_object_get_member (props, d->fields[f]));
+                          g_string_append_c (buf, ',');
+                          append_field (buf, text);
+                        }
+                    }
+                }
+              g_string_append (buf, "\r\n");
+              if (buf->len >= FLUSH_SIZE && !flush (out, buf, cancellable, error))
+                return FALSE;
+            }
+          if (with_profiles)
+            report_progress (self, offset + end, total);
         }
       offset += n;
       report_progress (self, offset, total);

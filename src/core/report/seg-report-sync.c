@@ -98,3 +98,29 @@ seg_report_get_user_sync (SegStore      *store,
   waiter_end (&w);
   return ret;
 }
+
+/**
+ * seg_report_get_profiles_sync:
+ *
+ * Returns: (transfer container) (nullable) (element-type JsonObject): see
+ *   seg_store_get_profiles_finish()
+ */
+GPtrArray *
+seg_report_get_profiles_sync (SegStore           *store,
+                              const char * const *user_ids,
+                              const char * const *fields,
+                              GCancellable       *cancellable,
+                              GError            **error)
+{
+  GPtrArray *ret;
+  Waiter w;
+
+  g_return_val_if_fail (SEG_IS_STORE (store), NULL);
+
+  waiter_begin (&w);
+  seg_store_get_profiles_async (store, user_ids, fields, cancellable, waiter_cb, &w);
+  waiter_wait (&w);
+  ret = seg_store_get_profiles_finish (store, w.result, error);
+  waiter_end (&w);
+  return ret;
+}

@@ -22,5 +22,10 @@ SegUserProfile *seg_report_get_user_sync (SegStore             *store,
                                           const char           *user_id,
                                           GCancellable         *cancellable,
                                           GError              **error);
+GPtrArray      *seg_report_get_profiles_sync (SegStore           *store,
+                                              const char * const *user_ids,
+                                              const char * const *fields,
+                                              GCancellable       *cancellable,
+                                              GError            **error);
 
 G_END_DECLS
