@@ -121,7 +121,7 @@ filter_free (gpointer data)
 }
 
 static void
-window_clear (SegWindow *w)
+window_clear (SegTimeWindow *w)
 {
   g_clear_pointer (&w->dates[0], g_free);
   g_clear_pointer (&w->dates[1], g_free);
@@ -359,10 +359,10 @@ parse_string_list (JsonNode    *node,
 }
 
 static gboolean
-parse_window (JsonNode    *node,
-              const char  *path,
-              SegWindow   *w,
-              GError     **error)
+parse_window (JsonNode       *node,
+              const char     *path,
+              SegTimeWindow  *w,
+              GError        **error)
 {
   JsonObject *obj;
   g_autofree char *type = NULL;
@@ -1319,8 +1319,8 @@ build_where (JsonBuilder *b,
 }
 
 static void
-build_window (JsonBuilder     *b,
-              const SegWindow *w)
+build_window (JsonBuilder         *b,
+              const SegTimeWindow *w)
 {
   if (w->type == SEG_WINDOW_EVER)
     return;
@@ -1800,8 +1800,8 @@ unit_word (SegTimeUnit unit,
 }
 
 static void
-summarize_window (GString         *s,
-                  const SegWindow *w)
+summarize_window (GString             *s,
+                  const SegTimeWindow *w)
 {
   switch (w->type)
     {

@@ -126,7 +126,7 @@ typedef struct
   gint64         from_days;  /* between_days_ago: from >= to */
   gint64         to_days;
   char          *dates[2];   /* between: [from, to]; before/after/on/since: dates[0] */
-} SegWindow;
+} SegTimeWindow;
 
 typedef enum
 {
@@ -190,7 +190,7 @@ struct _SegRule
   /* SEG_RULE_DID, _DID_NOT, _DID_ANY (events has one name except for did_any) */
   char           **events;
   GPtrArray       *where;      /* of SegFilter; never NULL */
-  SegWindow        when;       /* also used by SEG_RULE_SEQUENCE (for the first step) */
+  SegTimeWindow    when;       /* also used by SEG_RULE_SEQUENCE (for the first step) */
   SegOccurrence    occurrence;
   SegAggregate    *aggregate;  /* nullable */
 

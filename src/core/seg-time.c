@@ -324,11 +324,11 @@ seg_time_last_bounds (gint64       n,
  * @hi: (out): last millisecond in the window (never after @now_ms)
  */
 void
-seg_time_window_bounds (const SegWindow *w,
-                        GTimeZone       *tz,
-                        gint64           now_ms,
-                        gint64          *lo,
-                        gint64          *hi)
+seg_time_window_bounds (const SegTimeWindow *w,
+                        GTimeZone           *tz,
+                        gint64               now_ms,
+                        gint64              *lo,
+                        gint64              *hi)
 {
   guint32 today = seg_time_day_of (tz, now_ms);
   gint64 a = G_MININT64, b = now_ms, s, e;

@@ -26,11 +26,11 @@ gboolean seg_time_parse_timestamp (const char  *str,
                                    gsize        len,
                                    GTimeZone   *tz,
                                    gint64      *ms);
-void     seg_time_window_bounds   (const SegWindow *window,
-                                   GTimeZone       *tz,
-                                   gint64           now_ms,
-                                   gint64          *lo,
-                                   gint64          *hi);
+void     seg_time_window_bounds   (const SegTimeWindow *window,
+                                   GTimeZone           *tz,
+                                   gint64               now_ms,
+                                   gint64              *lo,
+                                   gint64              *hi);
 void     seg_time_last_bounds     (gint64       n,
                                    SegTimeUnit  unit,
                                    GTimeZone   *tz,

@@ -46,9 +46,9 @@ midnight (gint64 day)
 }
 
 static void
-ref_window (const SegWindow *w,
-            gint64           now,
-            gint64          *lo,
+ref_window (const SegTimeWindow *w,
+            gint64               now,
+            gint64              *lo,
             gint64          *hi)
 {
   gint64 today = now / DAY;

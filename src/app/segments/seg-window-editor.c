@@ -267,8 +267,8 @@ seg_window_editor_build (SegWindowEditor  *self,
 }
 
 void
-seg_window_editor_load (SegWindowEditor *self,
-                        const SegWindow *w)
+seg_window_editor_load (SegWindowEditor     *self,
+                        const SegTimeWindow *w)
 {
   switch (w->type)
     {

@@ -20,6 +20,6 @@ void       seg_window_editor_set_n      (SegWindowEditor  *self,
 JsonNode  *seg_window_editor_build      (SegWindowEditor  *self,
                                          char            **error);
 void       seg_window_editor_load       (SegWindowEditor  *self,
-                                         const SegWindow  *window);
+                                         const SegTimeWindow *window);
 
 G_END_DECLS
