@@ -49,7 +49,7 @@ static void
 ref_window (const SegTimeWindow *w,
             gint64               now,
             gint64              *lo,
-            gint64          *hi)
+            gint64              *hi)
 {
   gint64 today = now / DAY;
 
