@@ -193,6 +193,7 @@ out:
 typedef struct
 {
   guint     next;
+  guint     next_system;
   GPtrArray *existing;   /* names of the store's segments */
 } SaveState;
 
@@ -278,6 +279,21 @@ save_next (GTask *task)
       seg_segment_set_description (segment, g_dgettext (GETTEXT_PACKAGE, demo->description));
       seg_store_save_segment_async (store, segment, g_task_get_cancellable (task),
                                     save_segment_cb, task);
+      return;
+    }
+
+  /* The system segments' sizes too, so no row of the list starts without one. */
+  if (state->next_system < 2)
+    {
+      const char *json = state->next_system++ == 0
+                         ? "{\"version\":1,\"include\":[\"" SEG_SEGMENT_ID_ALL_USERS "\"]}"
+                         : "{\"version\":1,\"include\":[\"" SEG_SEGMENT_ID_TEST_USERS "\"]}";
+      g_autoptr(SegDefinition) definition = seg_definition_new_from_json (json, -1, NULL);
+      SegEvalOptions options = { 0 };
+
+      g_assert (definition != NULL);
+      seg_store_evaluate_async (store, definition, &options, g_task_get_cancellable (task),
+                                evaluate_cb, task);
       return;
     }
 

@@ -1955,7 +1955,7 @@ remember_count (SegLocalStore *self,
   while (g_hash_table_iter_next (&iter, NULL, &value))
     {
       SegSegment *seg = value;
-      SegDefinition *sd = seg_segment_get_definition (seg);
+      g_autoptr(SegDefinition) sd = seg_segment_dup_size_definition (seg);
       g_autofree char *sj = sd ? seg_definition_to_json (sd, FALSE) : NULL;
 
       if (sj != NULL && g_str_equal (sj, json))

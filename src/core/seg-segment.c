@@ -275,6 +275,41 @@ seg_segment_get_definition (SegSegment *self)
   return self->definition;
 }
 
+/**
+ * seg_segment_dup_size_definition:
+ *
+ * What to evaluate for the segment's size, trend, reach and members: its definition, or
+ * for a system segment (which has no rules; the store keeps it) a definition including
+ * just that segment, which every store evaluates.
+ *
+ * Returns: (transfer full) (nullable): a definition, or %NULL for a segment without one
+ */
+SegDefinition *
+seg_segment_dup_size_definition (SegSegment *self)
+{
+  g_return_val_if_fail (SEG_IS_SEGMENT (self), NULL);
+
+  if (self->definition != NULL)
+    return seg_definition_ref (self->definition);
+  if (self->kind == SEG_SEGMENT_KIND_SYSTEM && self->id != NULL)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "version");
+      json_builder_add_int_value (b, 1);
+      json_builder_set_member_name (b, "include");
+      json_builder_begin_array (b);
+      json_builder_add_string_value (b, self->id);
+      json_builder_end_array (b);
+      json_builder_end_object (b);
+      root = json_builder_get_root (b);
+      return seg_definition_new_from_node (root, NULL);
+    }
+  return NULL;
+}
+
 void
 seg_segment_set_definition (SegSegment    *self,
                             SegDefinition *definition)

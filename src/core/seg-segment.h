@@ -31,6 +31,7 @@ SegSegmentKind  seg_segment_get_kind           (SegSegment     *self);
 void            seg_segment_set_kind           (SegSegment     *self,
                                                 SegSegmentKind  kind);
 SegDefinition  *seg_segment_get_definition     (SegSegment     *self);
+SegDefinition  *seg_segment_dup_size_definition (SegSegment    *self);
 void            seg_segment_set_definition     (SegSegment     *self,
                                                 SegDefinition  *definition);
 gint64          seg_segment_get_created        (SegSegment     *self);

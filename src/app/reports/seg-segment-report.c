@@ -43,6 +43,7 @@ struct _SegSegmentReport
 
   SegStore              *store;
   SegSegment            *segment;
+  SegDefinition         *system_def;   /* what a system segment's size evaluates */
   GListModel            *segments;
 
   GCancellable          *cancellable;
@@ -186,10 +187,19 @@ timezone_of (SegSegmentReport *self)
   return seg_store_get_timezone (self->store);
 }
 
+/* What the size, trend, reach and exports evaluate: the segment's rules, or for a
+ * system segment (All Users, Test Users: kept by the store, without rules) a definition
+ * that includes it. */
 static SegDefinition *
 definition_of (SegSegmentReport *self)
 {
-  return self->segment != NULL ? seg_segment_get_definition (self->segment) : NULL;
+  if (self->segment == NULL)
+    return NULL;
+  if (seg_segment_get_definition (self->segment) != NULL)
+    return seg_segment_get_definition (self->segment);
+  if (self->system_def == NULL)
+    self->system_def = seg_segment_dup_size_definition (self->segment);
+  return self->system_def;
 }
 
 /* Header and definition. */
@@ -216,7 +226,8 @@ segment_name_cb (const char *id,
 static void
 update_header (SegSegmentReport *self)
 {
-  SegDefinition *def = definition_of (self);
+  SegDefinition *def = seg_segment_get_definition (self->segment);
+  gboolean evaluable = definition_of (self) != NULL;
   const char *description = seg_segment_get_description (self->segment);
   g_autofree char *summary = NULL;
   g_autofree char *json = NULL;
@@ -233,6 +244,11 @@ update_header (SegSegmentReport *self)
       summary = seg_definition_summarize (def, segment_name_cb, self);
       json = seg_definition_to_json (def, TRUE);
     }
+  if (summary == NULL && g_strcmp0 (seg_segment_get_id (self->segment), SEG_SEGMENT_ID_ALL_USERS) == 0)
+    summary = g_strdup (_("Everyone in this store. The store keeps this segment itself."));
+  else if (summary == NULL && g_strcmp0 (seg_segment_get_id (self->segment), SEG_SEGMENT_ID_TEST_USERS) == 0)
+    summary = g_strdup (_("Users whose profile marks them as test users (test_user is true). "
+                          "The store keeps this segment itself."));
   gtk_label_set_label (self->summary_label,
                        summary != NULL ? summary : _("This segment has no rules: it is kept by the store."));
   {
@@ -247,11 +263,9 @@ update_header (SegSegmentReport *self)
       gtk_text_buffer_set_text (buffer, json ? json : "", -1);
   }
   gtk_widget_set_sensitive (GTK_WIDGET (self->definition_row), def != NULL);
-  /* The store keeps system segments itself: without rules there is nothing to trend,
-   * reach or export through a definition, so those parts are left out. */
-  gtk_widget_set_visible (self->trend_section, def != NULL);
-  gtk_widget_set_visible (self->reach_section, def != NULL);
-  gtk_widget_set_visible (self->more_group, def != NULL);
+  gtk_widget_set_visible (self->trend_section, evaluable);
+  gtk_widget_set_visible (self->reach_section, evaluable);
+  gtk_widget_set_visible (self->more_group, evaluable);
 }
 
 /* Size and reachability. */
@@ -1100,7 +1114,7 @@ copy_json_action (GtkWidget  *widget,
                   GVariant   *param)
 {
   SegSegmentReport *self = SEG_SEGMENT_REPORT (widget);
-  SegDefinition *def = definition_of (self);
+  SegDefinition *def = seg_segment_get_definition (self->segment);
   g_autofree char *json = def ? seg_definition_to_json (def, TRUE) : NULL;
 
   if (json != NULL)
@@ -1218,6 +1232,7 @@ seg_segment_report_dispose (GObject *object)
   g_clear_object (&self->left_model);
   g_clear_object (&self->store);
   g_clear_object (&self->segment);
+  g_clear_pointer (&self->system_def, seg_definition_unref);
   g_clear_object (&self->segments);
   g_clear_object (&self->export_file);
   G_OBJECT_CLASS (seg_segment_report_parent_class)->dispose (object);

@@ -1034,7 +1034,7 @@ apply_count_cb (gpointer data)
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(SegSegment) seg = g_list_model_get_item (G_LIST_MODEL (u->self->segments), i);
-      SegDefinition *sd = seg_segment_get_definition (seg);
+      g_autoptr(SegDefinition) sd = seg_segment_dup_size_definition (seg);
       g_autofree char *sj = sd ? seg_definition_to_json (sd, FALSE) : NULL;
 
       if (sj != NULL && g_str_equal (sj, json))
