@@ -35,8 +35,8 @@ static const char *segments[] = {
   "{\"type\":\"page_count\",\"count\":10,\"within\":{\"n\":1,\"unit\":\"hours\"}}",
 };
 
-static const char *events[] = { "Charged", "App Launched", "Search", "Added To Cart", "Page Viewed",
-                                 "Page Viewed", "Page Viewed", "Signed Up", "Viewed Item", "Logout" };
+static const char *events[] = { "Charged", "App Launched", "Search", "Added To Cart", "Page Visited",
+                                 "Page Visited", "Page Visited", "Signed Up", "Viewed Item", "Logout" };
 static const char *urls[] = { "https://shop.example.com/", "https://shop.example.com/pricing",
                               "https://shop.example.com/checkout", "https://shop.example.com/sale/1",
                               "https://shop.example.com/item/42" };
@@ -125,7 +125,7 @@ bench_engine (guint n_events)
       r->user_id = g_ptr_array_index (user_ids, g_rand_int_range (rand, 0, n_users));
       r->event = events[g_rand_int_range (rand, 0, G_N_ELEMENTS (events))];
       r->props = p;
-      if (g_str_equal (r->event, "Page Viewed"))
+      if (g_str_equal (r->event, "Page Visited"))
         {
           const char *u = urls[g_rand_int_range (rand, 0, G_N_ELEMENTS (urls))];
           const char *f = refs[g_rand_int_range (rand, 0, G_N_ELEMENTS (refs))];

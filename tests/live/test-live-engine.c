@@ -176,16 +176,16 @@ test_page_visit_referrer (Fixture       *fx,
 
   lv_add (fx->engine, "pricing", "{\"type\":\"page_visit\",\"url\":{\"op\":\"contains\",\"value\":\"/pricing\"}}");
   lv_add (fx->engine, "google", "{\"type\":\"referrer\",\"referrer\":{\"op\":\"matches\",\"value\":\"^https?://(www\\\\.)?google\\\\.\"}}");
-  lv_push (fx->engine, "u1", "Page Viewed", t, NULL, "url", "https://x.com/", "referrer", "https://bing.com/", NULL);
-  lv_push (fx->engine, "u1", "Page Viewed", t + 10000, NULL, "url", "https://x.com/pricing", NULL);
+  lv_push (fx->engine, "u1", "Page Visited", t, NULL, "url", "https://x.com/", "referrer", "https://bing.com/", NULL);
+  lv_push (fx->engine, "u1", "Page Visited", t + 10000, NULL, "url", "https://x.com/pricing", NULL);
   /* Once per session: a second visit in the same session does not count again. */
-  lv_push (fx->engine, "u1", "Page Viewed", t + 20000, NULL, "url", "https://x.com/pricing?a", NULL);
-  lv_push (fx->engine, "u2", "Page Viewed", t, NULL, "url", "https://x.com/", "referrer", "https://www.google.com/q", NULL);
+  lv_push (fx->engine, "u1", "Page Visited", t + 20000, NULL, "url", "https://x.com/pricing?a", NULL);
+  lv_push (fx->engine, "u2", "Page Visited", t, NULL, "url", "https://x.com/", "referrer", "https://www.google.com/q", NULL);
   /* A referrer on a later page of the session is not an entry. */
-  lv_push (fx->engine, "u1", "Page Viewed", t + 30000, NULL, "url", "https://x.com/a", "referrer", "https://google.com/", NULL);
+  lv_push (fx->engine, "u1", "Page Visited", t + 30000, NULL, "url", "https://x.com/a", "referrer", "https://google.com/", NULL);
   assert_log (fx, q1, q2, NULL);
   /* After 30 minutes without events, a new session. */
-  lv_push (fx->engine, "u1", "Page Viewed", t + 3600000, NULL, "url", "https://x.com/pricing", NULL);
+  lv_push (fx->engine, "u1", "Page Visited", t + 3600000, NULL, "url", "https://x.com/pricing", NULL);
   assert_log (fx, q1, q2, q3, NULL);
 }
 
@@ -199,17 +199,17 @@ test_page_count (Fixture       *fx,
 
   lv_add (fx->engine, "busy", "{\"type\":\"page_count\",\"count\":3,\"within\":{\"n\":10,\"unit\":\"minutes\"}}");
   lv_add (fx->engine, "session3", "{\"type\":\"page_count\",\"count\":3,\"within\":\"session\"}");
-  lv_push (fx->engine, "u1", "Page Viewed", t, NULL, "url", "/a", NULL);
-  lv_push (fx->engine, "u1", "Page Viewed", t + 300000, NULL, "url", "/b", NULL);
+  lv_push (fx->engine, "u1", "Page Visited", t, NULL, "url", "/a", NULL);
+  lv_push (fx->engine, "u1", "Page Visited", t + 300000, NULL, "url", "/b", NULL);
   assert_log (fx, NULL);
   /* The third view is in the same session, but 3 views span a full 10 minutes. */
-  lv_push (fx->engine, "u1", "Page Viewed", t + 600000, NULL, "url", "/c", NULL);
+  lv_push (fx->engine, "u1", "Page Visited", t + 600000, NULL, "url", "/c", NULL);
   assert_log (fx, qs, NULL);
   /* The last 3 views now span 6 minutes. */
-  lv_push (fx->engine, "u1", "Page Viewed", t + 660000, NULL, "url", "/d", NULL);
+  lv_push (fx->engine, "u1", "Page Visited", t + 660000, NULL, "url", "/d", NULL);
   assert_log (fx, qs, qw, NULL);
   /* A fifth view inside the window continues the same run: no second qualification. */
-  lv_push (fx->engine, "u1", "Page Viewed", t + 720000, NULL, "url", "/e", NULL);
+  lv_push (fx->engine, "u1", "Page Visited", t + 720000, NULL, "url", "/e", NULL);
   assert_log (fx, qs, qw, NULL);
 }
 

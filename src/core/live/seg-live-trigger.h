@@ -34,7 +34,7 @@ typedef enum
 } SegLiveTriggerType;
 
 /* The event a web page view is recorded as, and its URL and referrer properties. */
-#define SEG_LIVE_PAGE_EVENT          "Page Viewed"
+#define SEG_LIVE_PAGE_EVENT          "Page Visited"
 #define SEG_LIVE_PAGE_URL_PROPERTY   "url"
 #define SEG_LIVE_PAGE_REFERRER_PROPERTY "referrer"
 /* A session ends after this much inactivity (ms), as in CleverTap's web SDK. */
