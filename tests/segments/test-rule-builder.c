@@ -7,6 +7,7 @@
 #include "seg-event-rule.h"
 #include "seg-filter-row.h"
 #include "seg-group-rule.h"
+#include "live/seg-live-trigger.h"
 #include "seg-live-trigger-editor.h"
 #include "seg-rule-registry.h"
 #include "seg-schema-cache.h"
@@ -206,11 +207,11 @@ test_live_triggers (void)
   struct { const char *type; const char *a; const char *b; const char *text; const char *expected; } cases[] = {
     { "action", "Added To Cart", NULL, NULL, "{\"type\":\"action\",\"event\":\"Added To Cart\"}" },
     { "inaction", "Added To Cart", "Charged", NULL,
-      "{\"type\":\"inaction\",\"event\":\"Added To Cart\",\"not\":\"Charged\",\"within\":{\"n\":10,\"unit\":\"minutes\"}}" },
+      "{\"type\":\"inaction\",\"event\":\"Added To Cart\",\"then\":\"Charged\",\"within\":{\"n\":10,\"unit\":\"minutes\"}}" },
     { "date", "appointment", NULL, NULL, "{\"type\":\"date\",\"property\":\"appointment\",\"days_from_today\":5}" },
     { "page_visit", NULL, NULL, "/checkout", "{\"type\":\"page_visit\",\"url\":{\"op\":\"contains\",\"value\":\"/checkout\"}}" },
     { "referrer", NULL, NULL, "google.com", "{\"type\":\"referrer\",\"referrer\":{\"op\":\"contains\",\"value\":\"google.com\"}}" },
-    { "page_count", NULL, NULL, NULL, "{\"type\":\"page_count\",\"op\":\"ge\",\"count\":5,\"within\":{\"n\":30,\"unit\":\"minutes\"}}" },
+    { "page_count", NULL, NULL, NULL, "{\"type\":\"page_count\",\"count\":5,\"within\":{\"n\":30,\"unit\":\"minutes\"}}" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -234,6 +235,14 @@ test_live_triggers (void)
       g_assert_null (error);
       json = json_to_string (node, FALSE);
       g_assert_cmpstr (json, ==, cases[i].expected);
+      /* What the editor writes is what the core's live trigger format reads. */
+      {
+        g_autoptr(GError) parse_error = NULL;
+        g_autoptr(SegLiveTrigger) parsed = seg_live_trigger_new_from_node (node, &parse_error);
+
+        g_assert_no_error (parse_error);
+        g_assert_nonnull (parsed);
+      }
       /* And it loads back into a fresh editor. */
       {
         GtkWidget *again = g_object_ref_sink (seg_live_trigger_editor_new (cache, cases[i].type));

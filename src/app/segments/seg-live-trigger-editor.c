@@ -7,6 +7,7 @@
 
 #include "seg-event-rule.h"
 #include "seg-filter-list.h"
+#include "live/seg-live-trigger.h"
 #include "seg-live-trigger-editor.h"
 #include "seg-name-picker.h"
 #include "seg-segments-util.h"
@@ -18,11 +19,11 @@
  * definition), one shape per kind:
  *
  *   {"type":"action",     "event":E, "where":[FILTER...]}
- *   {"type":"inaction",   "event":A, "where":[...], "not":B, "within":{"n":10,"unit":"minutes"}}
+ *   {"type":"inaction",   "event":A, "where":[...], "then":B, "within":{"n":10,"unit":"minutes"}}
  *   {"type":"date",       "event":E (absent: a user property), "property":P, "days_from_today":N}
  *   {"type":"page_visit", "url":{"op":"equals"|"contains"|"starts_with"|"matches","value":U}}
  *   {"type":"referrer",   "referrer":{"op":...,"value":R}}
- *   {"type":"page_count", "op":"ge"|"gt"|"eq", "count":N, "within":{"n":30,"unit":"minutes"}}
+ *   {"type":"page_count", "count":N, "within":{"n":30,"unit":"minutes"}}   (at least N)
  */
 
 struct _SegLiveTriggerEditor
@@ -50,10 +51,8 @@ static guint signals[N_SIGNALS];
 
 static const SegChoice url_ops[] = {
   { "equals", N_("is") }, { "contains", N_("contains") },
-  { "starts_with", N_("starts with") }, { "matches", N_("matches pattern") },
-};
-static const SegChoice count_ops[] = {
-  { "ge", N_("at least") }, { "gt", N_("more than") }, { "eq", N_("exactly") },
+  { "starts_with", N_("starts with") }, { "ends_with", N_("ends with") },
+  { "matches", N_("matches pattern") },
 };
 
 static void
@@ -237,10 +236,7 @@ seg_live_trigger_editor_new (SegSchemaCache *cache,
   else if (g_str_equal (type, "page_count"))
     {
       wrap = row (self);
-      add_label (wrap, _("Users who visit"));
-      self->op = seg_choice_drop_down_new (count_ops, G_N_ELEMENTS (count_ops));
-      g_signal_connect_swapped (self->op, "notify::selected", G_CALLBACK (emit_changed), self);
-      gtk_box_append (GTK_BOX (wrap), self->op);
+      add_label (wrap, _("Users who visit at least"));
       self->n = seg_number_spin_new (1, 100000, 0);
       gtk_spin_button_set_value (GTK_SPIN_BUTTON (self->n), 5);
       g_signal_connect_swapped (self->n, "value-changed", G_CALLBACK (emit_changed), self);
@@ -255,6 +251,17 @@ const char *
 seg_live_trigger_editor_get_type_id (SegLiveTriggerEditor *self)
 {
   return self->type;
+}
+
+/**
+ * seg_live_trigger_editor_get_filters:
+ * Returns: (transfer none) (nullable): the event-property filters (a #SegFilterList) of
+ *   the action and inaction triggers
+ */
+GtkWidget *
+seg_live_trigger_editor_get_filters (SegLiveTriggerEditor *self)
+{
+  return self->where;
 }
 
 static JsonObject *
@@ -303,7 +310,7 @@ seg_live_trigger_editor_build (SegLiveTriggerEditor  *self,
           *error = g_strdup (_("Choose the event users must not do in time"));
           return NULL;
         }
-      json_object_set_string_member (obj, "not", other);
+      json_object_set_string_member (obj, "then", other);
       json_object_set_object_member (obj, "within", within_object (self));
     }
   if (self->property != NULL)
@@ -335,7 +342,6 @@ seg_live_trigger_editor_build (SegLiveTriggerEditor  *self,
     }
   if (g_str_equal (self->type, "page_count"))
     {
-      json_object_set_string_member (obj, "op", seg_choice_drop_down_get_id (self->op));
       json_object_set_int_member (obj, "count", (gint64) gtk_spin_button_get_value (GTK_SPIN_BUTTON (self->n)));
       json_object_set_object_member (obj, "within", within_object (self));
     }
@@ -384,10 +390,16 @@ seg_live_trigger_editor_load (SegLiveTriggerEditor *self,
   if (trigger == NULL || !JSON_NODE_HOLDS_OBJECT (trigger))
     return;
   obj = json_node_get_object (trigger);
+  if (self->where != NULL)
+    {
+      g_autoptr(SegLiveTrigger) parsed = seg_live_trigger_new_from_node (trigger, NULL);
+
+      seg_filter_list_load (SEG_FILTER_LIST (self->where), parsed ? parsed->where : NULL);
+    }
   seg_live_trigger_editor_set_events (self,
                                       json_object_get_string_member_with_default (obj, "event",
                                         json_object_get_string_member_with_default (obj, "property", NULL)),
-                                      json_object_get_string_member_with_default (obj, "not", NULL));
+                                      json_object_get_string_member_with_default (obj, "then", NULL));
   if (json_object_has_member (obj, "within") && self->within != NULL)
     {
       JsonObject *w = json_object_get_object_member (obj, "within");
@@ -407,8 +419,6 @@ seg_live_trigger_editor_load (SegLiveTriggerEditor *self,
           seg_live_trigger_editor_set_text (self, json_object_get_string_member_with_default (m, "value", ""));
         }
     }
-  else if (self->op != NULL)
-    seg_choice_drop_down_set_id (self->op, json_object_get_string_member_with_default (obj, "op", "ge"));
 }
 
 static const char *
@@ -448,7 +458,6 @@ seg_live_trigger_editor_describe (SegLiveTriggerEditor *self)
   if (g_str_equal (self->type, "referrer"))
     return g_strdup_printf (_("Users join when they arrive from a referrer whose address %s “%s”"),
                             g_str_equal (op, "equals") ? _("is") : op ? op : "", text);
-  return g_strdup_printf (_("Users join when they visit %s %" G_GINT64_FORMAT " pages within %" G_GINT64_FORMAT " %s"),
-                          g_strcmp0 (op, "ge") == 0 ? _("at least") : g_strcmp0 (op, "gt") == 0 ? _("more than") : _("exactly"),
+  return g_strdup_printf (_("Users join when they visit at least %" G_GINT64_FORMAT " pages within %" G_GINT64_FORMAT " %s"),
                           n, within, seg_time_unit_label (unit));
 }

@@ -14,6 +14,7 @@ G_DECLARE_FINAL_TYPE (SegLiveTriggerEditor, seg_live_trigger_editor, SEG, LIVE_T
 GtkWidget  *seg_live_trigger_editor_new      (SegSchemaCache        *cache,
                                               const char            *type);
 const char *seg_live_trigger_editor_get_type_id (SegLiveTriggerEditor *self);
+GtkWidget  *seg_live_trigger_editor_get_filters (SegLiveTriggerEditor *self);
 char       *seg_live_trigger_editor_describe (SegLiveTriggerEditor *self);
 JsonNode   *seg_live_trigger_editor_build    (SegLiveTriggerEditor  *self,
                                               char                 **error);

@@ -6,6 +6,7 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "live/seg-live-trigger.h"
 #include "seg-custom-list-editor.h"
 #include "seg-event-rule.h"
 #include "seg-live-trigger-editor.h"
@@ -254,7 +255,6 @@ add_strv (JsonObject         *obj,
 static JsonNode *
 build_json (SegWizard  *self,
             GHashTable *paths,
-            gboolean    with_trigger,
             char      **local_error)
 {
   g_autoptr(JsonObject) obj = json_object_new ();
@@ -275,7 +275,7 @@ build_json (SegWizard  *self,
       add_strv (obj, "users", (const char * const *) users);
       return json_node_init_object (json_node_alloc (), obj);
     }
-  if (self->kind == SEG_SEGMENT_KIND_LIVE && with_trigger)
+  if (self->kind == SEG_SEGMENT_KIND_LIVE)
     {
       g_autofree char *trigger_error = NULL;
       JsonNode *trigger = seg_live_trigger_editor_build (self->trigger, &trigger_error);
@@ -286,9 +286,19 @@ build_json (SegWizard  *self,
         complete = FALSE;
       else
         json_object_set_member (obj, "trigger", trigger);
+      /* Past behavior and user properties filter the stream: the trigger's "filter". */
+      if (gtk_check_button_get_active (GTK_CHECK_BUTTON (self->filter_check)))
+        {
+          JsonNode *filter = seg_rule_editor_build (SEG_RULE_EDITOR (self->root), "$.trigger.filter", paths);
+          if (filter == NULL)
+            complete = FALSE;
+          else if (trigger != NULL)
+            json_object_set_member (json_node_get_object (trigger), "filter", filter);
+          else
+            json_node_unref (filter);
+        }
     }
-  if (self->kind == SEG_SEGMENT_KIND_PAST_BEHAVIOR ||
-      gtk_check_button_get_active (GTK_CHECK_BUTTON (self->filter_check)))
+  if (self->kind == SEG_SEGMENT_KIND_PAST_BEHAVIOR)
     {
       JsonNode *match = seg_rule_editor_build (SEG_RULE_EDITOR (self->root), "$.match", paths);
       if (match == NULL)
@@ -318,7 +328,7 @@ seg_wizard_build_json (SegWizard *self)
 {
   g_autofree char *error = NULL;
 
-  return build_json (self, NULL, TRUE, &error);
+  return build_json (self, NULL, &error);
 }
 
 static const char *
@@ -344,32 +354,10 @@ seg_wizard_refresh (SegWizard *self)
     return;
 
   seg_rule_editor_clear_errors (SEG_RULE_EDITOR (self->root));
-  node = build_json (self, paths, TRUE, &local_error);
+  node = build_json (self, paths, &local_error);
   if (node != NULL)
     {
       def = seg_definition_new_from_node (node, &error);
-      if (def == NULL && self->kind == SEG_SEGMENT_KIND_LIVE)
-        {
-          /* The definition format of this build may not know live triggers yet: check
-           * the rest, and say plainly why the segment cannot be saved. */
-          g_autoptr(JsonNode) without = build_json (self, NULL, FALSE, &local_error);
-          g_autoptr(GError) error2 = NULL;
-          gboolean has_match = without != NULL &&
-                               json_object_has_member (json_node_get_object (without), "match");
-          g_autoptr(SegDefinition) partial = has_match ? seg_definition_new_from_node (without, &error2) : NULL;
-          if (without != NULL && (partial != NULL || !has_match))
-            {
-              g_autofree char *trigger = seg_live_trigger_editor_describe (self->trigger);
-              g_autofree char *filter = partial ? seg_definition_summarize (partial, seg_schema_cache_segment_name_cb,
-                                                                            self->cache) : NULL;
-              g_clear_error (&error);
-              g_set_error_literal (&error, SEG_DEFINITION_ERROR, SEG_DEFINITION_ERROR_PARSE,
-                                   _("This build cannot save live segments yet: its definition format "
-                                     "does not know live triggers. The trigger is complete."));
-              g_free (self->summary);
-              self->summary = filter ? g_strdup_printf (_("%s, among: %s"), trigger, filter) : g_steal_pointer (&trigger);
-            }
-        }
       if (def != NULL &&
           !seg_definition_validate (def, self_id (self), seg_schema_cache_resolve_cb,
                                     seg_schema_cache_property_type_cb, self->cache, &error))
@@ -555,17 +543,33 @@ seg_wizard_edit (SegWizard  *self,
 
   g_set_object (&self->editing, segment);
   clear_kind_widgets (self);
-  setup_kind (self, find_type (kind == SEG_SEGMENT_KIND_LIVE ? "live-action" :
-                               kind == SEG_SEGMENT_KIND_CUSTOM_LIST ? "custom-list" : "action"));
+  if (kind == SEG_SEGMENT_KIND_LIVE)
+    {
+      JsonNode *node = seg_definition_get_trigger (def);
+      g_autoptr(SegLiveTrigger) trigger = node ? seg_live_trigger_new_from_node (node, NULL) : NULL;
+      g_autofree char *type_id = NULL;
+
+      g_return_if_fail (trigger != NULL);
+      type_id = g_strdup_printf ("live-%s", seg_live_trigger_type_to_string (trigger->type));
+      g_strdelimit (type_id, "_", '-');
+      setup_kind (self, find_type (type_id) ? find_type (type_id) : find_type ("live-action"));
+      seg_live_trigger_editor_load (self->trigger, node);
+      match = trigger->filter != NULL ? seg_definition_get_match (trigger->filter) : NULL;
+      if (match != NULL)
+        {
+          seg_rule_editor_load (SEG_RULE_EDITOR (self->root), match);
+          gtk_check_button_set_active (GTK_CHECK_BUTTON (self->filter_check), TRUE);
+        }
+    }
+  else
+    {
+      setup_kind (self, find_type (kind == SEG_SEGMENT_KIND_CUSTOM_LIST ? "custom-list" : "action"));
+      match = seg_definition_get_match (def);
+      if (match != NULL)
+        seg_rule_editor_load (SEG_RULE_EDITOR (self->root), match);
+    }
   seg_segment_chooser_set_self_id (self->include, seg_segment_get_id (segment));
   seg_segment_chooser_set_self_id (self->exclude, seg_segment_get_id (segment));
-  match = seg_definition_get_match (def);
-  if (match != NULL)
-    {
-      seg_rule_editor_load (SEG_RULE_EDITOR (self->root), match);
-      if (kind == SEG_SEGMENT_KIND_LIVE)
-        gtk_check_button_set_active (GTK_CHECK_BUTTON (self->filter_check), TRUE);
-    }
   seg_segment_chooser_set_ids (self->include, seg_definition_get_include (def));
   seg_segment_chooser_set_ids (self->exclude, seg_definition_get_exclude (def));
   if (kind == SEG_SEGMENT_KIND_CUSTOM_LIST)
@@ -953,6 +957,19 @@ SegLiveTriggerEditor *
 seg_wizard_get_trigger (SegWizard *self)
 {
   return self->trigger;
+}
+
+/**
+ * seg_wizard_set_stream_filter:
+ *
+ * For live kinds: whether the stream is filtered by past behavior and user properties
+ * (the rules of the root group), as the "Filter this stream" check button says.
+ */
+void
+seg_wizard_set_stream_filter (SegWizard *self,
+                              gboolean   filter)
+{
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (self->filter_check), filter);
 }
 
 SegCustomListEditor *

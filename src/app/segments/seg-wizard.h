@@ -27,6 +27,8 @@ SegGroupRule         *seg_wizard_get_root_group     (SegWizard     *self);
 SegSegmentChooser    *seg_wizard_get_include        (SegWizard     *self);
 SegSegmentChooser    *seg_wizard_get_exclude        (SegWizard     *self);
 SegLiveTriggerEditor *seg_wizard_get_trigger        (SegWizard     *self);
+void                  seg_wizard_set_stream_filter  (SegWizard     *self,
+                                                     gboolean       filter);
 SegCustomListEditor  *seg_wizard_get_custom_list    (SegWizard     *self);
 SegReachPanel        *seg_wizard_get_reach_panel    (SegWizard     *self);
 GtkWidget            *seg_wizard_get_name_row       (SegWizard     *self);
