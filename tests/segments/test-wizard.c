@@ -357,6 +357,9 @@ test_include_cycle (Fixture       *f,
   g_assert_null (seg_wizard_get_definition (wizard));
   g_assert_nonnull (seg_wizard_get_error (wizard));
   g_test_message ("cycle: %s", seg_wizard_get_error (wizard));
+  /* The message names the segment as the marketer knows it, not by its id. */
+  g_assert_nonnull (strstr (seg_wizard_get_error (wizard), "“Power Users”"));
+  g_assert_null (strstr (seg_wizard_get_error (wizard), seg_segment_get_id (f->power)));
   g_assert_false (seg_wizard_can_save (wizard));
   seg_segment_chooser_set_ids (seg_wizard_get_exclude (wizard), NULL);
   seg_wizard_refresh (wizard);

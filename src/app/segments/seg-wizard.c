@@ -205,11 +205,41 @@ seg_wizard_get_step (SegWizard *self)
 
 /* Building and validating. */
 
+/* The core names segments by id ("segment “seg-1a2b” includes…"); a marketer knows
+ * them by name: each quoted id of a known segment becomes its quoted name. */
+static char *
+name_segments (SegWizard  *self,
+               const char *message)
+{
+  GString *out = g_string_new (NULL);
+  const char *p = message;
+  const char *open;
+
+  while ((open = strstr (p, "“")) != NULL)
+    {
+      const char *start = open + strlen ("“");
+      const char *close = strstr (start, "”");
+      g_autofree char *id = NULL;
+      g_autofree char *name = NULL;
+
+      if (close == NULL)
+        break;
+      id = g_strndup (start, close - start);
+      name = seg_schema_cache_segment_name (self->cache, id);
+      g_string_append_len (out, p, start - p);
+      g_string_append (out, name != NULL ? name : id);
+      p = close;
+    }
+  g_string_append (out, p);
+  return g_string_free (out, FALSE);
+}
+
 static void
 show_error_at (SegWizard  *self,
                GHashTable *paths,
-               const char *message)
+               const char *raw_message)
 {
+  g_autofree char *message = name_segments (self, raw_message);
   const char *colon = strstr (message, ": ");
   g_autofree char *path = colon && g_str_has_prefix (message, "$") ? g_strndup (message, colon - message) : NULL;
   SegRuleEditor *best = NULL;
