@@ -273,6 +273,12 @@ seg_reach_panel_is_busy (SegReachPanel *self)
   return self->busy;
 }
 
+guint
+seg_reach_panel_get_debounce (SegReachPanel *self)
+{
+  return self->debounce_ms;
+}
+
 void
 seg_reach_panel_set_debounce (SegReachPanel *self,
                               guint          ms)
