@@ -52,6 +52,7 @@ struct _SegWindow
   GtkWidget            *segments_view;       /* the segment list, wizard and reports */
   AdwViewStack         *data_stack;          /* "segments" and "overview", once there is data */
   AdwViewSwitcherTitle *switcher_title;      /* owned: only one title is in the header bar */
+  GtkWidget            *switcher_bar;        /* at the bottom, in narrow windows */
   AdwWindowTitle       *plain_title;         /* owned, the template's window_title */
 
   GtkWindow            *assistant;           /* weak */
@@ -1045,6 +1046,8 @@ update_title_widget (SegWindow *self)
 
   if (self->header_bar != NULL && adw_header_bar_get_title_widget (self->header_bar) != wanted)
     adw_header_bar_set_title_widget (self->header_bar, wanted);
+  if (self->switcher_bar != NULL)
+    gtk_widget_set_visible (self->switcher_bar, data);
 }
 
 static void
@@ -1086,6 +1089,19 @@ seg_window_init (SegWindow *self)
     g_signal_connect_object (self->view_stack, "notify::visible-child-name",
                              G_CALLBACK (update_title_widget), self, G_CONNECT_SWAPPED);
     update_title_widget (self);
+
+    /* In a narrow window the header's switcher folds into the title; the views are
+     * then switched from a bar at the bottom. */
+    {
+      GtkWidget *bar = adw_view_switcher_bar_new ();
+
+      adw_view_switcher_bar_set_stack (ADW_VIEW_SWITCHER_BAR (bar), self->data_stack);
+      g_object_bind_property (self->switcher_title, "title-visible", bar, "reveal",
+                              G_BINDING_SYNC_CREATE);
+      gtk_box_append (GTK_BOX (gtk_widget_get_parent (GTK_WIDGET (self->toast_overlay))), bar);
+      self->switcher_bar = bar;
+      update_title_widget (self);
+    }
   }
 
   factory = gtk_signal_list_item_factory_new ();

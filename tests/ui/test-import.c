@@ -15,7 +15,14 @@
 #include "seg-demo.h"
 #include "seg-gen.h"
 #include "seg-local-store.h"
+#include "seg-segment-list-page.h"
+#include "seg-segment.h"
 #include "seg-segments-view.h"
+#include "seg-aggregate-editor.h"
+#include "seg-event-rule.h"
+#include "seg-filter-list.h"
+#include "seg-group-rule.h"
+#include "seg-wizard.h"
 #include "seg-window.h"
 #include "import/seg-import-assistant.h"
 
@@ -618,6 +625,109 @@ test_segments_view_routes (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* The widest descendants that cannot shrink to @limit, for a useful failure message. */
+static void
+report_wide (GtkWidget *widget,
+             int        limit,
+             GString   *out)
+{
+  int min = 0;
+
+  gtk_widget_measure (widget, GTK_ORIENTATION_HORIZONTAL, -1, &min, NULL, NULL, NULL);
+  if (min <= limit || !gtk_widget_get_visible (widget))
+    return;
+  g_string_append_printf (out, "  %s%s%s: %d px\n", G_OBJECT_TYPE_NAME (widget),
+                          GTK_IS_LABEL (widget) ? " " : "",
+                          GTK_IS_LABEL (widget) ? gtk_label_get_label (GTK_LABEL (widget)) : "", min);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    report_wide (child, limit, out);
+}
+
+static int
+min_width (GtkWidget *widget)
+{
+  int min = 0;
+
+  gtk_widget_measure (widget, GTK_ORIENTATION_HORIZONTAL, -1, &min, NULL, NULL, NULL);
+  return min;
+}
+
+/* A phone-sized window (360 px, the GNOME HIG's narrowest) fits every page: the segment
+ * list, the wizard's steps, a report and the data overview. */
+static void
+test_narrow_window (void)
+{
+  g_autofree char *path = g_build_filename (tmp_dir, "narrow.segstore", NULL);
+  g_autoptr(GError) error = NULL;
+  SegSegmentsView *view;
+  SegWindow *window;
+  const char *pages[] = { "list", "wizard", "wizard-rules", "wizard-live", "report" };
+
+  {
+    g_autoptr(SegLocalStore) store = seg_local_store_new (path, "UTC", &error);
+
+    g_assert_no_error (error);
+    g_assert_true (seg_demo_load (SEG_STORE (store), 3000, 300, 0, NULL, NULL, NULL, &error));
+    g_assert_no_error (error);
+  }
+  window = window_on_store ("narrow.segstore");
+  gtk_window_set_default_size (GTK_WINDOW (window), 360, 720);
+  seg_window_set_visible_page (window, "segments");
+  view = SEG_SEGMENTS_VIEW (seg_window_get_page (window, "segments"));
+
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    {
+      g_autoptr(GString) wide = g_string_new (NULL);
+
+      if (g_str_equal (pages[i], "wizard"))
+        g_assert_true (gtk_widget_activate_action (GTK_WIDGET (seg_segments_view_get_list_page (view)),
+                                                   "segments.new", NULL));
+      else if (g_str_equal (pages[i], "wizard-rules"))
+        {
+          SegWizard *wizard = SEG_WIZARD (seg_segments_view_get_wizard (view));
+
+          /* Rules with a filter, an aggregate and a window each, as a marketer fills them. */
+          g_assert_true (seg_wizard_choose_type (wizard, "action-inaction"));
+          seg_event_rule_set_event (SEG_EVENT_RULE (seg_group_rule_get_rule (seg_wizard_get_root_group (wizard), 0)),
+                                    "Added To Cart");
+          gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.add-rule", "s", "event");
+          seg_aggregate_editor_set (seg_event_rule_get_aggregate (SEG_EVENT_RULE (
+                                      seg_group_rule_get_rule (seg_wizard_get_root_group (wizard), 2))),
+                                    "sum", "amount", "between", 10, 100, TRUE);
+          seg_filter_list_add (seg_event_rule_get_filters (SEG_EVENT_RULE (
+                                 seg_group_rule_get_rule (seg_wizard_get_root_group (wizard), 0))));
+        }
+      else if (g_str_equal (pages[i], "wizard-live"))
+        {
+          SegWizard *wizard = SEG_WIZARD (seg_segments_view_get_wizard (view));
+
+          g_assert_true (seg_wizard_choose_type (wizard, "live-inaction"));
+          seg_wizard_set_stream_filter (wizard, TRUE);
+        }
+      else if (g_str_equal (pages[i], "report"))
+        {
+          g_autoptr(SegSegment) all = NULL;
+          GListModel *model = seg_segment_list_page_get_model (SEG_SEGMENT_LIST_PAGE (seg_segments_view_get_list_page (view)));
+
+          seg_segments_view_go_back (view);
+          g_assert_cmpuint (g_list_model_get_n_items (model), >, 0);
+          all = g_list_model_get_item (model, 0);
+          seg_segments_view_open_report (view, all);
+        }
+      settle ();
+      g_assert_true (g_str_has_prefix (pages[i], seg_segments_view_get_visible_page (view)));
+      report_wide (GTK_WIDGET (window), 360, wide);
+      if (min_width (GTK_WIDGET (window)) > 360)
+        g_test_message ("too wide on the %s page:\n%s", pages[i], wide->str);
+      g_assert_cmpint (min_width (GTK_WIDGET (window)), <=, 360);
+    }
+  seg_window_set_visible_page (window, "overview");
+  settle ();
+  g_assert_cmpint (min_width (GTK_WIDGET (window)), <=, 360);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -652,6 +762,7 @@ main (int   argc,
   g_test_add_func ("/Import/drop-file", test_drop_file);
   g_test_add_func ("/Import/custom-list", test_import_custom_list);
   g_test_add_func ("/Window/store-error", test_store_error);
+  g_test_add_func ("/Window/narrow", test_narrow_window);
 
   ret = g_test_run ();
 

@@ -100,12 +100,27 @@ number_detail (GObject *item)
            ? g_strdup (_("number")) : NULL;
 }
 
+
+/* A check button whose label wraps in narrow windows instead of widening the rule. */
+static GtkWidget *
+wrapping_check_button (const char *mnemonic)
+{
+  GtkWidget *button = gtk_check_button_new ();
+  GtkWidget *label = gtk_label_new_with_mnemonic (mnemonic);
+
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_mnemonic_widget (GTK_LABEL (label), button);
+  gtk_check_button_set_child (GTK_CHECK_BUTTON (button), label);
+  return button;
+}
+
 static void
 seg_aggregate_editor_init (SegAggregateEditor *self)
 {
   self->box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   gtk_widget_set_parent (self->box, GTK_WIDGET (self));
-  self->enabled = gtk_check_button_new_with_mnemonic (_("And _by behavior (count, sum, average…)"));
+  self->enabled = wrapping_check_button (_("And _by behavior (count, sum, average…)"));
   gtk_box_append (GTK_BOX (self->box), self->enabled);
 
   self->details = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
@@ -135,7 +150,7 @@ seg_aggregate_editor_init (SegAggregateEditor *self)
     gtk_box_append (GTK_BOX (wrap), self->value2);
     gtk_box_append (GTK_BOX (self->details), wrap);
   }
-  self->non_doers = gtk_check_button_new_with_mnemonic (_("_Include users who didn’t do the event"));
+  self->non_doers = wrapping_check_button (_("_Include users who didn’t do the event"));
   gtk_box_append (GTK_BOX (self->details), self->non_doers);
 
   g_signal_connect_swapped (self->enabled, "toggled", G_CALLBACK (emit_changed), self);

@@ -240,6 +240,9 @@ seg_group_rule_constructed (GObject *object)
 
   self->any = seg_choice_drop_down_new (joins, G_N_ELEMENTS (joins));
   gtk_label_set_mnemonic_widget (GTK_LABEL (label), self->any);
+  /* Narrow windows (360 px): the words wrap rather than push the card wider. */
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_box_append (GTK_BOX (join_box), label);
   gtk_box_append (GTK_BOX (join_box), self->any);
   gtk_widget_set_hexpand (join_box, TRUE);

@@ -27,6 +27,10 @@ struct _SegSegmentListPage
 {
   GtkWidget           parent_instance;
 
+  GdkSurface         *surface;        /* watched for its width: compact columns */
+  guint               compact_id;
+  gboolean            compact;
+
   SegStore           *store;
   GCancellable       *cancellable;
   GListModel         *segments;
@@ -1345,6 +1349,93 @@ seg_segment_list_page_constructed (GObject *object)
   seg_store_list_segments_async (self->store, self->cancellable, segments_loaded_cb, g_object_ref (self));
 }
 
+/* Narrow windows (a phone's 360 px): only the name and the size stay as columns; the
+ * others come back when the window is wide again. */
+#define COMPACT_BELOW 700
+
+static void
+set_compact (SegSegmentListPage *self,
+             gboolean            compact,
+             int                 width)
+{
+  GListModel *columns = gtk_column_view_get_columns (GTK_COLUMN_VIEW (self->column_view));
+
+  self->compact = compact;
+  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) col = g_list_model_get_item (columns, i);
+
+      if (i != COL_NAME && i != COL_SIZE)
+        gtk_column_view_column_set_visible (col, !compact);
+      else if (i == COL_SIZE)
+        gtk_column_view_column_set_fixed_width (col, compact ? 140 : 170);
+      else
+        /* GTK 4.8 does not widen an expanding column again once others are hidden: the
+         * name takes what the size column leaves, minus the page's margins. */
+        gtk_column_view_column_set_fixed_width (col, compact ? MAX (120, width - 140 - 24) : -1);
+    }
+  gtk_widget_queue_resize (self->column_view);
+}
+
+static gboolean
+compact_idle_cb (gpointer user_data)
+{
+  SegSegmentListPage *self = user_data;
+  gboolean compact;
+
+  self->compact_id = 0;
+  if (self->surface == NULL)
+    return G_SOURCE_REMOVE;
+  compact = gdk_surface_get_width (self->surface) < COMPACT_BELOW;
+  if (compact || compact != self->compact)
+    set_compact (self, compact, gdk_surface_get_width (self->surface));
+  return G_SOURCE_REMOVE;
+}
+
+/* Columns change outside of the size allocation that reported the new width. */
+static void
+surface_width_cb (SegSegmentListPage *self)
+{
+  if (self->compact_id == 0)
+    self->compact_id = g_idle_add (compact_idle_cb, self);
+}
+
+/**
+ * seg_segment_list_page_is_compact:
+ *
+ * Returns: whether the page shows only the name and size columns (a narrow window)
+ */
+gboolean
+seg_segment_list_page_is_compact (SegSegmentListPage *self)
+{
+  g_return_val_if_fail (SEG_IS_SEGMENT_LIST_PAGE (self), FALSE);
+  return self->compact;
+}
+
+static void
+seg_segment_list_page_realize (GtkWidget *widget)
+{
+  SegSegmentListPage *self = SEG_SEGMENT_LIST_PAGE (widget);
+
+  GTK_WIDGET_CLASS (seg_segment_list_page_parent_class)->realize (widget);
+  self->surface = g_object_ref (gtk_native_get_surface (gtk_widget_get_native (widget)));
+  g_signal_connect_object (self->surface, "notify::width", G_CALLBACK (surface_width_cb), self,
+                           G_CONNECT_SWAPPED);
+  surface_width_cb (self);
+}
+
+static void
+seg_segment_list_page_unrealize (GtkWidget *widget)
+{
+  SegSegmentListPage *self = SEG_SEGMENT_LIST_PAGE (widget);
+
+  if (self->surface != NULL)
+    g_signal_handlers_disconnect_by_data (self->surface, self);
+  g_clear_object (&self->surface);
+  g_clear_handle_id (&self->compact_id, g_source_remove);
+  GTK_WIDGET_CLASS (seg_segment_list_page_parent_class)->unrealize (widget);
+}
+
 static void
 seg_segment_list_page_dispose (GObject *object)
 {
@@ -1427,6 +1518,8 @@ seg_segment_list_page_class_init (SegSegmentListPageClass *klass)
   object_class->finalize = seg_segment_list_page_finalize;
   object_class->set_property = seg_segment_list_page_set_property;
   object_class->get_property = seg_segment_list_page_get_property;
+  widget_class->realize = seg_segment_list_page_realize;
+  widget_class->unrealize = seg_segment_list_page_unrealize;
 
   properties[PROP_STORE] =
     g_param_spec_object ("store", NULL, NULL, SEG_TYPE_STORE,

@@ -38,4 +38,6 @@ void         seg_segment_list_page_set_export_page_size (SegSegmentListPage *sel
                                                      guint               page_size);
 gboolean     seg_segment_list_page_is_busy          (SegSegmentListPage *self);
 
+gboolean    seg_segment_list_page_is_compact (SegSegmentListPage *self);
+
 G_END_DECLS
