@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "seg-application.h"
+#include "clickhouse/seg-clickhouse-location.h"
 #include "seg-preferences-window.h"
 #include "seg-resources.h"
 #include "seg-window.h"
@@ -405,7 +406,14 @@ seg_application_handle_local_options (GApplication *app,
   if (!g_variant_dict_lookup (options, "store", "^ay", &path) && env != NULL && env[0] != '\0')
     path = g_strdup (env);
 
-  if (path != NULL)
+  if (path != NULL && seg_clickhouse_location_is_uri (path))
+    {
+      /* A remote store (clickhouse://USER@HOST:PORT/DATABASE) is kept as it is. */
+      g_free (self->store_override);
+      self->store_override = g_steal_pointer (&path);
+      seg_application_update_store_path (self);
+    }
+  else if (path != NULL)
     {
       g_autoptr(GFile) file = g_file_new_for_commandline_arg (path);
 

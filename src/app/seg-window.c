@@ -9,8 +9,12 @@
 #include "seg-event-info.h"
 #include "seg-format.h"
 #include "seg-local-store.h"
+#include "seg-segment.h"
 #include "seg-segments-view.h"
 #include "seg-window.h"
+#include "clickhouse/seg-clickhouse-keyring.h"
+#include "clickhouse/seg-clickhouse-location.h"
+#include "clickhouse/seg-clickhouse-store.h"
 #include "import/seg-import-assistant.h"
 
 /* seg-segment.h is not included: its seg-definition.h has a SegWindow of its own (a time
@@ -87,6 +91,9 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void seg_window_open_store (SegWindow *self);
+static void store_opened          (SegWindow *self,
+                                   SegStore  *store,
+                                   GError    *error);
 static void seg_window_refresh    (SegWindow *self);
 static void segments_changed_cb   (SegWindow *self);
 static void update_title_widget   (SegWindow *self);
@@ -194,6 +201,18 @@ store_path_to_subtitle (GBinding     *binding,
 
   if (path == NULL)
     g_value_set_string (to_value, NULL);
+  else if (seg_clickhouse_location_is_uri (path))
+    {
+      SegClickhouseLocation where;
+
+      if (seg_clickhouse_location_parse (path, &where, NULL))
+        {
+          g_value_take_string (to_value, seg_clickhouse_location_describe (&where));
+          seg_clickhouse_location_clear (&where);
+        }
+      else
+        g_value_set_string (to_value, path);
+    }
   else
     g_value_take_string (to_value, g_path_get_basename (path));
 
@@ -387,6 +406,59 @@ store_opened_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
 
   store = seg_local_store_open_finish (result, &error);
+  store_opened (self, store ? SEG_STORE (store) : NULL, error);
+}
+
+static void
+clickhouse_opened_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(SegWindow) self = user_data;
+  g_autoptr(SegClickhouseStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+
+  store = seg_clickhouse_store_open_finish (result, &error);
+  store_opened (self, store ? SEG_STORE (store) : NULL, error);
+}
+
+static void
+password_found_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(SegWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *password = seg_clickhouse_keyring_lookup_finish (result, &error);
+  GtkApplication *application = gtk_window_get_application (GTK_WINDOW (self));
+  SegClickhouseLocation where;
+  g_autoptr(SegClickhouseClient) client = NULL;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || application == NULL)
+    return;
+  if (password == NULL)
+    {
+      /* No keyring to ask (no Secret Service): try without a password; a server that
+       * wants one says so, and the error page tells the user where it comes from. */
+      g_message ("No password from the keyring: %s", error->message);
+    }
+  if (!seg_clickhouse_location_parse (seg_application_get_store_path (SEG_APPLICATION (application)),
+                                      &where, &error))
+    {
+      store_opened (self, NULL, error);
+      return;
+    }
+  client = seg_clickhouse_client_new (where.server, where.user, password ? password : "", where.database);
+  seg_clickhouse_store_open_async (client, where.cluster, NULL, self->store_cancellable,
+                                   clickhouse_opened_cb, g_object_ref (self));
+  seg_clickhouse_location_clear (&where);
+}
+
+static void
+store_opened (SegWindow *self,
+              SegStore  *store,
+              GError    *error)
+{
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
@@ -397,16 +469,24 @@ store_opened_cb (GObject      *source,
       g_autofree char *description = NULL;
 
       g_message ("Could not open the store %s: %s", path, error->message);
-      /* Translators: the first %s is a file path, the second an error message */
-      description = g_markup_printf_escaped (_("The store <b>%s</b> could not be opened: %s\n\n"
-                                               "Check that the folder exists and that you may "
-                                               "write to it, or open another store."),
-                                             path, error->message);
+      if (seg_clickhouse_location_is_uri (path))
+        /* Translators: the first %s is a clickhouse:// address, the second an error message */
+        description = g_markup_printf_escaped (_("The ClickHouse store <b>%s</b> could not be opened: %s\n\n"
+                                                 "Check that the server is running and reachable, and the "
+                                                 "user, password and database in ClickHouse Connections, "
+                                                 "then try again, or open another store."),
+                                               path, error->message);
+      else
+        /* Translators: the first %s is a file path, the second an error message */
+        description = g_markup_printf_escaped (_("The store <b>%s</b> could not be opened: %s\n\n"
+                                                 "Check that the folder exists and that you may "
+                                                 "write to it, or open another store."),
+                                               path, error->message);
       seg_window_show_error (self, _("Could Not Open the Store"), description);
       return;
     }
 
-  seg_window_set_store (self, SEG_STORE (store));
+  seg_window_set_store (self, store);
   seg_window_refresh (self);
 
   if (self->pending_import != NULL)
@@ -435,6 +515,23 @@ seg_window_open_store (SegWindow *self)
   seg_window_set_store (self, NULL);
 
   path = seg_application_get_store_path (SEG_APPLICATION (application));
+  if (seg_clickhouse_location_is_uri (path))
+    {
+      SegClickhouseLocation where;
+      g_autoptr(GError) error = NULL;
+
+      seg_window_show_loading (self, _("Connecting to ClickHouse…"), FALSE);
+      if (!seg_clickhouse_location_parse (path, &where, &error))
+        {
+          store_opened (self, NULL, error);
+          return;
+        }
+      /* The password is in the desktop keyring; the rest in the location. */
+      seg_clickhouse_keyring_lookup_async (where.server, where.user, self->store_cancellable,
+                                           password_found_cb, g_object_ref (self));
+      seg_clickhouse_location_clear (&where);
+      return;
+    }
   /* The default store's folder is made on first use; a chosen store's folder exists. */
   dir = g_path_get_dirname (path);
   if (seg_application_get_store_path_is_default (SEG_APPLICATION (application)))
@@ -474,6 +571,15 @@ seg_window_show_contents (SegWindow *self)
     }
   if (SEG_IS_LOCAL_STORE (self->store))
     n_users = seg_local_store_get_n_users (SEG_LOCAL_STORE (self->store));
+  else
+    /* A remote store: the All Users segment's count, once it has been evaluated. */
+    for (guint i = 0; self->segments && i < g_list_model_get_n_items (self->segments); i++)
+      {
+        g_autoptr(SegSegment) segment = g_list_model_get_item (self->segments, i);
+
+        if (g_str_equal (seg_segment_get_id (segment), SEG_SEGMENT_ID_ALL_USERS))
+          n_users = (guint) MAX (0, seg_segment_get_last_count (segment));
+      }
 
   if (n_events == 0 && n_user_segments == 0)
     {

@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "clickhouse/seg-clickhouse-client.h"
+#include "clickhouse/seg-clickhouse-keyring.h"
+#include "clickhouse/seg-clickhouse-location.h"
 #include "clickhouse/seg-clickhouse-store.h"
 #include "clickhouse/seg-clickhouse-writer.h"
 #include "seg-cli-store.h"
@@ -17,76 +19,36 @@ open_clickhouse (const char  *spec,
                  const char  *timezone,
                  GError     **error)
 {
-  g_autoptr(GUri) uri = NULL;
-  g_autoptr(GUri) http = NULL;
-  g_autoptr(GError) local_error = NULL;
+  SegClickhouseLocation where;
   g_autoptr(SegClickhouseClient) client = NULL;
-  g_autoptr(GHashTable) params = NULL;
-  g_autofree char *url = NULL;
-  g_autofree char *user = NULL;
-  g_autofree char *database = NULL;
-  gboolean tls = g_str_has_prefix (spec, "clickhouses:");
-  const char *path;
-  const char *password = g_getenv ("SEGCTL_CLICKHOUSE_PASSWORD");
-  const char *cluster = NULL;
-  int port;
+  g_autofree char *password = NULL;
+  SegStore *store;
 
-  uri = g_uri_parse (spec, G_URI_FLAGS_HAS_PASSWORD, &local_error);
-  if (uri == NULL || g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
+  if (!seg_clickhouse_location_parse (spec, &where, error))
+    return NULL;
+  /* The environment first (scripts, servers), then the desktop keyring the app fills. */
+  password = g_strdup (g_getenv ("SEGCTL_CLICKHOUSE_PASSWORD"));
+  if (password == NULL)
     {
-      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   _("“%s” is not a ClickHouse store: use clickhouse://USER@HOST:PORT/DATABASE"),
-                   spec);
-      return NULL;
-    }
-  if (g_uri_get_password (uri) != NULL)
-    {
-      /* A password on the command line ends up in shell histories and process lists. */
-      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   _("Give the ClickHouse password in $SEGCTL_CLICKHOUSE_PASSWORD, not in the URL"));
-      return NULL;
-    }
-  path = g_uri_get_path (uri);
-  while (*path == '/')
-    path++;
-  database = g_strdup (*path ? path : "default");
-  if (strchr (database, '/') != NULL)
-    {
-      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   _("“%s” is not a database name"), database);
-      return NULL;
-    }
-  if (g_uri_get_query (uri) != NULL)
-    {
-      params = g_uri_parse_params (g_uri_get_query (uri), -1, "&", G_URI_PARAMS_NONE, error);
-      if (params == NULL)
-        return NULL;
-      cluster = g_hash_table_lookup (params, "cluster");
-    }
+      g_autoptr(GError) keyring_error = NULL;
 
-  port = g_uri_get_port (uri);
-  http = g_uri_build (G_URI_FLAGS_NONE, tls ? "https" : "http", NULL, g_uri_get_host (uri),
-                      port > 0 ? port : (tls ? 8443 : 8123), "/", NULL, NULL);
-  url = g_uri_to_string (http);
-  user = g_strdup (g_uri_get_user (uri));
-  client = seg_clickhouse_client_new (url, user && *user ? user : "default",
-                                      password ? password : "", database);
-  return SEG_STORE (seg_clickhouse_store_new (client, cluster, timezone, NULL, error));
+      password = seg_clickhouse_keyring_lookup_sync (where.server, where.user, NULL, &keyring_error);
+      if (password == NULL)
+        g_debug ("No password from the keyring (%s); trying without one", keyring_error->message);
+    }
+  client = seg_clickhouse_client_new (where.server, where.user, password ? password : "",
+                                      where.database);
+  store = SEG_STORE (seg_clickhouse_store_new (client, where.cluster, timezone, NULL, error));
+  seg_clickhouse_location_clear (&where);
+  return store;
 }
 
-/**
- * seg_cli_open_store:
- * @spec: a store file, or a clickhouse:// URL
- * @timezone: (nullable): the timezone of a new store, or for this run
- *
- * Returns: (transfer full) (nullable): the store
- */
 SegStore *
 seg_cli_open_store (const char  *spec,
                     const char  *timezone,
                     GError     **error)
 {
-  if (g_str_has_prefix (spec, "clickhouse://") || g_str_has_prefix (spec, "clickhouses://"))
+  if (seg_clickhouse_location_is_uri (spec))
     return open_clickhouse (spec, timezone, error);
   return SEG_STORE (seg_local_store_new (spec, timezone, error));
 }
