@@ -167,7 +167,7 @@ seg_application_set_store_path (SegApplication *self,
   g_autofree char *default_path = NULL;
 
   g_return_if_fail (SEG_IS_APPLICATION (self));
-  g_return_if_fail (path == NULL || g_path_is_absolute (path));
+  g_return_if_fail (path == NULL || g_path_is_absolute (path) || seg_clickhouse_location_is_uri (path));
 
   /* Choosing the default file itself is the same as choosing the default: it keeps
    * following the user data directory. */

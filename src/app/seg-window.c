@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "seg-connections-dialog.h"
 #include "seg-demo.h"
 #include "seg-event-info.h"
 #include "seg-format.h"
@@ -255,6 +256,16 @@ import_action (GSimpleAction *action,
 }
 
 static void
+connections_action (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  GtkWidget *dialog = seg_connections_dialog_new (GTK_WINDOW (user_data));
+
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
 reload_store_action (GSimpleAction *action,
                      GVariant      *parameter,
                      gpointer       user_data)
@@ -280,6 +291,7 @@ find_user_action (GSimpleAction *action,
 
 static const GActionEntry win_actions[] = {
   { "open-store", open_store_action },
+  { "connections", connections_action },
   { "find-user", find_user_action },
   { "import", import_action },
   { "reload-store", reload_store_action },
