@@ -21,18 +21,89 @@
 
 #define KEY_CACHE 32
 
+/* A growing array of 4- or 8-byte values: appends are inline, without GArray's call and
+ * memcpy per value. */
+typedef struct
+{
+  guint8  *data;
+  guint    len;
+  guint    cap;
+  guint    esize;
+} Vec;
+
+static void
+vec_init (Vec   *v,
+          guint  esize)
+{
+  v->data = NULL;
+  v->len = v->cap = 0;
+  v->esize = esize;
+}
+
+static void
+vec_reserve (Vec   *v,
+             guint  n)
+{
+  guint cap;
+
+  if (n <= v->cap)
+    return;
+  cap = MAX (n, MAX (v->cap * 2, 1024));
+  v->data = g_realloc (v->data, (gsize) cap * v->esize);
+  v->cap = cap;
+}
+
+static inline void
+vec_push32 (Vec     *v,
+            guint32  x)
+{
+  if (G_UNLIKELY (v->len == v->cap))
+    vec_reserve (v, v->len + 1);
+  ((guint32 *) v->data)[v->len++] = x;
+}
+
+static inline void
+vec_push64 (Vec     *v,
+            gint64   x)
+{
+  if (G_UNLIKELY (v->len == v->cap))
+    vec_reserve (v, v->len + 1);
+  ((gint64 *) v->data)[v->len++] = x;
+}
+
+static inline void
+vec_push_double (Vec    *v,
+                 double  x)
+{
+  if (G_UNLIKELY (v->len == v->cap))
+    vec_reserve (v, v->len + 1);
+  ((double *) v->data)[v->len++] = x;
+}
+
+/* Hands the values over (at least one slot, so that empty arrays are not NULL). */
+static gpointer
+vec_steal (Vec *v)
+{
+  gpointer data;
+
+  vec_reserve (v, MAX (v->len, 1));
+  data = v->data;
+  vec_init (v, v->esize);
+  return data;
+}
+
 typedef struct
 {
   char          *name;
   SegValueType   type;
-  GArray        *data;   /* double or guint32 */
+  Vec            data;   /* double or guint32 */
 } WCol;
 
 typedef struct
 {
   char          *name;
-  GArray        *user;
-  GArray        *ts;
+  Vec            user;
+  Vec            ts;
   GPtrArray     *cols;
   const char    *cache_keys[KEY_CACHE];
   WCol          *cache_cols[KEY_CACHE];
@@ -73,7 +144,7 @@ static void
 wcol_free (WCol *c)
 {
   g_free (c->name);
-  g_array_unref (c->data);
+  g_free (c->data.data);
   g_free (c);
 }
 
@@ -81,8 +152,8 @@ static void
 wtable_free (WTable *t)
 {
   g_free (t->name);
-  g_array_unref (t->user);
-  g_array_unref (t->ts);
+  g_free (t->user.data);
+  g_free (t->ts.data);
   g_ptr_array_unref (t->cols);
   g_free (t);
 }
@@ -229,7 +300,7 @@ wtable_column (WTable       *t,
       c = g_new0 (WCol, 1);
       c->name = g_strdup (key);
       c->type = type;
-      c->data = g_array_new (FALSE, TRUE, value_is_numeric (type) ? sizeof (double) : sizeof (guint32));
+      vec_init (&c->data, value_is_numeric (type) ? sizeof (double) : sizeof (guint32));
       g_ptr_array_add (t->cols, c);
     }
   if (i < KEY_CACHE)
@@ -244,17 +315,19 @@ static void
 wcol_pad (WCol  *c,
           guint  n)
 {
-  if (c->data->len >= n)
+  guint old = c->data.len;
+
+  if (old >= n)
     return;
+  vec_reserve (&c->data, n);
   if (value_is_numeric (c->type))
     {
-      guint old = c->data->len;
-      g_array_set_size (c->data, n);
       for (guint i = old; i < n; i++)
-        g_array_index (c->data, double, i) = NAN;
+        ((double *) c->data.data)[i] = NAN;
     }
   else
-    g_array_set_size (c->data, n);   /* cleared: 0 = missing */
+    memset (c->data.data + (gsize) old * 4, 0, (gsize) (n - old) * 4);   /* 0 = missing */
+  c->data.len = n;
 }
 
 static WTable *
@@ -285,8 +358,8 @@ writer_table (SegLocalWriter *self,
     {
       t = g_new0 (WTable, 1);
       t->name = g_strdup (event);
-      t->user = g_array_new (FALSE, FALSE, sizeof (guint32));
-      t->ts = g_array_new (FALSE, FALSE, sizeof (gint64));
+      vec_init (&t->user, sizeof (guint32));
+      vec_init (&t->ts, sizeof (gint64));
       t->cols = g_ptr_array_new_with_free_func ((GDestroyNotify) wcol_free);
       g_ptr_array_add (self->tables, t);
       g_hash_table_insert (self->table_index, t->name, t);
@@ -423,9 +496,9 @@ seg_local_writer_add (SegStoreWriter   *writer,
         }
       u = intern_user (self, r->user_id);
       t = writer_table (self, r->event);
-      row = t->user->len;
-      g_array_append_val (t->user, u);
-      g_array_append_val (t->ts, r->ts_ms);
+      row = t->user.len;
+      vec_push32 (&t->user, u);
+      vec_push64 (&t->ts, r->ts_ms);
       for (guint i = 0; i < r->n_props; i++)
         {
           const SegPropValue *v = &r->props[i];
@@ -437,26 +510,48 @@ seg_local_writer_add (SegStoreWriter   *writer,
             continue;
           wcol_pad (c, row);
           if (value_is_numeric (c->type))
-            g_array_append_val (c->data, num);
+            vec_push_double (&c->data, num);
           else
-            g_array_append_val (c->data, sid);
+            vec_push32 (&c->data, sid);
         }
       self->stats.events_added++;
     }
   else
     {
+      SegProfileColumn *cols_stack[32];
+      g_autofree SegProfileColumn **cols_heap = NULL;
+      SegProfileColumn **cols = cols_stack;
+
       u = intern_user (self, r->user_id);
+      if (r->n_props > G_N_ELEMENTS (cols_stack))
+        cols = cols_heap = g_new (SegProfileColumn *, r->n_props);
+      /* Users come in any order, so every column's slot of @u is a cache miss: resolve
+       * the columns and ask for all the slots first, so that the misses overlap. */
       for (guint i = 0; i < r->n_props; i++)
         {
           const SegPropValue *v = &r->props[i];
           SegProfileColumn *c = profile_column (self, i, v->key, v->type);
+
+          cols[i] = c;
+          if (c == NULL)
+            continue;
+          profile_column_reserve (c, u + 1);
+          __builtin_prefetch (&c->set_ts[u], 1);
+          if (c->num != NULL)
+            __builtin_prefetch (&c->num[u], 1);
+          else
+            __builtin_prefetch (&c->sid[u], 1);
+        }
+      for (guint i = 0; i < r->n_props; i++)
+        {
+          const SegPropValue *v = &r->props[i];
+          SegProfileColumn *c = cols[i];
           double num = NAN;
           guint32 sid = 0;
           gboolean has;
 
           if (c == NULL)
             continue;
-          profile_column_reserve (c, u + 1);
           /* The latest set time wins; among equal times, the later record. */
           if (r->ts_ms < c->set_ts[u])
             continue;
@@ -519,21 +614,14 @@ static SegTable *
 build_table (WTable *w,
              guint   n_users)
 {
-  guint n = w->user->len;
+  guint n = w->user.len;
   SegTable *t = seg_table_new (w->name, 0);
 
   g_free (t->user);
   g_free (t->ts);
   t->n = n;
-  t->user = (guint32 *) g_array_free (g_steal_pointer (&w->user), FALSE);
-  t->ts = (gint64 *) g_array_free (g_steal_pointer (&w->ts), FALSE);
-  if (n == 0)
-    {
-      t->user = g_renew (guint32, t->user, 1);
-      t->ts = g_renew (gint64, t->ts, 1);
-    }
-  w->user = g_array_new (FALSE, FALSE, sizeof (guint32));
-  w->ts = g_array_new (FALSE, FALSE, sizeof (gint64));
+  t->user = vec_steal (&w->user);
+  t->ts = vec_steal (&w->ts);
   for (guint i = 0; i < w->cols->len; i++)
     {
       WCol *wc = g_ptr_array_index (w->cols, i);
@@ -542,12 +630,10 @@ build_table (WTable *w,
       wcol_pad (wc, n);
       c->name = g_strdup (wc->name);
       c->type = wc->type;
-      g_array_set_size (wc->data, MAX (n, 1));
       if (value_is_numeric (wc->type))
-        c->num = (double *) g_array_free (g_steal_pointer (&wc->data), FALSE);
+        c->num = vec_steal (&wc->data);
       else
-        c->sid = (guint32 *) g_array_free (g_steal_pointer (&wc->data), FALSE);
-      wc->data = g_array_new (FALSE, FALSE, sizeof (double));
+        c->sid = vec_steal (&wc->data);
       g_ptr_array_add (t->columns, c);
     }
   seg_table_sort (t, n_users);
@@ -657,7 +743,7 @@ seg_local_writer_commit (SegStoreWriter  *writer,
   for (guint i = 0; i < self->tables->len; i++)
     {
       WTable *w = g_ptr_array_index (self->tables, i);
-      if (w->user->len > 0)
+      if (w->user.len > 0)
         g_ptr_array_add (new_tables, build_table (w, n_users));
     }
 
