@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "seg-canonical-csv.h"
+#include "seg-dataset.h"
 #include "seg-local-writer.h"
 #include "seg-record.h"
 #include "seg-time.h"
@@ -53,6 +54,7 @@ typedef struct
 DEFINE_VEC (Fields, Field)
 DEFINE_VEC (RecVec, SegRecord)
 DEFINE_VEC (PropVec, SegPropValue)
+DEFINE_VEC (HashVec, guint64)
 
 /* Finds the end of the record at @p (just after its newline) without touching it, so
  * that a record cut by the end of the buffer can be parsed again after more is read. A
@@ -319,6 +321,8 @@ typedef struct
   gsize    cap;
   RecVec   recs;      /* props holds an index into @props until published */
   PropVec  props;
+  HashVec  user_hash; /* per record: seg_intern_hash() of the user id */
+  HashVec  prop_hash; /* per property: of its text, for strings */
 } Batch;
 
 typedef struct
@@ -452,10 +456,12 @@ parse_row (Pipe       *pipe,
           break;
         }
       *PropVec_push (&batch->props) = v;
+      *HashVec_push (&batch->prop_hash) = v.type == SEG_VALUE_TYPE_STRING ? seg_intern_hash (v.str, v.str_len) : 0;
     }
   rec.n_props = batch->props.len - first_prop;
   rec.props = GUINT_TO_POINTER (first_prop);
   *RecVec_push (&batch->recs) = rec;
+  *HashVec_push (&batch->user_hash) = seg_intern_hash (fv[col_user].start, fv[col_user].len);
   return TRUE;
 }
 
@@ -478,6 +484,8 @@ batch_reset (Batch *b)
 {
   b->recs.len = 0;
   b->props.len = 0;
+  b->user_hash.len = 0;
+  b->prop_hash.len = 0;
 }
 
 static gpointer
@@ -753,9 +761,21 @@ seg_canonical_csv_import (SegStoreWriter        *writer,
         {
           /* Users are looked up in a table far larger than the caches: ask for the slot
            * of a user a few rows ahead. */
-          if (local != NULL && i + 12 < b->recs.len)
-            seg_local_writer_prefetch (local, &recs[i + 12]);
-          if (!seg_store_writer_add (writer, &recs[i], &add_error))
+          gboolean added;
+
+          if (local != NULL)
+            {
+              /* The parser thread hashed the user ids and strings already. */
+              if (i + 12 < b->recs.len)
+                seg_local_writer_prefetch_hashed (local, b->user_hash.data[i + 12]);
+              added = seg_local_writer_add_hashed (local, &recs[i], b->user_hash.data[i],
+                                                   recs[i].n_props == 0 ? NULL
+                                                   : b->prop_hash.data + (recs[i].props - b->props.data),
+                                                   &add_error);
+            }
+          else
+            added = seg_store_writer_add (writer, &recs[i], &add_error);
+          if (!added)
             ok = FALSE;
           else
             stats->records_added++;
@@ -775,6 +795,8 @@ seg_canonical_csv_import (SegStoreWriter        *writer,
       g_free (pipe.batches[i].buf);
       g_free (pipe.batches[i].recs.data);
       g_free (pipe.batches[i].props.data);
+      g_free (pipe.batches[i].user_hash.data);
+      g_free (pipe.batches[i].prop_hash.data);
     }
   g_async_queue_unref (pipe.full);
   g_async_queue_unref (pipe.free_q);

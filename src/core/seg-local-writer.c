@@ -185,10 +185,11 @@ writer_finish (SegLocalWriter *self,
 
 static guint32
 intern_user (SegLocalWriter *self,
-             const char     *id)
+             const char     *id,
+             const guint64  *hash)
 {
   gsize len = strlen (id);
-  guint64 h = seg_intern_hash (id, len);
+  guint64 h = hash != NULL ? *hash : seg_intern_hash (id, len);
   guint32 u;
   gboolean added;
 
@@ -201,16 +202,24 @@ intern_user (SegLocalWriter *self,
 }
 
 static guint32
-intern_string (SegLocalWriter *self,
-               const char     *s,
-               gsize           len)
+intern_string_hashed (SegLocalWriter *self,
+                      const char     *s,
+                      gsize           len,
+                      guint64         h)
 {
-  guint64 h = seg_intern_hash (s, len);
   guint32 id;
 
   if (seg_intern_lookup_hashed (self->store->ds->strings, s, len, h, &id))
     return id;
   return self->base_strings + seg_intern_add_hashed (self->new_strings, s, len, h, NULL);
+}
+
+static guint32
+intern_string (SegLocalWriter *self,
+               const char     *s,
+               gsize           len)
+{
+  return intern_string_hashed (self, s, len, seg_intern_hash (s, len));
 }
 
 static gboolean
@@ -224,6 +233,7 @@ value_is_numeric (SegValueType t)
 static gboolean
 convert_value (SegLocalWriter     *self,
                const SegPropValue *v,
+               const guint64      *hash,
                SegValueType        type,
                double             *num,
                guint32            *sid)
@@ -267,7 +277,10 @@ convert_value (SegLocalWriter     *self,
     }
   if (type == SEG_VALUE_TYPE_STRING && v->type == SEG_VALUE_TYPE_LIST)
     return FALSE;
-  *sid = intern_string (self, v->str ? v->str : "", v->str_len);
+  if (hash != NULL && v->type == SEG_VALUE_TYPE_STRING && v->str != NULL)
+    *sid = intern_string_hashed (self, v->str, v->str_len, *hash);
+  else
+    *sid = intern_string (self, v->str ? v->str : "", v->str_len);
   return TRUE;
 }
 
@@ -460,11 +473,12 @@ profile_column (SegLocalWriter *self,
 }
 
 static gboolean
-seg_local_writer_add (SegStoreWriter   *writer,
-                      const SegRecord  *r,
-                      GError          **error)
+writer_add (SegLocalWriter   *self,
+            const SegRecord  *r,
+            const guint64    *user_hash,
+            const guint64    *prop_hashes,
+            GError          **error)
 {
-  SegLocalWriter *self = SEG_LOCAL_WRITER (writer);
   guint32 u;
 
   if (self->done)
@@ -494,7 +508,7 @@ seg_local_writer_add (SegStoreWriter   *writer,
           self->stats.events_duplicate++;
           return TRUE;
         }
-      u = intern_user (self, r->user_id);
+      u = intern_user (self, r->user_id, user_hash);
       t = writer_table (self, r->event);
       row = t->user.len;
       vec_push32 (&t->user, u);
@@ -506,7 +520,8 @@ seg_local_writer_add (SegStoreWriter   *writer,
           double num;
           guint32 sid;
 
-          if (c == NULL || !convert_value (self, v, c->type, &num, &sid))
+          if (c == NULL ||
+              !convert_value (self, v, prop_hashes ? &prop_hashes[i] : NULL, c->type, &num, &sid))
             continue;
           wcol_pad (c, row);
           if (value_is_numeric (c->type))
@@ -522,7 +537,7 @@ seg_local_writer_add (SegStoreWriter   *writer,
       g_autofree SegProfileColumn **cols_heap = NULL;
       SegProfileColumn **cols = cols_stack;
 
-      u = intern_user (self, r->user_id);
+      u = intern_user (self, r->user_id, user_hash);
       if (r->n_props > G_N_ELEMENTS (cols_stack))
         cols = cols_heap = g_new (SegProfileColumn *, r->n_props);
       /* Users come in any order, so every column's slot of @u is a cache miss: resolve
@@ -555,7 +570,7 @@ seg_local_writer_add (SegStoreWriter   *writer,
           /* The latest set time wins; among equal times, the later record. */
           if (r->ts_ms < c->set_ts[u])
             continue;
-          has = convert_value (self, v, c->type, &num, &sid);
+          has = convert_value (self, v, prop_hashes ? &prop_hashes[i] : NULL, c->type, &num, &sid);
           c->set_ts[u] = r->ts_ms;
           if (c->num != NULL)
             c->num[u] = has ? num : NAN;
@@ -566,6 +581,32 @@ seg_local_writer_add (SegStoreWriter   *writer,
       self->stats.profiles_updated++;
     }
   return TRUE;
+}
+
+static gboolean
+seg_local_writer_add (SegStoreWriter   *writer,
+                      const SegRecord  *r,
+                      GError          **error)
+{
+  return writer_add (SEG_LOCAL_WRITER (writer), r, NULL, NULL, error);
+}
+
+/**
+ * seg_local_writer_add_hashed:
+ * @user_hash: seg_intern_hash() of @record's user id
+ * @prop_hashes: per property of @record, seg_intern_hash() of its text (read only for
+ *   string values)
+ *
+ * seg_store_writer_add() for bulk importers that hash on another thread.
+ */
+gboolean
+seg_local_writer_add_hashed (SegLocalWriter   *self,
+                             const SegRecord  *record,
+                             guint64           user_hash,
+                             const guint64    *prop_hashes,
+                             GError          **error)
+{
+  return writer_add (self, record, &user_hash, prop_hashes, error);
 }
 
 static gboolean
@@ -910,11 +951,17 @@ void
 seg_local_writer_prefetch (SegLocalWriter  *self,
                            const SegRecord *record)
 {
-  guint64 h;
-
   if (self->done || record->user_id == NULL)
     return;
-  h = seg_intern_hash (record->user_id, strlen (record->user_id));
+  seg_local_writer_prefetch_hashed (self, seg_intern_hash (record->user_id, strlen (record->user_id)));
+}
+
+void
+seg_local_writer_prefetch_hashed (SegLocalWriter *self,
+                                  guint64         h)
+{
+  if (self->done)
+    return;
   seg_intern_prefetch (self->new_users, h);
   if (self->base_users > 0)
     seg_intern_prefetch (self->store->ds->users, h);
