@@ -20,7 +20,7 @@
 #include "seg-record.h"
 #include "seg-time.h"
 
-#define BLOCK_SIZE (16 * 1024 * 1024)
+#define BLOCK_SIZE (4 * 1024 * 1024)
 #define SAMPLE_ROWS 2000
 #define MAX_REJECTS 100
 

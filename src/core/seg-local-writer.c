@@ -681,6 +681,30 @@ build_table (WTable *w,
   return t;
 }
 
+typedef struct
+{
+  GPtrArray    *tables;    /* of WTable */
+  guint         n_users;
+  GAsyncQueue  *queue;     /* of SegTable, then &sort_end */
+} SortJob;
+
+static SegTable sort_end;
+
+static gpointer
+sort_tables_thread (gpointer data)
+{
+  SortJob *job = data;
+
+  for (guint i = 0; i < job->tables->len; i++)
+    {
+      WTable *w = g_ptr_array_index (job->tables, i);
+      if (w->user.len > 0)
+        g_async_queue_push (job->queue, build_table (w, job->n_users));
+    }
+  g_async_queue_push (job->queue, &sort_end);
+  return NULL;
+}
+
 static gboolean
 delete_event_chunks (SegLocalStore  *store,
                      const char     *event,
@@ -760,6 +784,8 @@ seg_local_writer_commit (SegStoreWriter  *writer,
   GPtrArray *new_profiles = self->profile_cols;
   gboolean changed, ok = TRUE;
   gint64 t0;
+  SortJob sort_job;
+  GThread *sort_thread;
 
   if (self->done)
     {
@@ -780,25 +806,36 @@ seg_local_writer_commit (SegStoreWriter  *writer,
 
   g_debug ("commit: %u new users, %u new strings", self->new_users->n, self->new_strings->n);
   t0 = g_get_monotonic_time ();
-  /* Sort outside any lock: readers keep evaluating meanwhile. */
-  for (guint i = 0; i < self->tables->len; i++)
-    {
-      WTable *w = g_ptr_array_index (self->tables, i);
-      if (w->user.len > 0)
-        g_ptr_array_add (new_tables, build_table (w, n_users));
-    }
+  /* Nothing is looked up any more: the hash indexes (a few hundred MB for a million
+   * users and their profile strings) go before the sorting needs memory. */
+  seg_intern_drop_index (self->new_users);
+  seg_intern_drop_index (self->new_strings);
+  /* A second thread sorts the tables (outside any lock of the dataset: readers keep
+   * evaluating meanwhile) while this one writes the users, the strings and each table
+   * sorted so far. */
+  sort_job.tables = self->tables;
+  sort_job.n_users = n_users;
+  sort_job.queue = g_async_queue_new ();
+  sort_thread = g_thread_new ("seg-writer-sort", sort_tables_thread, &sort_job);
 
-  g_debug ("commit: sorted and built in %.3f s", (g_get_monotonic_time () - t0) / 1e6);
-  t0 = g_get_monotonic_time ();
   g_mutex_lock (&store->db_lock);
   ok = seg_local_store_exec (store, "BEGIN IMMEDIATE", error);
   if (ok)
     ok = seg_local_store_write_strings (store, self->new_users, 0, self->base_users, FALSE, "user_chunks", error) &&
          seg_local_store_write_strings (store, self->new_strings, 0, self->base_strings, TRUE, "string_chunks", error);
-  for (guint i = 0; ok && i < new_tables->len; i++)
+  while (TRUE)
     {
-      SegTable *t = g_ptr_array_index (new_tables, i);
-      SegTable *old = seg_dataset_get_table (ds, t->name);
+      SegTable *t = g_async_queue_pop (sort_job.queue);
+      SegTable *old;
+      guint i;
+
+      if (t == &sort_end)
+        break;
+      g_ptr_array_add (new_tables, t);
+      if (!ok)
+        continue;   /* the rest is only collected, to be freed */
+      i = new_tables->len - 1;
+      old = seg_dataset_get_table (ds, t->name);
 
       if (old == NULL)
         {
@@ -826,6 +863,9 @@ seg_local_writer_commit (SegStoreWriter  *writer,
           seg_table_free (t);
         }
     }
+  g_thread_join (sort_thread);
+  g_async_queue_unref (sort_job.queue);
+  g_debug ("commit: tables written after %.3f s", (g_get_monotonic_time () - t0) / 1e6);
   for (guint i = 0; ok && i < new_profiles->len; i++)
     ok = seg_local_store_write_profile (store, g_ptr_array_index (new_profiles, i), n_users, error);
   if (ok)
@@ -835,6 +875,7 @@ seg_local_writer_commit (SegStoreWriter  *writer,
                        NULL, self->fingerprints, g_get_real_time () / 1000, error);
   if (ok && g_cancellable_set_error_if_cancelled (cancellable, error))
     ok = FALSE;
+  g_debug ("commit: rows written after %.3f s", (g_get_monotonic_time () - t0) / 1e6);
   if (ok)
     ok = seg_local_store_exec (store, "COMMIT", error);
   if (!ok)
@@ -847,7 +888,7 @@ seg_local_writer_commit (SegStoreWriter  *writer,
       return FALSE;
     }
 
-  g_debug ("commit: written in %.3f s", (g_get_monotonic_time () - t0) / 1e6);
+  g_debug ("commit: sorted and written in %.3f s", (g_get_monotonic_time () - t0) / 1e6);
   /* Install: a brief exclusive moment, no I/O. The hash indexes are dropped rather than
    * grown: they are rebuilt when next needed, and two of them never coexist. */
   seg_intern_drop_index (self->new_users);
