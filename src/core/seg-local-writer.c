@@ -296,6 +296,9 @@ wtable_column (WTable       *t,
    * (a freed key's address can be reused), so the name is compared too. */
   if (i < KEY_CACHE && t->cache_keys[i] == key && strcmp (t->cache_cols[i]->name, key) == 0)
     return t->cache_cols[i];
+  for (guint k = 0; k < KEY_CACHE; k++)
+    if (t->cache_keys[k] == key && strcmp (t->cache_cols[k]->name, key) == 0)
+      return t->cache_cols[k];
   c = NULL;
   for (guint k = 0; k < t->cols->len; k++)
     {
@@ -448,6 +451,10 @@ profile_column (SegLocalWriter *self,
   if (i < KEY_CACHE && self->profile_cache_keys[i] == key &&
       strcmp (self->profile_cache_cols[i]->name, key) == 0)
     return self->profile_cache_cols[i];
+  /* Missing values shift the later properties of a row: look at the other slots. */
+  for (guint k = 0; k < KEY_CACHE; k++)
+    if (self->profile_cache_keys[k] == key && strcmp (self->profile_cache_cols[k]->name, key) == 0)
+      return self->profile_cache_cols[k];
   c = g_hash_table_lookup (self->profile_index, key);
   if (c == NULL)
     {
