@@ -190,6 +190,9 @@ seg_local_store_write_profile (SegLocalStore     *self,
   sqlite3_stmt *del = NULL, *ins = NULL;
   g_autofree guint8 *buf = NULL;
   guint n = MIN (n_users, col->cap);
+  gboolean compact = FALSE;
+  gint64 set_ts_one = G_MININT64;
+  gsize tbytes;
   gsize vbytes = (gsize) n * (col->num != NULL ? 8 : 4);
   gboolean ok;
 
@@ -206,16 +209,40 @@ seg_local_store_write_profile (SegLocalStore     *self,
       seg_local_store_set_sqlite_error (self->db, error);
       return FALSE;
     }
-  if (vbytes + (gsize) n * 8 > G_MAXINT32)
+  /* The set times are usually one time for every value an import set: then they are
+   * stored as that one time (8 bytes) instead of one per user. n > 1 keeps the two forms
+   * apart by size. */
+  if (n > 1)
+    {
+      gint64 one = G_MININT64;
+      compact = TRUE;
+      for (guint u = 0; u < n && compact; u++)
+        {
+          gint64 t = col->set_ts[u];
+          if (!seg_profile_has_value (col, u))
+            compact = t == G_MININT64;
+          else if (one == G_MININT64)
+            one = t;
+          else
+            compact = t == one;
+        }
+      compact = compact && one != G_MININT64;
+      set_ts_one = one;
+    }
+  tbytes = compact ? 8 : (gsize) n * 8;
+  if (vbytes + tbytes > G_MAXINT32)
     {
       g_set_error (error, SEG_STORE_ERROR, SEG_STORE_ERROR_FAILED,
-                   _("A chunk of %" G_GSIZE_FORMAT " bytes is too large"), vbytes + (gsize) n * 8);
+                   _("A chunk of %" G_GSIZE_FORMAT " bytes is too large"), vbytes + tbytes);
       return FALSE;
     }
   /* One bound BLOB (see seg_local_store_write_table). */
-  buf = g_malloc (MAX (vbytes + (gsize) n * 8, 1));
+  buf = g_malloc (MAX (vbytes + tbytes, 1));
   memcpy (buf, col->num != NULL ? (void *) col->num : (void *) col->sid, vbytes);
-  memcpy (buf + vbytes, col->set_ts, (gsize) n * 8);
+  if (compact)
+    memcpy (buf + vbytes, &set_ts_one, 8);
+  else
+    memcpy (buf + vbytes, col->set_ts, tbytes);
   if (sqlite3_prepare_v2 (self->db, "INSERT INTO profile_columns (name, type, n, data) VALUES (?1, ?2, ?3, ?4)",
                           -1, &ins, NULL) != SQLITE_OK)
     {
@@ -225,7 +252,7 @@ seg_local_store_write_profile (SegLocalStore     *self,
   sqlite3_bind_text (ins, 1, col->name, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (ins, 2, col->type);
   sqlite3_bind_int64 (ins, 3, n);
-  sqlite3_bind_blob64 (ins, 4, buf, vbytes + (gsize) n * 8, SQLITE_STATIC);
+  sqlite3_bind_blob64 (ins, 4, buf, vbytes + tbytes, SQLITE_STATIC);
   ok = sqlite3_step (ins) == SQLITE_DONE;
   sqlite3_finalize (ins);
   if (!ok)
@@ -498,6 +525,7 @@ load_profiles (SegLocalStore  *self,
       SegProfileColumn *col;
       BlobCursor c;
       gboolean ok;
+      gsize vbytes;
 
       if (type > SEG_VALUE_TYPE_LIST || type == SEG_VALUE_TYPE_NONE ||
           sqlite3_blob_open (self->db, "main", "profile_columns", "data",
@@ -511,9 +539,19 @@ load_profiles (SegLocalStore  *self,
       col = seg_profile_column_new ((const char *) sqlite3_column_text (stmt, 1), type, n);
       c.blob = blob;
       c.offset = 0;
-      ok = blob_get (&c, col->num != NULL ? (void *) col->num : (void *) col->sid,
-                     (gsize) n * (col->num != NULL ? 8 : 4)) &&
-           blob_get (&c, col->set_ts, (gsize) n * 8);
+      vbytes = (gsize) n * (col->num != NULL ? 8 : 4);
+      ok = blob_get (&c, col->num != NULL ? (void *) col->num : (void *) col->sid, vbytes);
+      if (ok && n > 1 && (gsize) sqlite3_blob_bytes (blob) == vbytes + 8)
+        {
+          /* One set time for every value (see seg_local_store_write_profile). */
+          gint64 one;
+          ok = blob_get (&c, &one, 8);
+          for (guint u = 0; ok && u < n; u++)
+            col->set_ts[u] = seg_profile_has_value (col, u) ? one : G_MININT64;
+        }
+      else if (ok)
+        ok = (gsize) sqlite3_blob_bytes (blob) == vbytes + (gsize) n * 8 &&
+             blob_get (&c, col->set_ts, (gsize) n * 8);
       sqlite3_blob_close (blob);
       if (!ok)
         {
