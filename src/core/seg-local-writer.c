@@ -463,9 +463,17 @@ profile_column (SegLocalWriter *self,
       guint cap = self->base_users + self->new_users->n + 1;
 
       if (old != NULL)
-        c = seg_profile_column_copy (old, MAX (cap, old->cap));
+        {
+          c = seg_profile_column_copy (old, MAX (cap, old->cap));
+          c->max_set_ts = G_MININT64;
+          for (guint u = 0; u < c->cap; u++)
+            c->max_set_ts = MAX (c->max_set_ts, c->set_ts[u]);
+        }
       else if (type != SEG_VALUE_TYPE_NONE)
-        c = seg_profile_column_new (key, type, cap);
+        {
+          c = seg_profile_column_new (key, type, cap);
+          c->max_set_ts = G_MININT64;
+        }
       else
         return NULL;
       g_ptr_array_add (self->profile_cols, c);
@@ -575,8 +583,11 @@ writer_add (SegLocalWriter   *self,
           if (c == NULL)
             continue;
           /* The latest set time wins; among equal times, the later record. */
-          if (r->ts_ms < c->set_ts[u])
+          /* Records no older than anything set so far (an import's usual case) need not
+           * read the user's set time: one cache miss less per value. */
+          if (r->ts_ms < c->max_set_ts && r->ts_ms < c->set_ts[u])
             continue;
+          c->max_set_ts = MAX (c->max_set_ts, r->ts_ms);
           has = convert_value (self, v, prop_hashes ? &prop_hashes[i] : NULL, c->type, &num, &sid);
           c->set_ts[u] = r->ts_ms;
           if (c->num != NULL)
