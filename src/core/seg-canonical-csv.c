@@ -15,11 +15,12 @@
 #include <unistd.h>
 
 #include "seg-canonical-csv.h"
+#include "seg-dataset.h"
 #include "seg-local-writer.h"
 #include "seg-record.h"
 #include "seg-time.h"
 
-#define BLOCK_SIZE (16 * 1024 * 1024)
+#define BLOCK_SIZE (4 * 1024 * 1024)
 #define SAMPLE_ROWS 2000
 #define MAX_REJECTS 100
 
@@ -35,6 +36,25 @@ typedef struct
   char   *start;
   gsize   len;
 } Field;
+
+/* Growing arrays with inline appends (GArray costs a call and a memcpy per value). */
+#define DEFINE_VEC(Name, Type)                                                  \
+  typedef struct { Type *data; guint len; guint cap; } Name;                   \
+  static inline Type *                                                          \
+  Name##_push (Name *v)                                                         \
+  {                                                                             \
+    if (G_UNLIKELY (v->len == v->cap))                                          \
+      {                                                                         \
+        v->cap = MAX (v->cap * 2, 64);                                          \
+        v->data = g_renew (Type, v->data, v->cap);                              \
+      }                                                                         \
+    return &v->data[v->len++];                                                  \
+  }
+
+DEFINE_VEC (Fields, Field)
+DEFINE_VEC (RecVec, SegRecord)
+DEFINE_VEC (PropVec, SegPropValue)
+DEFINE_VEC (HashVec, guint64)
 
 /* Finds the end of the record at @p (just after its newline) without touching it, so
  * that a record cut by the end of the buffer can be parsed again after more is read. A
@@ -80,7 +100,7 @@ find_record_end (char *p,
 static char *
 split_record (char   *p,
               char   *end,
-              GArray *fields,
+              Fields *fields,
               guint  *newlines)
 {
   char *rec_end = find_record_end (p, end);
@@ -88,7 +108,7 @@ split_record (char   *p,
   if (rec_end == NULL)
     return NULL;
   end = rec_end;
-  g_array_set_size (fields, 0);
+  fields->len = 0;
   *newlines = 0;
   while (TRUE)
     {
@@ -140,7 +160,7 @@ split_record (char   *p,
             f.len--;
           p = q;
         }
-      g_array_append_val (fields, f);
+      *Fields_push (fields) = f;
       if (*p == '\r')
         p++;
       if (p >= end)
@@ -299,8 +319,10 @@ typedef struct
 {
   char    *buf;
   gsize    cap;
-  GArray  *recs;      /* SegRecord; props holds an index into @props until published */
-  GArray  *props;     /* SegPropValue */
+  RecVec   recs;      /* props holds an index into @props until published */
+  PropVec  props;
+  HashVec  user_hash; /* per record: seg_intern_hash() of the user id */
+  HashVec  prop_hash; /* per property: of its text, for strings */
 } Batch;
 
 typedef struct
@@ -335,14 +357,14 @@ parse_row (Pipe       *pipe,
            int         col_user,
            int         col_event,
            int         col_ts,
-           GArray     *fields,
+           Fields     *fields,
            guint64     rec_line,
            Batch      *batch)
 {
   SegCanonicalCsvStats *stats = pipe->stats;
   SegRecord rec = { 0 };
-  Field *fv = (Field *) fields->data;
-  guint first_prop = batch->props->len;
+  Field *fv = fields->data;
+  guint first_prop = batch->props.len;
 
   if (fields->len > columns->len)
     {
@@ -433,11 +455,13 @@ parse_row (Pipe       *pipe,
           v.str_len = f->len;
           break;
         }
-      g_array_append_val (batch->props, v);
+      *PropVec_push (&batch->props) = v;
+      *HashVec_push (&batch->prop_hash) = v.type == SEG_VALUE_TYPE_STRING ? seg_intern_hash (v.str, v.str_len) : 0;
     }
-  rec.n_props = batch->props->len - first_prop;
+  rec.n_props = batch->props.len - first_prop;
   rec.props = GUINT_TO_POINTER (first_prop);
-  g_array_append_val (batch->recs, rec);
+  *RecVec_push (&batch->recs) = rec;
+  *HashVec_push (&batch->user_hash) = seg_intern_hash (fv[col_user].start, fv[col_user].len);
   return TRUE;
 }
 
@@ -445,11 +469,11 @@ static void
 publish (Pipe  *pipe,
          Batch *batch)
 {
-  SegPropValue *props = (SegPropValue *) batch->props->data;
+  SegPropValue *props = batch->props.data;
 
-  for (guint i = 0; i < batch->recs->len; i++)
+  for (guint i = 0; i < batch->recs.len; i++)
     {
-      SegRecord *r = &g_array_index (batch->recs, SegRecord, i);
+      SegRecord *r = &batch->recs.data[i];
       r->props = props + GPOINTER_TO_UINT (r->props);
     }
   g_async_queue_push (pipe->full, batch);
@@ -458,8 +482,10 @@ publish (Pipe  *pipe,
 static void
 batch_reset (Batch *b)
 {
-  g_array_set_size (b->recs, 0);
-  g_array_set_size (b->props, 0);
+  b->recs.len = 0;
+  b->props.len = 0;
+  b->user_hash.len = 0;
+  b->prop_hash.len = 0;
 }
 
 static gpointer
@@ -467,7 +493,7 @@ parser_thread (gpointer data)
 {
   Pipe *pipe = data;
   SegCanonicalCsvStats *stats = pipe->stats;
-  g_autoptr(GArray) fields = g_array_new (FALSE, FALSE, sizeof (Field));
+  Fields fields_v = { 0 }, *fields = &fields_v;
   GPtrArray *columns = pipe->columns;
   Batch *cur = g_async_queue_pop (pipe->free_q);
   gsize have = 0, pos = 0;
@@ -519,7 +545,7 @@ parser_thread (gpointer data)
             }
           for (guint i = 0; i < fields->len; i++)
             {
-              Field *f = &g_array_index (fields, Field, i);
+              Field *f = &fields->data[i];
               Column *c = g_new0 (Column, 1);
               g_autofree char *name = g_strstrip (g_strndup (f->start, f->len));
 
@@ -566,7 +592,7 @@ parser_thread (gpointer data)
             {
               for (guint i = 0; i < MIN (fields->len, columns->len); i++)
                 {
-                  Field *f = &g_array_index (fields, Field, i);
+                  Field *f = &fields->data[i];
                   if ((int) i != col_user && (int) i != col_event && (int) i != col_ts)
                     infer_cell (g_ptr_array_index (columns, i), f->start, f->len, pipe->tz);
                 }
@@ -594,7 +620,7 @@ parser_thread (gpointer data)
       while ((next = split_record (p, end, fields, &nl)) != NULL)
         {
           guint64 rec_line = line;
-          Field *fv = (Field *) fields->data;
+          Field *fv = fields->data;
 
           line += nl;
           p = next;
@@ -640,11 +666,12 @@ grow:
           pos = 0;
         }
     }
-  if (cur->recs->len > 0 && pipe->error == NULL)
+  if (cur->recs.len > 0 && pipe->error == NULL)
     publish (pipe, cur);
   else
     g_async_queue_push (pipe->free_q, cur);
   g_async_queue_push (pipe->full, &end_marker);
+  g_free (fields_v.data);
   g_debug ("parser thread: %.2f s of CPU", thread_cpu_s ());
   return NULL;
 }
@@ -722,23 +749,33 @@ seg_canonical_csv_import (SegStoreWriter        *writer,
     {
       pipe.batches[i].cap = BLOCK_SIZE;
       pipe.batches[i].buf = g_malloc (BLOCK_SIZE + 1);
-      pipe.batches[i].recs = g_array_new (FALSE, FALSE, sizeof (SegRecord));
-      pipe.batches[i].props = g_array_new (FALSE, TRUE, sizeof (SegPropValue));
       g_async_queue_push (pipe.free_q, &pipe.batches[i]);
     }
 
   thread = g_thread_new ("seg-csv-parser", parser_thread, &pipe);
   while ((b = g_async_queue_pop (pipe.full)) != &end_marker)
     {
-      SegRecord *recs = (SegRecord *) b->recs->data;
+      SegRecord *recs = b->recs.data;
 
-      for (guint i = 0; ok && i < b->recs->len; i++)
+      for (guint i = 0; ok && i < b->recs.len; i++)
         {
           /* Users are looked up in a table far larger than the caches: ask for the slot
            * of a user a few rows ahead. */
-          if (local != NULL && i + 12 < b->recs->len)
-            seg_local_writer_prefetch (local, &recs[i + 12]);
-          if (!seg_store_writer_add (writer, &g_array_index (b->recs, SegRecord, i), &add_error))
+          gboolean added;
+
+          if (local != NULL)
+            {
+              /* The parser thread hashed the user ids and strings already. */
+              if (i + 12 < b->recs.len)
+                seg_local_writer_prefetch_hashed (local, b->user_hash.data[i + 12]);
+              added = seg_local_writer_add_hashed (local, &recs[i], b->user_hash.data[i],
+                                                   recs[i].n_props == 0 ? NULL
+                                                   : b->prop_hash.data + (recs[i].props - b->props.data),
+                                                   &add_error);
+            }
+          else
+            added = seg_store_writer_add (writer, &recs[i], &add_error);
+          if (!added)
             ok = FALSE;
           else
             stats->records_added++;
@@ -756,8 +793,10 @@ seg_canonical_csv_import (SegStoreWriter        *writer,
   for (guint i = 0; i < N_BATCHES; i++)
     {
       g_free (pipe.batches[i].buf);
-      g_array_unref (pipe.batches[i].recs);
-      g_array_unref (pipe.batches[i].props);
+      g_free (pipe.batches[i].recs.data);
+      g_free (pipe.batches[i].props.data);
+      g_free (pipe.batches[i].user_hash.data);
+      g_free (pipe.batches[i].prop_hash.data);
     }
   g_async_queue_unref (pipe.full);
   g_async_queue_unref (pipe.free_q);

@@ -115,6 +115,7 @@ typedef struct
   guint32       *sid;
   gint64        *set_ts;   /* when each value was set; G_MININT64 = never */
   guint          cap;
+  gint64         max_set_ts; /* for writers: no set_ts is later (kept by the local writer) */
 } SegProfileColumn;
 
 typedef struct

@@ -351,6 +351,42 @@ filters_pass (Filters *fs,
   return TRUE;
 }
 
+/* The users with a row of @t in [lo, hi], from the time-ordered copy: per-user loops
+ * then visit only them instead of every user of the table. NULL when the table has no
+ * row in the window. */
+static SegBitmap *
+window_users (Ctx      *ctx,
+              SegTable *t,
+              gint64    lo,
+              gint64    hi)
+{
+  SegBitmap *bm;
+  guint l = 0, r = t->n;
+
+  if (t->n == 0 || t->max_ts < lo || t->min_ts > hi)
+    return NULL;
+  seg_table_ensure_by_time (t);
+  while (l < r)
+    {
+      guint m = l + (r - l) / 2;
+      if (t->by_time_ts[m] < lo)
+        l = m + 1;
+      else
+        r = m;
+    }
+  bm = seg_bitmap_new (ctx->n_users);
+  for (guint k = l; k < t->n && t->by_time_ts[k] <= hi; k++)
+    seg_bitmap_set (bm, t->by_time_user[k]);
+  return bm;
+}
+
+/* Iterates over the set bits of @bm below @limit as `u`. */
+#define FOREACH_USER(bm, limit, u)                                               \
+  for (guint _w = 0; _w < (bm)->n_words && (guint64) _w * 64 < (limit); _w++)    \
+    for (guint64 _word = (bm)->words[_w]; _word != 0; _word &= _word - 1)       \
+      for (guint32 u = _w * 64 + (guint32) __builtin_ctzll (_word), _once = 1;  \
+           _once && u < (limit); _once = 0)
+
 /* did E [where] [when]: OR-s the doers into @out. A user's rows are in time order, so a
  * window near "now" is found by walking each run backwards from its end (usually one
  * step), and a window in the past by walking forwards (binary search for long runs). */
@@ -365,6 +401,7 @@ eval_did_plain (Ctx       *ctx,
   const gint64 *ts = t->ts;
   const guint32 *off = t->offsets;
   gboolean backward;
+  g_autoptr(SegBitmap) cand = NULL;
 
   if (t->n == 0 || t->max_ts < lo || t->min_ts > hi)
     return;
@@ -387,7 +424,10 @@ eval_did_plain (Ctx       *ctx,
       return;
     }
   backward = hi >= t->min_ts / 2 + t->max_ts / 2 - (t->max_ts - t->min_ts) / 8;
-  for (guint32 u = 0; u < t->n_off; u++)
+  cand = window_users (ctx, t, lo, hi);
+  if (cand == NULL)
+    return;
+  FOREACH_USER (cand, t->n_off, u)
     {
       guint a = off[u], b = off[u + 1];
 
@@ -506,6 +546,7 @@ eval_did_aggregate (Ctx                *ctx,
   g_autoptr(SegBitmap) doers = seg_bitmap_new (ctx->n_users);
   g_autoptr(GArray) tmp = g_array_new (FALSE, FALSE, sizeof (double));
   gboolean zero_ok = agg->include_non_doers && compare (agg->op, 0, agg->value);
+  g_autoptr(SegBitmap) cand = NULL;
 
   if (agg->fn == SEG_AGG_COUNT && fs->n == 0 && t->n > 0)
     {
@@ -534,7 +575,10 @@ eval_did_aggregate (Ctx                *ctx,
       goto non_doers;
     }
 
-  for (guint32 u = 0; u < t->n_off; u++)
+  cand = window_users (ctx, t, lo, hi);
+  if (cand == NULL)
+    goto non_doers;
+  FOREACH_USER (cand, t->n_off, u)
     {
       guint a = t->offsets[u], b = t->offsets[u + 1];
       guint64 cnt = 0, nval = 0;
@@ -665,6 +709,7 @@ eval_sequence (Ctx           *ctx,
   gint64 within = r->within_n * seg_time_unit_ms (r->within_unit);
   gint64 lo, hi;
   Filters fa, fb;
+  g_autoptr(SegBitmap) cand = NULL;
 
   if (ta == NULL)
     return out;
@@ -674,7 +719,10 @@ eval_sequence (Ctx           *ctx,
   filters_init (ctx, &fa, r->first.where, ta);
   if (tb != NULL)
     filters_init (ctx, &fb, r->then.where, tb);
-  for (guint32 u = 0; u < ta->n_off; u++)
+  cand = window_users (ctx, ta, lo, hi);
+  if (cand == NULL)
+    goto done;
+  FOREACH_USER (cand, ta->n_off, u)
     {
       guint a0 = ta->offsets[u], a1 = ta->offsets[u + 1];
       guint b0 = 0, b1 = 0, j;
@@ -710,6 +758,7 @@ eval_sequence (Ctx           *ctx,
       if (hit)
         seg_bitmap_set (out, u);
     }
+done:
   filters_clear (&fa);
   if (tb != NULL)
     filters_clear (&fb);
@@ -724,9 +773,41 @@ eval_user (Ctx           *ctx,
   CFilter cf;
 
   cfilter_init_profile (ctx, &cf, r->user);
-  for (guint u = 0; u < ctx->n_users; u++)
-    if (cfilter_test (&cf, u))
-      seg_bitmap_set (out, u);
+  if (cf.type != SEG_VALUE_TYPE_NONE && cf.sid != NULL &&
+      r->user->op != SEG_OP_EXISTS && r->user->op != SEG_OP_NOT_EXISTS)
+    {
+      /* A string column: decide each distinct value once (the memo) and fill the bitmap
+       * a word at a time. Missing values and users past the column fail. */
+      for (guint w = 0; (gsize) w * 64 < cf.len; w++)
+        {
+          guint first = w * 64, end = MIN (cf.len, first + 64);
+          guint64 bits = 0;
+
+          for (guint u = first; u < end; u++)
+            {
+              guint32 id = cf.sid[u];
+              guint8 m;
+
+              if (id == 0)
+                continue;
+              m = cf.memo[id];
+              if (G_UNLIKELY (m == 0))
+                {
+                  gsize len;
+                  const char *str = seg_intern_get (cf.dict, id, &len);
+                  m = cf.memo[id] = string_pred (&cf, str, len) ? 1 : 2;
+                }
+              bits |= (guint64) (m == 1) << (u - first);
+            }
+          out->words[w] = bits;
+        }
+    }
+  else
+    {
+      for (guint u = 0; u < ctx->n_users; u++)
+        if (cfilter_test (&cf, u))
+          seg_bitmap_set (out, u);
+    }
   cfilter_clear (&cf);
   return out;
 }

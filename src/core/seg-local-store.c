@@ -87,27 +87,14 @@ now_wall_ms (void)
   return g_get_real_time () / 1000;
 }
 
-/* Blob I/O. Large arrays go straight between our buffers and SQLite's pages through the
- * incremental BLOB API, without a serialized copy in between. */
+/* Blob I/O. Chunks are read through the incremental BLOB API straight into our arrays;
+ * they are written as one bound BLOB each. */
 
 typedef struct
 {
   sqlite3_blob *blob;
   int           offset;
 } BlobCursor;
-
-static gboolean
-blob_put (BlobCursor *c,
-          const void *data,
-          gsize       len)
-{
-  if (len == 0)
-    return TRUE;
-  if (sqlite3_blob_write (c->blob, data, (int) len, c->offset) != SQLITE_OK)
-    return FALSE;
-  c->offset += (int) len;
-  return TRUE;
-}
 
 static gboolean
 blob_get (BlobCursor *c,
@@ -142,78 +129,55 @@ table_blob_size (SegTable *t)
   return size;
 }
 
-static gboolean
-insert_zeroblob (SegLocalStore  *self,
-                 const char     *sql,
-                 const char     *text,
-                 gint64          num,
-                 gint64          num2,
-                 gsize           size,
-                 const char     *table,
-                 sqlite3_blob  **blob,
-                 GError        **error)
-{
-  sqlite3_stmt *stmt = NULL;
-  gboolean ok;
-
-  if (size > G_MAXINT32)
-    {
-      g_set_error (error, SEG_STORE_ERROR, SEG_STORE_ERROR_FAILED,
-                   _("A chunk of %" G_GSIZE_FORMAT " bytes is too large"), size);
-      return FALSE;
-    }
-  if (sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) != SQLITE_OK)
-    {
-      seg_local_store_set_sqlite_error (self->db, error);
-      return FALSE;
-    }
-  sqlite3_bind_text (stmt, 1, text, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 2, num);
-  sqlite3_bind_int64 (stmt, 3, num2);
-  sqlite3_bind_zeroblob (stmt, 4, (int) size);
-  ok = sqlite3_step (stmt) == SQLITE_DONE;
-  sqlite3_finalize (stmt);
-  if (!ok || sqlite3_blob_open (self->db, "main", table, "data",
-                                sqlite3_last_insert_rowid (self->db), 1, blob) != SQLITE_OK)
-    {
-      seg_local_store_set_sqlite_error (self->db, error);
-      return FALSE;
-    }
-  return TRUE;
-}
-
 /* Appends @table as one chunk of its event. Caller holds db_lock inside a transaction. */
 gboolean
 seg_local_store_write_table (SegLocalStore  *self,
                              SegTable       *t,
                              GError        **error)
 {
-  sqlite3_blob *blob = NULL;
-  BlobCursor c;
   guint32 head[3] = { CHUNK_MAGIC, t->n, t->columns->len };
+  gsize size = table_blob_size (t), off = 0;
+  g_autofree guint8 *buf = NULL;
+  sqlite3_stmt *stmt = NULL;
   gboolean ok;
 
-  if (!insert_zeroblob (self, "INSERT INTO event_chunks (event, n, data) VALUES (?1, ?2, ?4)",
-                        t->name, t->n, 0, table_blob_size (t), "event_chunks", &blob, error))
-    return FALSE;
-  c.blob = blob;
-  c.offset = 0;
-  ok = blob_put (&c, head, sizeof head) &&
-       blob_put (&c, t->user, (gsize) t->n * 4) &&
-       blob_put (&c, t->ts, (gsize) t->n * 8);
-  for (guint i = 0; ok && i < t->columns->len; i++)
+  /* One bound BLOB rather than a zeroblob filled in place: the zeroblob's pages spill to
+   * the WAL before they are filled and then go there a second time. */
+  if (size > G_MAXINT32)
+    {
+      g_set_error (error, SEG_STORE_ERROR, SEG_STORE_ERROR_FAILED,
+                   _("A chunk of %" G_GSIZE_FORMAT " bytes is too large"), size);
+      return FALSE;
+    }
+  buf = g_malloc (size);
+#define PUT(p, len) G_STMT_START { memcpy (buf + off, (p), (len)); off += (len); } G_STMT_END
+  PUT (head, sizeof head);
+  PUT (t->user, (gsize) t->n * 4);
+  PUT (t->ts, (gsize) t->n * 8);
+  for (guint i = 0; i < t->columns->len; i++)
     {
       SegColumn *col = g_ptr_array_index (t->columns, i);
       guint32 h[2] = { (guint32) strlen (col->name), col->type };
 
-      ok = blob_put (&c, h, sizeof h) &&
-           blob_put (&c, col->name, h[0]) &&
-           blob_put (&c, col->num != NULL ? (void *) col->num : (void *) col->sid,
-                     column_bytes (col, t->n));
+      PUT (h, sizeof h);
+      PUT (col->name, h[0]);
+      PUT (col->num != NULL ? (void *) col->num : (void *) col->sid, column_bytes (col, t->n));
     }
+#undef PUT
+  g_assert (off == size);
+  if (sqlite3_prepare_v2 (self->db, "INSERT INTO event_chunks (event, n, data) VALUES (?1, ?2, ?3)",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    {
+      seg_local_store_set_sqlite_error (self->db, error);
+      return FALSE;
+    }
+  sqlite3_bind_text (stmt, 1, t->name, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, t->n);
+  sqlite3_bind_blob64 (stmt, 3, buf, size, SQLITE_STATIC);
+  ok = sqlite3_step (stmt) == SQLITE_DONE;
+  sqlite3_finalize (stmt);
   if (!ok)
     seg_local_store_set_sqlite_error (self->db, error);
-  sqlite3_blob_close (blob);
   return ok;
 }
 
@@ -223,10 +187,12 @@ seg_local_store_write_profile (SegLocalStore     *self,
                                guint              n_users,
                                GError           **error)
 {
-  sqlite3_blob *blob = NULL;
-  sqlite3_stmt *del = NULL;
-  BlobCursor c;
+  sqlite3_stmt *del = NULL, *ins = NULL;
+  g_autofree guint8 *buf = NULL;
   guint n = MIN (n_users, col->cap);
+  gboolean compact = FALSE;
+  gint64 set_ts_one = G_MININT64;
+  gsize tbytes;
   gsize vbytes = (gsize) n * (col->num != NULL ? 8 : 4);
   gboolean ok;
 
@@ -243,16 +209,54 @@ seg_local_store_write_profile (SegLocalStore     *self,
       seg_local_store_set_sqlite_error (self->db, error);
       return FALSE;
     }
-  if (!insert_zeroblob (self, "INSERT INTO profile_columns (name, type, n, data) VALUES (?1, ?2, ?3, ?4)",
-                        col->name, col->type, n, vbytes + (gsize) n * 8, "profile_columns", &blob, error))
-    return FALSE;
-  c.blob = blob;
-  c.offset = 0;
-  ok = blob_put (&c, col->num != NULL ? (void *) col->num : (void *) col->sid, vbytes) &&
-       blob_put (&c, col->set_ts, (gsize) n * 8);
+  /* The set times are usually one time for every value an import set: then they are
+   * stored as that one time (8 bytes) instead of one per user. n > 1 keeps the two forms
+   * apart by size. */
+  if (n > 1)
+    {
+      gint64 one = G_MININT64;
+      compact = TRUE;
+      for (guint u = 0; u < n && compact; u++)
+        {
+          gint64 t = col->set_ts[u];
+          if (!seg_profile_has_value (col, u))
+            compact = t == G_MININT64;
+          else if (one == G_MININT64)
+            one = t;
+          else
+            compact = t == one;
+        }
+      compact = compact && one != G_MININT64;
+      set_ts_one = one;
+    }
+  tbytes = compact ? 8 : (gsize) n * 8;
+  if (vbytes + tbytes > G_MAXINT32)
+    {
+      g_set_error (error, SEG_STORE_ERROR, SEG_STORE_ERROR_FAILED,
+                   _("A chunk of %" G_GSIZE_FORMAT " bytes is too large"), vbytes + tbytes);
+      return FALSE;
+    }
+  /* One bound BLOB (see seg_local_store_write_table). */
+  buf = g_malloc (MAX (vbytes + tbytes, 1));
+  memcpy (buf, col->num != NULL ? (void *) col->num : (void *) col->sid, vbytes);
+  if (compact)
+    memcpy (buf + vbytes, &set_ts_one, 8);
+  else
+    memcpy (buf + vbytes, col->set_ts, tbytes);
+  if (sqlite3_prepare_v2 (self->db, "INSERT INTO profile_columns (name, type, n, data) VALUES (?1, ?2, ?3, ?4)",
+                          -1, &ins, NULL) != SQLITE_OK)
+    {
+      seg_local_store_set_sqlite_error (self->db, error);
+      return FALSE;
+    }
+  sqlite3_bind_text (ins, 1, col->name, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (ins, 2, col->type);
+  sqlite3_bind_int64 (ins, 3, n);
+  sqlite3_bind_blob64 (ins, 4, buf, vbytes + tbytes, SQLITE_STATIC);
+  ok = sqlite3_step (ins) == SQLITE_DONE;
+  sqlite3_finalize (ins);
   if (!ok)
     seg_local_store_set_sqlite_error (self->db, error);
-  sqlite3_blob_close (blob);
   return ok;
 }
 
@@ -521,6 +525,7 @@ load_profiles (SegLocalStore  *self,
       SegProfileColumn *col;
       BlobCursor c;
       gboolean ok;
+      gsize vbytes;
 
       if (type > SEG_VALUE_TYPE_LIST || type == SEG_VALUE_TYPE_NONE ||
           sqlite3_blob_open (self->db, "main", "profile_columns", "data",
@@ -534,9 +539,19 @@ load_profiles (SegLocalStore  *self,
       col = seg_profile_column_new ((const char *) sqlite3_column_text (stmt, 1), type, n);
       c.blob = blob;
       c.offset = 0;
-      ok = blob_get (&c, col->num != NULL ? (void *) col->num : (void *) col->sid,
-                     (gsize) n * (col->num != NULL ? 8 : 4)) &&
-           blob_get (&c, col->set_ts, (gsize) n * 8);
+      vbytes = (gsize) n * (col->num != NULL ? 8 : 4);
+      ok = blob_get (&c, col->num != NULL ? (void *) col->num : (void *) col->sid, vbytes);
+      if (ok && n > 1 && (gsize) sqlite3_blob_bytes (blob) == vbytes + 8)
+        {
+          /* One set time for every value (see seg_local_store_write_profile). */
+          gint64 one;
+          ok = blob_get (&c, &one, 8);
+          for (guint u = 0; ok && u < n; u++)
+            col->set_ts[u] = seg_profile_has_value (col, u) ? one : G_MININT64;
+        }
+      else if (ok)
+        ok = (gsize) sqlite3_blob_bytes (blob) == vbytes + (gsize) n * 8 &&
+             blob_get (&c, col->set_ts, (gsize) n * 8);
       sqlite3_blob_close (blob);
       if (!ok)
         {

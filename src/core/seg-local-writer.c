@@ -21,18 +21,89 @@
 
 #define KEY_CACHE 32
 
+/* A growing array of 4- or 8-byte values: appends are inline, without GArray's call and
+ * memcpy per value. */
+typedef struct
+{
+  guint8  *data;
+  guint    len;
+  guint    cap;
+  guint    esize;
+} Vec;
+
+static void
+vec_init (Vec   *v,
+          guint  esize)
+{
+  v->data = NULL;
+  v->len = v->cap = 0;
+  v->esize = esize;
+}
+
+static void
+vec_reserve (Vec   *v,
+             guint  n)
+{
+  guint cap;
+
+  if (n <= v->cap)
+    return;
+  cap = MAX (n, MAX (v->cap * 2, 1024));
+  v->data = g_realloc (v->data, (gsize) cap * v->esize);
+  v->cap = cap;
+}
+
+static inline void
+vec_push32 (Vec     *v,
+            guint32  x)
+{
+  if (G_UNLIKELY (v->len == v->cap))
+    vec_reserve (v, v->len + 1);
+  ((guint32 *) v->data)[v->len++] = x;
+}
+
+static inline void
+vec_push64 (Vec     *v,
+            gint64   x)
+{
+  if (G_UNLIKELY (v->len == v->cap))
+    vec_reserve (v, v->len + 1);
+  ((gint64 *) v->data)[v->len++] = x;
+}
+
+static inline void
+vec_push_double (Vec    *v,
+                 double  x)
+{
+  if (G_UNLIKELY (v->len == v->cap))
+    vec_reserve (v, v->len + 1);
+  ((double *) v->data)[v->len++] = x;
+}
+
+/* Hands the values over (at least one slot, so that empty arrays are not NULL). */
+static gpointer
+vec_steal (Vec *v)
+{
+  gpointer data;
+
+  vec_reserve (v, MAX (v->len, 1));
+  data = v->data;
+  vec_init (v, v->esize);
+  return data;
+}
+
 typedef struct
 {
   char          *name;
   SegValueType   type;
-  GArray        *data;   /* double or guint32 */
+  Vec            data;   /* double or guint32 */
 } WCol;
 
 typedef struct
 {
   char          *name;
-  GArray        *user;
-  GArray        *ts;
+  Vec            user;
+  Vec            ts;
   GPtrArray     *cols;
   const char    *cache_keys[KEY_CACHE];
   WCol          *cache_cols[KEY_CACHE];
@@ -73,7 +144,7 @@ static void
 wcol_free (WCol *c)
 {
   g_free (c->name);
-  g_array_unref (c->data);
+  g_free (c->data.data);
   g_free (c);
 }
 
@@ -81,8 +152,8 @@ static void
 wtable_free (WTable *t)
 {
   g_free (t->name);
-  g_array_unref (t->user);
-  g_array_unref (t->ts);
+  g_free (t->user.data);
+  g_free (t->ts.data);
   g_ptr_array_unref (t->cols);
   g_free (t);
 }
@@ -114,10 +185,11 @@ writer_finish (SegLocalWriter *self,
 
 static guint32
 intern_user (SegLocalWriter *self,
-             const char     *id)
+             const char     *id,
+             const guint64  *hash)
 {
   gsize len = strlen (id);
-  guint64 h = seg_intern_hash (id, len);
+  guint64 h = hash != NULL ? *hash : seg_intern_hash (id, len);
   guint32 u;
   gboolean added;
 
@@ -130,16 +202,24 @@ intern_user (SegLocalWriter *self,
 }
 
 static guint32
-intern_string (SegLocalWriter *self,
-               const char     *s,
-               gsize           len)
+intern_string_hashed (SegLocalWriter *self,
+                      const char     *s,
+                      gsize           len,
+                      guint64         h)
 {
-  guint64 h = seg_intern_hash (s, len);
   guint32 id;
 
   if (seg_intern_lookup_hashed (self->store->ds->strings, s, len, h, &id))
     return id;
   return self->base_strings + seg_intern_add_hashed (self->new_strings, s, len, h, NULL);
+}
+
+static guint32
+intern_string (SegLocalWriter *self,
+               const char     *s,
+               gsize           len)
+{
+  return intern_string_hashed (self, s, len, seg_intern_hash (s, len));
 }
 
 static gboolean
@@ -153,6 +233,7 @@ value_is_numeric (SegValueType t)
 static gboolean
 convert_value (SegLocalWriter     *self,
                const SegPropValue *v,
+               const guint64      *hash,
                SegValueType        type,
                double             *num,
                guint32            *sid)
@@ -196,7 +277,10 @@ convert_value (SegLocalWriter     *self,
     }
   if (type == SEG_VALUE_TYPE_STRING && v->type == SEG_VALUE_TYPE_LIST)
     return FALSE;
-  *sid = intern_string (self, v->str ? v->str : "", v->str_len);
+  if (hash != NULL && v->type == SEG_VALUE_TYPE_STRING && v->str != NULL)
+    *sid = intern_string_hashed (self, v->str, v->str_len, *hash);
+  else
+    *sid = intern_string (self, v->str ? v->str : "", v->str_len);
   return TRUE;
 }
 
@@ -212,6 +296,9 @@ wtable_column (WTable       *t,
    * (a freed key's address can be reused), so the name is compared too. */
   if (i < KEY_CACHE && t->cache_keys[i] == key && strcmp (t->cache_cols[i]->name, key) == 0)
     return t->cache_cols[i];
+  for (guint k = 0; k < KEY_CACHE; k++)
+    if (t->cache_keys[k] == key && strcmp (t->cache_cols[k]->name, key) == 0)
+      return t->cache_cols[k];
   c = NULL;
   for (guint k = 0; k < t->cols->len; k++)
     {
@@ -229,7 +316,7 @@ wtable_column (WTable       *t,
       c = g_new0 (WCol, 1);
       c->name = g_strdup (key);
       c->type = type;
-      c->data = g_array_new (FALSE, TRUE, value_is_numeric (type) ? sizeof (double) : sizeof (guint32));
+      vec_init (&c->data, value_is_numeric (type) ? sizeof (double) : sizeof (guint32));
       g_ptr_array_add (t->cols, c);
     }
   if (i < KEY_CACHE)
@@ -244,17 +331,19 @@ static void
 wcol_pad (WCol  *c,
           guint  n)
 {
-  if (c->data->len >= n)
+  guint old = c->data.len;
+
+  if (old >= n)
     return;
+  vec_reserve (&c->data, n);
   if (value_is_numeric (c->type))
     {
-      guint old = c->data->len;
-      g_array_set_size (c->data, n);
       for (guint i = old; i < n; i++)
-        g_array_index (c->data, double, i) = NAN;
+        ((double *) c->data.data)[i] = NAN;
     }
   else
-    g_array_set_size (c->data, n);   /* cleared: 0 = missing */
+    memset (c->data.data + (gsize) old * 4, 0, (gsize) (n - old) * 4);   /* 0 = missing */
+  c->data.len = n;
 }
 
 static WTable *
@@ -285,8 +374,8 @@ writer_table (SegLocalWriter *self,
     {
       t = g_new0 (WTable, 1);
       t->name = g_strdup (event);
-      t->user = g_array_new (FALSE, FALSE, sizeof (guint32));
-      t->ts = g_array_new (FALSE, FALSE, sizeof (gint64));
+      vec_init (&t->user, sizeof (guint32));
+      vec_init (&t->ts, sizeof (gint64));
       t->cols = g_ptr_array_new_with_free_func ((GDestroyNotify) wcol_free);
       g_ptr_array_add (self->tables, t);
       g_hash_table_insert (self->table_index, t->name, t);
@@ -362,6 +451,10 @@ profile_column (SegLocalWriter *self,
   if (i < KEY_CACHE && self->profile_cache_keys[i] == key &&
       strcmp (self->profile_cache_cols[i]->name, key) == 0)
     return self->profile_cache_cols[i];
+  /* Missing values shift the later properties of a row: look at the other slots. */
+  for (guint k = 0; k < KEY_CACHE; k++)
+    if (self->profile_cache_keys[k] == key && strcmp (self->profile_cache_cols[k]->name, key) == 0)
+      return self->profile_cache_cols[k];
   c = g_hash_table_lookup (self->profile_index, key);
   if (c == NULL)
     {
@@ -370,9 +463,17 @@ profile_column (SegLocalWriter *self,
       guint cap = self->base_users + self->new_users->n + 1;
 
       if (old != NULL)
-        c = seg_profile_column_copy (old, MAX (cap, old->cap));
+        {
+          c = seg_profile_column_copy (old, MAX (cap, old->cap));
+          c->max_set_ts = G_MININT64;
+          for (guint u = 0; u < c->cap; u++)
+            c->max_set_ts = MAX (c->max_set_ts, c->set_ts[u]);
+        }
       else if (type != SEG_VALUE_TYPE_NONE)
-        c = seg_profile_column_new (key, type, cap);
+        {
+          c = seg_profile_column_new (key, type, cap);
+          c->max_set_ts = G_MININT64;
+        }
       else
         return NULL;
       g_ptr_array_add (self->profile_cols, c);
@@ -387,11 +488,12 @@ profile_column (SegLocalWriter *self,
 }
 
 static gboolean
-seg_local_writer_add (SegStoreWriter   *writer,
-                      const SegRecord  *r,
-                      GError          **error)
+writer_add (SegLocalWriter   *self,
+            const SegRecord  *r,
+            const guint64    *user_hash,
+            const guint64    *prop_hashes,
+            GError          **error)
 {
-  SegLocalWriter *self = SEG_LOCAL_WRITER (writer);
   guint32 u;
 
   if (self->done)
@@ -421,11 +523,11 @@ seg_local_writer_add (SegStoreWriter   *writer,
           self->stats.events_duplicate++;
           return TRUE;
         }
-      u = intern_user (self, r->user_id);
+      u = intern_user (self, r->user_id, user_hash);
       t = writer_table (self, r->event);
-      row = t->user->len;
-      g_array_append_val (t->user, u);
-      g_array_append_val (t->ts, r->ts_ms);
+      row = t->user.len;
+      vec_push32 (&t->user, u);
+      vec_push64 (&t->ts, r->ts_ms);
       for (guint i = 0; i < r->n_props; i++)
         {
           const SegPropValue *v = &r->props[i];
@@ -433,34 +535,60 @@ seg_local_writer_add (SegStoreWriter   *writer,
           double num;
           guint32 sid;
 
-          if (c == NULL || !convert_value (self, v, c->type, &num, &sid))
+          if (c == NULL ||
+              !convert_value (self, v, prop_hashes ? &prop_hashes[i] : NULL, c->type, &num, &sid))
             continue;
           wcol_pad (c, row);
           if (value_is_numeric (c->type))
-            g_array_append_val (c->data, num);
+            vec_push_double (&c->data, num);
           else
-            g_array_append_val (c->data, sid);
+            vec_push32 (&c->data, sid);
         }
       self->stats.events_added++;
     }
   else
     {
-      u = intern_user (self, r->user_id);
+      SegProfileColumn *cols_stack[32];
+      g_autofree SegProfileColumn **cols_heap = NULL;
+      SegProfileColumn **cols = cols_stack;
+
+      u = intern_user (self, r->user_id, user_hash);
+      if (r->n_props > G_N_ELEMENTS (cols_stack))
+        cols = cols_heap = g_new (SegProfileColumn *, r->n_props);
+      /* Users come in any order, so every column's slot of @u is a cache miss: resolve
+       * the columns and ask for all the slots first, so that the misses overlap. */
       for (guint i = 0; i < r->n_props; i++)
         {
           const SegPropValue *v = &r->props[i];
           SegProfileColumn *c = profile_column (self, i, v->key, v->type);
+
+          cols[i] = c;
+          if (c == NULL)
+            continue;
+          profile_column_reserve (c, u + 1);
+          __builtin_prefetch (&c->set_ts[u], 1);
+          if (c->num != NULL)
+            __builtin_prefetch (&c->num[u], 1);
+          else
+            __builtin_prefetch (&c->sid[u], 1);
+        }
+      for (guint i = 0; i < r->n_props; i++)
+        {
+          const SegPropValue *v = &r->props[i];
+          SegProfileColumn *c = cols[i];
           double num = NAN;
           guint32 sid = 0;
           gboolean has;
 
           if (c == NULL)
             continue;
-          profile_column_reserve (c, u + 1);
           /* The latest set time wins; among equal times, the later record. */
-          if (r->ts_ms < c->set_ts[u])
+          /* Records no older than anything set so far (an import's usual case) need not
+           * read the user's set time: one cache miss less per value. */
+          if (r->ts_ms < c->max_set_ts && r->ts_ms < c->set_ts[u])
             continue;
-          has = convert_value (self, v, c->type, &num, &sid);
+          c->max_set_ts = MAX (c->max_set_ts, r->ts_ms);
+          has = convert_value (self, v, prop_hashes ? &prop_hashes[i] : NULL, c->type, &num, &sid);
           c->set_ts[u] = r->ts_ms;
           if (c->num != NULL)
             c->num[u] = has ? num : NAN;
@@ -471,6 +599,32 @@ seg_local_writer_add (SegStoreWriter   *writer,
       self->stats.profiles_updated++;
     }
   return TRUE;
+}
+
+static gboolean
+seg_local_writer_add (SegStoreWriter   *writer,
+                      const SegRecord  *r,
+                      GError          **error)
+{
+  return writer_add (SEG_LOCAL_WRITER (writer), r, NULL, NULL, error);
+}
+
+/**
+ * seg_local_writer_add_hashed:
+ * @user_hash: seg_intern_hash() of @record's user id
+ * @prop_hashes: per property of @record, seg_intern_hash() of its text (read only for
+ *   string values)
+ *
+ * seg_store_writer_add() for bulk importers that hash on another thread.
+ */
+gboolean
+seg_local_writer_add_hashed (SegLocalWriter   *self,
+                             const SegRecord  *record,
+                             guint64           user_hash,
+                             const guint64    *prop_hashes,
+                             GError          **error)
+{
+  return writer_add (self, record, &user_hash, prop_hashes, error);
 }
 
 static gboolean
@@ -519,21 +673,14 @@ static SegTable *
 build_table (WTable *w,
              guint   n_users)
 {
-  guint n = w->user->len;
+  guint n = w->user.len;
   SegTable *t = seg_table_new (w->name, 0);
 
   g_free (t->user);
   g_free (t->ts);
   t->n = n;
-  t->user = (guint32 *) g_array_free (g_steal_pointer (&w->user), FALSE);
-  t->ts = (gint64 *) g_array_free (g_steal_pointer (&w->ts), FALSE);
-  if (n == 0)
-    {
-      t->user = g_renew (guint32, t->user, 1);
-      t->ts = g_renew (gint64, t->ts, 1);
-    }
-  w->user = g_array_new (FALSE, FALSE, sizeof (guint32));
-  w->ts = g_array_new (FALSE, FALSE, sizeof (gint64));
+  t->user = vec_steal (&w->user);
+  t->ts = vec_steal (&w->ts);
   for (guint i = 0; i < w->cols->len; i++)
     {
       WCol *wc = g_ptr_array_index (w->cols, i);
@@ -542,16 +689,38 @@ build_table (WTable *w,
       wcol_pad (wc, n);
       c->name = g_strdup (wc->name);
       c->type = wc->type;
-      g_array_set_size (wc->data, MAX (n, 1));
       if (value_is_numeric (wc->type))
-        c->num = (double *) g_array_free (g_steal_pointer (&wc->data), FALSE);
+        c->num = vec_steal (&wc->data);
       else
-        c->sid = (guint32 *) g_array_free (g_steal_pointer (&wc->data), FALSE);
-      wc->data = g_array_new (FALSE, FALSE, sizeof (double));
+        c->sid = vec_steal (&wc->data);
       g_ptr_array_add (t->columns, c);
     }
   seg_table_sort (t, n_users);
   return t;
+}
+
+typedef struct
+{
+  GPtrArray    *tables;    /* of WTable */
+  guint         n_users;
+  GAsyncQueue  *queue;     /* of SegTable, then &sort_end */
+} SortJob;
+
+static SegTable sort_end;
+
+static gpointer
+sort_tables_thread (gpointer data)
+{
+  SortJob *job = data;
+
+  for (guint i = 0; i < job->tables->len; i++)
+    {
+      WTable *w = g_ptr_array_index (job->tables, i);
+      if (w->user.len > 0)
+        g_async_queue_push (job->queue, build_table (w, job->n_users));
+    }
+  g_async_queue_push (job->queue, &sort_end);
+  return NULL;
 }
 
 static gboolean
@@ -633,6 +802,8 @@ seg_local_writer_commit (SegStoreWriter  *writer,
   GPtrArray *new_profiles = self->profile_cols;
   gboolean changed, ok = TRUE;
   gint64 t0;
+  SortJob sort_job;
+  GThread *sort_thread;
 
   if (self->done)
     {
@@ -653,25 +824,36 @@ seg_local_writer_commit (SegStoreWriter  *writer,
 
   g_debug ("commit: %u new users, %u new strings", self->new_users->n, self->new_strings->n);
   t0 = g_get_monotonic_time ();
-  /* Sort outside any lock: readers keep evaluating meanwhile. */
-  for (guint i = 0; i < self->tables->len; i++)
-    {
-      WTable *w = g_ptr_array_index (self->tables, i);
-      if (w->user->len > 0)
-        g_ptr_array_add (new_tables, build_table (w, n_users));
-    }
+  /* Nothing is looked up any more: the hash indexes (a few hundred MB for a million
+   * users and their profile strings) go before the sorting needs memory. */
+  seg_intern_drop_index (self->new_users);
+  seg_intern_drop_index (self->new_strings);
+  /* A second thread sorts the tables (outside any lock of the dataset: readers keep
+   * evaluating meanwhile) while this one writes the users, the strings and each table
+   * sorted so far. */
+  sort_job.tables = self->tables;
+  sort_job.n_users = n_users;
+  sort_job.queue = g_async_queue_new ();
+  sort_thread = g_thread_new ("seg-writer-sort", sort_tables_thread, &sort_job);
 
-  g_debug ("commit: sorted and built in %.3f s", (g_get_monotonic_time () - t0) / 1e6);
-  t0 = g_get_monotonic_time ();
   g_mutex_lock (&store->db_lock);
   ok = seg_local_store_exec (store, "BEGIN IMMEDIATE", error);
   if (ok)
     ok = seg_local_store_write_strings (store, self->new_users, 0, self->base_users, FALSE, "user_chunks", error) &&
          seg_local_store_write_strings (store, self->new_strings, 0, self->base_strings, TRUE, "string_chunks", error);
-  for (guint i = 0; ok && i < new_tables->len; i++)
+  while (TRUE)
     {
-      SegTable *t = g_ptr_array_index (new_tables, i);
-      SegTable *old = seg_dataset_get_table (ds, t->name);
+      SegTable *t = g_async_queue_pop (sort_job.queue);
+      SegTable *old;
+      guint i;
+
+      if (t == &sort_end)
+        break;
+      g_ptr_array_add (new_tables, t);
+      if (!ok)
+        continue;   /* the rest is only collected, to be freed */
+      i = new_tables->len - 1;
+      old = seg_dataset_get_table (ds, t->name);
 
       if (old == NULL)
         {
@@ -699,6 +881,9 @@ seg_local_writer_commit (SegStoreWriter  *writer,
           seg_table_free (t);
         }
     }
+  g_thread_join (sort_thread);
+  g_async_queue_unref (sort_job.queue);
+  g_debug ("commit: tables written after %.3f s", (g_get_monotonic_time () - t0) / 1e6);
   for (guint i = 0; ok && i < new_profiles->len; i++)
     ok = seg_local_store_write_profile (store, g_ptr_array_index (new_profiles, i), n_users, error);
   if (ok)
@@ -708,6 +893,7 @@ seg_local_writer_commit (SegStoreWriter  *writer,
                        NULL, self->fingerprints, g_get_real_time () / 1000, error);
   if (ok && g_cancellable_set_error_if_cancelled (cancellable, error))
     ok = FALSE;
+  g_debug ("commit: rows written after %.3f s", (g_get_monotonic_time () - t0) / 1e6);
   if (ok)
     ok = seg_local_store_exec (store, "COMMIT", error);
   if (!ok)
@@ -720,7 +906,7 @@ seg_local_writer_commit (SegStoreWriter  *writer,
       return FALSE;
     }
 
-  g_debug ("commit: written in %.3f s", (g_get_monotonic_time () - t0) / 1e6);
+  g_debug ("commit: sorted and written in %.3f s", (g_get_monotonic_time () - t0) / 1e6);
   /* Install: a brief exclusive moment, no I/O. The hash indexes are dropped rather than
    * grown: they are rebuilt when next needed, and two of them never coexist. */
   seg_intern_drop_index (self->new_users);
@@ -824,11 +1010,17 @@ void
 seg_local_writer_prefetch (SegLocalWriter  *self,
                            const SegRecord *record)
 {
-  guint64 h;
-
   if (self->done || record->user_id == NULL)
     return;
-  h = seg_intern_hash (record->user_id, strlen (record->user_id));
+  seg_local_writer_prefetch_hashed (self, seg_intern_hash (record->user_id, strlen (record->user_id)));
+}
+
+void
+seg_local_writer_prefetch_hashed (SegLocalWriter *self,
+                                  guint64         h)
+{
+  if (self->done)
+    return;
   seg_intern_prefetch (self->new_users, h);
   if (self->base_users > 0)
     seg_intern_prefetch (self->store->ds->users, h);

@@ -21,5 +21,12 @@ void seg_local_writer_get_stats (SegLocalWriter      *self,
                                  SegLocalWriterStats *stats);
 void seg_local_writer_prefetch  (SegLocalWriter      *self,
                                  const SegRecord     *record);
+void seg_local_writer_prefetch_hashed (SegLocalWriter *self,
+                                       guint64         user_hash);
+gboolean seg_local_writer_add_hashed  (SegLocalWriter   *self,
+                                       const SegRecord  *record,
+                                       guint64           user_hash,
+                                       const guint64    *prop_hashes,
+                                       GError          **error);
 
 G_END_DECLS

@@ -648,6 +648,46 @@ test_profiles_latest_wins (Fixture       *f,
   assert_members (f->store, USER ("{\"property\":\"score\",\"op\":\"not_exists\"}"), NOW, "u");
 }
 
+/* Profile set times are stored as one time when one import set every value: they must
+ * come back per user after reopening, so that older values still lose. */
+static void
+test_profiles_set_times_reopen (Fixture       *f,
+                                gconstpointer  data)
+{
+  {
+    g_autoptr(SegStoreWriter) w = begin (f);
+    fx_profile (w, "a", "2024-05-01T00:00:00Z", "city=s:Paris", NULL);
+    fx_profile (w, "b", "2024-05-01T00:00:00Z", "city=s:Rome", NULL);
+    fx_profile (w, "c", "2024-05-01T00:00:00Z", "score=n:3", NULL);
+    fx_commit (w);
+  }
+  fx_release (&f->store);
+  f->store = fx_open (f->path, "UTC");
+  assert_members (f->store, USER ("{\"property\":\"city\",\"op\":\"equals\",\"value\":\"Paris\"}"), NOW, "a");
+  {
+    g_autoptr(SegStoreWriter) w = begin (f);
+    fx_profile (w, "a", "2024-04-01T00:00:00Z", "city=s:Lima", NULL);   /* older: ignored */
+    fx_profile (w, "c", "2024-04-01T00:00:00Z", "city=s:Oslo", NULL);   /* c had no city: set */
+    fx_profile (w, "b", "2024-06-01T00:00:00Z", "city=s:Kyiv", NULL);   /* newer: wins */
+    fx_commit (w);
+  }
+  fx_release (&f->store);
+  f->store = fx_open (f->path, "UTC");
+  assert_members (f->store, USER ("{\"property\":\"city\",\"op\":\"equals\",\"value\":\"Paris\"}"), NOW, "a");
+  assert_members (f->store, USER ("{\"property\":\"city\",\"op\":\"equals\",\"value\":\"Oslo\"}"), NOW, "c");
+  assert_members (f->store, USER ("{\"property\":\"city\",\"op\":\"equals\",\"value\":\"Kyiv\"}"), NOW, "b");
+  {
+    g_autoptr(SegStoreWriter) w = begin (f);
+    fx_profile (w, "c", "2024-03-15T00:00:00Z", "city=s:Nice", NULL);   /* older than Oslo */
+    fx_profile (w, "b", "2024-05-15T00:00:00Z", "city=s:Riga", NULL);   /* older than Kyiv */
+    fx_commit (w);
+  }
+  fx_release (&f->store);
+  f->store = fx_open (f->path, "UTC");
+  assert_members (f->store, USER ("{\"property\":\"city\",\"op\":\"equals\",\"value\":\"Oslo\"}"), NOW, "c");
+  assert_members (f->store, USER ("{\"property\":\"city\",\"op\":\"equals\",\"value\":\"Kyiv\"}"), NOW, "b");
+}
+
 static void
 test_hostile_strings (Fixture       *f,
                       gconstpointer  data)
@@ -884,6 +924,7 @@ main (int   argc,
   ADD ("dedup", test_dedup, NULL);
   ADD ("segments", test_segments, NULL);
   ADD ("reach-and-near", test_reach_and_near, NULL);
+  ADD ("profiles-set-times-reopen", test_profiles_set_times_reopen, NULL);
   ADD ("profiles-latest-wins", test_profiles_latest_wins, NULL);
   ADD ("hostile-strings", test_hostile_strings, NULL);
   ADD ("schema", test_schema, NULL);
