@@ -8,12 +8,16 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "clickhouse/seg-clickhouse-live-sink.h"
+#include "clickhouse/seg-clickhouse-store.h"
+#include "clickhouse/seg-clickhouse-tail.h"
 #include "live/seg-live-engine.h"
 #include "live/seg-live-ingest.h"
 #include "live/seg-live-replay.h"
 #include "live/seg-live-sqlite-sink.h"
 #include "live/seg-live-tail.h"
 #include "seg-cli-live.h"
+#include "seg-cli-store.h"
 #include "seg-local-store.h"
 #include "seg-segment.h"
 
@@ -99,6 +103,15 @@ rejected_cb (SegLiveTail *tail,
              gpointer     user_data)
 {
   g_printerr (_("segctl live: %s:%" G_GUINT64_FORMAT ": %s\n"), (const char *) user_data, line, message);
+}
+
+static void
+poll_failed_cb (SegClickhouseTail *tail,
+                const GError      *error,
+                gpointer           user_data)
+{
+  g_printerr (_("segctl live: polling ClickHouse failed (retrying in %.1f s): %s\n"),
+              seg_clickhouse_tail_get_retry_delay (tail) / 1000.0, error->message);
 }
 
 static void
@@ -233,8 +246,10 @@ seg_cli_live_main (int    argc,
   g_autofree char *opt_memberships = NULL;
   gboolean opt_from_start = FALSE;
   double opt_speed = 1.0;
+  int opt_poll = 1000;
   const GOptionEntry entries[] = {
-    { "store", 's', 0, G_OPTION_ARG_FILENAME, &opt_store, N_("The store (default: $SEGCTL_STORE or segments.db): its live segments, where ingested events go"), N_("PATH") },
+    { "store", 's', 0, G_OPTION_ARG_FILENAME, &opt_store, N_("The store (default: $SEGCTL_STORE or segments.db): its live segments, where ingested events go; with clickhouse://…, the events that arrive in it are followed"), N_("PATH|URL") },
+    { "poll", 0, 0, G_OPTION_ARG_INT, &opt_poll, N_("With a ClickHouse store: poll for new events every MS milliseconds (default 1000)"), N_("MS") },
     { "tz", 0, 0, G_OPTION_ARG_STRING, &opt_tz, N_("Timezone for calendar days without a store (default UTC)"), N_("ZONE") },
     { "segment", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &opt_segments, N_("A live segment definition to run instead of the store’s (repeatable)"), N_("FILE.json") },
     { "ingest", 0, 0, G_OPTION_ARG_STRING, &opt_ingest, N_("Accept uploads over HTTP on ADDRESS:PORT (127.0.0.1:0 = any free port)"), N_("ADDR:PORT") },
@@ -248,7 +263,9 @@ seg_cli_live_main (int    argc,
   };
   g_autoptr(GOptionContext) ctx = g_option_context_new (_("— run live segments and print who qualifies, one JSON line each"));
   g_autoptr(GError) error = NULL;
-  g_autoptr(SegLocalStore) store = NULL;
+  g_autoptr(SegStore) store = NULL;
+  g_autoptr(SegClickhouseTail) ch_tail = NULL;
+  g_autoptr(SegClickhouseLiveSink) ch_sink = NULL;
   g_autoptr(GTimeZone) tz = NULL;
   g_autoptr(SegLiveClock) clock = NULL;
   g_autoptr(SegLiveEngine) engine = NULL;
@@ -271,9 +288,11 @@ seg_cli_live_main (int    argc,
       g_printerr ("segctl live: %s\n", error->message);
       return 2;
     }
-  if (opt_ingest == NULL && opt_tails == NULL && opt_replay == NULL)
+  store_path = opt_store ? opt_store : g_getenv ("SEGCTL_STORE");
+  if (opt_ingest == NULL && opt_tails == NULL && opt_replay == NULL
+      && (store_path == NULL || !g_str_has_prefix (store_path, "clickhouse")))
     {
-      g_printerr (_("segctl live: give at least one stream: --ingest ADDR:PORT, --tail FILE or --replay FILE\n"));
+      g_printerr (_("segctl live: give at least one stream: --ingest ADDR:PORT, --tail FILE, --replay FILE or a clickhouse:// store\n"));
       return 2;
     }
   if (opt_replay != NULL && (opt_ingest != NULL || opt_tails != NULL))
@@ -285,18 +304,17 @@ seg_cli_live_main (int    argc,
     opt_token = g_strdup (g_getenv ("SEGCTL_INGEST_TOKEN"));
 
   /* A store is opened when named, when segments come from it, or to keep ingested events. */
-  store_path = opt_store ? opt_store : g_getenv ("SEGCTL_STORE");
   if (store_path != NULL || opt_segments == NULL || opt_ingest != NULL)
     {
       if (store_path == NULL)
         store_path = "segments.db";
-      store = seg_local_store_new (store_path, opt_tz, &error);
+      store = seg_cli_open_store (store_path, opt_tz, &error);
       if (store == NULL)
         {
           g_printerr ("segctl live: %s\n", error->message);
           return 1;
         }
-      tz = g_time_zone_ref (seg_store_get_timezone (SEG_STORE (store)));
+      tz = g_time_zone_ref (seg_store_get_timezone (store));
     }
   else
     {
@@ -326,7 +344,7 @@ seg_cli_live_main (int    argc,
   else
     engine = seg_live_engine_new (clock, tz);
   if (store != NULL)
-    seg_live_engine_set_store (engine, SEG_STORE (store));
+    seg_live_engine_set_store (engine, store);
 
   if (opt_segments != NULL)
     {
@@ -337,7 +355,7 @@ seg_cli_live_main (int    argc,
             return 1;
           }
     }
-  else if (!add_store_segments (engine, SEG_STORE (store), loop, &error))
+  else if (!add_store_segments (engine, store, loop, &error))
     {
       g_printerr ("segctl live: %s\n", error->message);
       return 1;
@@ -345,8 +363,17 @@ seg_cli_live_main (int    argc,
 
   if (opt_memberships == NULL && store != NULL && opt_replay == NULL)
     {
+      SegLiveSink *store_sink;
+
       /* The store keeps memberships next to its events (table live_memberships). */
-      if (!seg_live_engine_set_sink (engine, SEG_LIVE_SINK (store), &error))
+      if (SEG_IS_CLICKHOUSE_STORE (store))
+        {
+          ch_sink = seg_clickhouse_live_sink_new (seg_clickhouse_store_get_client (SEG_CLICKHOUSE_STORE (store)));
+          store_sink = SEG_LIVE_SINK (ch_sink);
+        }
+      else
+        store_sink = SEG_LIVE_SINK (store);
+      if (!seg_live_engine_set_sink (engine, store_sink, &error))
         {
           g_printerr ("segctl live: %s\n", error->message);
           return 1;
@@ -373,7 +400,7 @@ seg_cli_live_main (int    argc,
           g_printerr ("segctl live: %s\n", error->message);
           return 2;
         }
-      ingest = seg_live_ingest_new (engine, SEG_STORE (store), opt_token);
+      ingest = seg_live_ingest_new (engine, store, opt_token);
       if (!seg_live_ingest_listen (ingest, host, port, &error))
         {
           g_printerr ("segctl live: %s\n", error->message);
@@ -396,6 +423,16 @@ seg_cli_live_main (int    argc,
       g_ptr_array_add (tails, tail);
     }
 
+  if (store != NULL && SEG_IS_CLICKHOUSE_STORE (store) && opt_replay == NULL)
+    {
+      /* What arrives in the store from now on (from any importer) feeds the engine. */
+      ch_tail = seg_clickhouse_tail_new (engine, seg_clickhouse_store_get_client (SEG_CLICKHOUSE_STORE (store)));
+      seg_clickhouse_tail_set_interval (ch_tail, (guint) MAX (opt_poll, 10));
+      g_signal_connect (ch_tail, "poll-failed", G_CALLBACK (poll_failed_cb), NULL);
+      seg_clickhouse_tail_start (ch_tail, seg_live_clock_get_now (clock));
+      g_printerr (_("segctl live: following the events of %s every %d ms\n"), store_path, MAX (opt_poll, 10));
+    }
+
   run.loop = loop;
   run.engine = engine;
   run.replay = replay;
@@ -412,6 +449,8 @@ seg_cli_live_main (int    argc,
   g_source_remove (sigint);
   g_source_remove (sigterm);
 
+  if (ch_tail != NULL)
+    seg_clickhouse_tail_stop (ch_tail);
   if (!seg_live_engine_flush (engine, &error))
     {
       g_printerr ("segctl live: %s\n", error->message);

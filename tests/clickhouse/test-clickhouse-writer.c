@@ -73,7 +73,8 @@ test_schema (void)
 {
   g_autoptr(SegClickhouseClient) client = new_store_database ();
   g_autoptr(GError) error = NULL;
-  const char *tables[] = { "events", "profile_props", "segments", "memberships", "imports", "seg_meta" };
+  const char *tables[] = { "events", "profile_props", "segments", "memberships", "imports", "seg_meta",
+                           "live_memberships" };
 
   if (client == NULL)
     return;
@@ -85,12 +86,25 @@ test_schema (void)
                                               tables[i]);
       g_assert_cmpint (count (client, sql), ==, 1);
     }
-  g_assert_cmpint (seg_clickhouse_schema_get_version (client, NULL, &error), ==, 1);
+  g_assert_cmpint (seg_clickhouse_schema_get_version (client, NULL, &error), ==, 2);
 
   /* Ensuring again changes nothing. */
   g_assert_true (seg_clickhouse_schema_ensure (client, NULL, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpint (count (client, "SELECT count() FROM seg_meta FINAL"), ==, 1);
+
+  /* A database of version 1 gets the live memberships table. */
+  g_assert_true (seg_clickhouse_client_execute (client, "DROP TABLE live_memberships", NULL, NULL, &error));
+  g_assert_true (seg_clickhouse_client_execute (client,
+                                                "INSERT INTO seg_meta VALUES ('schema_version', '1', "
+                                                "toInt64(now()) * 1000 + 50000)",
+                                                NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (seg_clickhouse_schema_get_version (client, NULL, &error), ==, 1);
+  g_assert_true (seg_clickhouse_schema_ensure (client, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count (client, "SELECT count() FROM system.tables WHERE database = currentDatabase() "
+                                  "AND name = 'live_memberships'"), ==, 1);
 
   /* A database of a newer version is refused, not damaged. */
   g_assert_true (seg_clickhouse_client_execute (client,

@@ -2,9 +2,12 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <signal.h>
 #include <string.h>
 
 #include "ch-test-util.h"
+#include "clickhouse/seg-clickhouse-writer.h"
+#include "seg-record.h"
 
 /* `segctl --store clickhouse://USER@HOST:PORT/DATABASE` against the test server: import,
  * eval, segments, events and user do what they do on a local store, with the same
@@ -102,6 +105,8 @@ fixture_set_up (Fixture       *fx,
   write_file (fx, "profiles.csv", profiles_csv);
   write_file (fx, "buyers.json", "{\"match\":{\"did\":\"Charged\",\"when\":{\"type\":\"last\",\"n\":30,\"unit\":\"days\"}}}");
   write_file (fx, "rich.json", "{\"match\":{\"did\":\"Charged\",\"aggregate\":{\"fn\":\"sum\",\"property\":\"amount\",\"op\":\"gt\",\"value\":100}}}");
+  write_file (fx, "live.json", "{\"version\":1,\"kind\":\"live\",\"trigger\":{\"type\":\"action\","
+              "\"event\":\"Charged\",\"where\":[{\"property\":\"amount\",\"op\":\"gt\",\"value\":10}]}}");
   write_file (fx, "today.json", "{\"match\":{\"did\":\"App Launched\",\"when\":{\"type\":\"today\"}}}");
 
   /* A database the test drops; segctl creates it and its tables. */
@@ -124,7 +129,7 @@ fixture_tear_down (Fixture       *fx,
   if (fx->dir != NULL)
     {
       const char *names[] = { "events.csv", "profiles.csv", "buyers.json", "rich.json",
-                              "today.json", "local.db", "local.db-wal", "local.db-shm" };
+                              "today.json", "live.json", "local.db", "local.db-wal", "local.db-shm" };
       for (guint i = 0; i < G_N_ELEMENTS (names); i++)
         {
           g_autofree char *path = g_build_filename (fx->dir, names[i], NULL);
@@ -254,6 +259,89 @@ test_wrong_password (Fixture       *fx,
   g_assert_nonnull (strstr (err, "SEGCTL_CLICKHOUSE_PASSWORD"));
 }
 
+/* `segctl live` on a ClickHouse store runs the store's live segments over the events that
+ * arrive in it, and keeps the memberships in the store. */
+static void
+test_live (Fixture       *fx,
+           gconstpointer  data)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) live = NULL;
+  g_autoptr(GDataInputStream) lines = NULL;
+  g_autoptr(GDataInputStream) errors = NULL;
+  g_autoptr(SegClickhouseClient) writer_client = NULL;
+  g_autoptr(SegStoreWriter) writer = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *line = NULL;
+  g_autofree char *n = NULL;
+  g_autofree char *id = NULL;
+  SegPropValue small[] = { { .key = "amount", .type = SEG_VALUE_TYPE_NUMBER, .num = 5 } };
+  SegPropValue big[] = { { .key = "amount", .type = SEG_VALUE_TYPE_NUMBER, .num = 40 } };
+  gint64 now = g_get_real_time () / 1000;
+  SegRecord records[] = {
+    { .kind = SEG_RECORD_EVENT, .user_id = "yann", .event = "Charged", .ts_ms = now + 1500,
+      .insert_id = "l1", .n_props = 1, .props = small },
+    { .kind = SEG_RECORD_EVENT, .user_id = "zoe", .event = "Charged", .ts_ms = now + 2000,
+      .insert_id = "l2", .n_props = 1, .props = big },
+  };
+
+  if (fx->client == NULL)
+    return;
+
+  /* A live segment saved in the store (which this creates). */
+  g_assert_cmpint (segctl (fx, fx->url, password (), &out, &err, "segments", "save", "-n",
+                           "Live buyers", "live.json", NULL), ==, 0);
+  id = g_strstrip (g_steal_pointer (&out));
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_setenv (launcher, "SEGCTL_CLICKHOUSE_PASSWORD", password (), TRUE);
+  live = g_subprocess_launcher_spawn (launcher, &error, SEGCTL_PATH, "--store", fx->url, "live",
+                                      "--poll", "50", NULL);
+  g_assert_no_error (error);
+
+  /* Once it follows the store (from its start time on), events arrive in it, as from any
+   * importer. */
+  errors = g_data_input_stream_new (g_subprocess_get_stderr_pipe (live));
+  do
+    {
+      g_free (line);
+      line = g_data_input_stream_read_line_utf8 (errors, NULL, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_nonnull (line);
+    }
+  while (strstr (line, "following the events of") == NULL);
+  g_clear_pointer (&line, g_free);
+  now = g_get_real_time () / 1000;
+  records[0].ts_ms = now;
+  records[1].ts_ms = now + 1;
+
+  /* Events arrive in the store (as from any importer) while it runs. */
+  writer_client = seg_clickhouse_client_new (ch_test_url (), NULL, NULL, fx->database);
+  writer = seg_clickhouse_writer_new (writer_client, FALSE, NULL, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (records); i++)
+    g_assert_true (seg_store_writer_add (writer, &records[i], &error));
+  g_assert_true (seg_store_writer_commit (writer, NULL, &error));
+  g_assert_no_error (error);
+
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (live));
+  line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  g_assert_nonnull (strstr (line, "\"user\":\"zoe\""));
+  g_assert_nonnull (strstr (line, id));
+
+  g_subprocess_send_signal (live, SIGTERM);
+  g_assert_true (g_subprocess_wait_check (live, NULL, &error));
+  g_assert_no_error (error);
+
+  /* Only zoe qualified, and the store keeps it. */
+  n = ch_test_scalar (fx->client, "SELECT arrayStringConcat(groupArray(user_id), ',') FROM live_memberships");
+  g_assert_cmpstr (n, ==, "zoe");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -264,6 +352,8 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/clickhouse/segctl/wrong-password", Fixture, NULL, fixture_set_up,
               test_wrong_password, fixture_tear_down);
+  g_test_add ("/clickhouse/segctl/live", Fixture, NULL, fixture_set_up, test_live,
+              fixture_tear_down);
 
   return g_test_run ();
 }

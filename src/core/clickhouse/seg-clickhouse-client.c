@@ -47,6 +47,9 @@ struct _SegClickhouseClient
   GHashTable  *settings;
   guint        timeout;
   guint        compress : 1;
+
+  GMutex       timing_lock;
+  SegClickhouseQueryTiming last_timing;
 };
 
 G_DEFINE_FINAL_TYPE (SegClickhouseClient, seg_clickhouse_client, G_TYPE_OBJECT)
@@ -269,11 +272,21 @@ typedef struct
   gboolean              http_error;
   gboolean              in_answer;
   gboolean              timed_out;
+
+  /* Monotonic times (µs), for seg_clickhouse_client_get_last_timing(). */
+  SegClickhouseQueryTiming timing;
 } Request;
 
 static void
 request_free (Request *req)
 {
+  if (req->rows_mode && req->timing.headers_us != 0)
+    {
+      req->timing.n_rows = req->n_rows;
+      g_mutex_lock (&req->self->timing_lock);
+      req->self->last_timing = req->timing;
+      g_mutex_unlock (&req->self->timing_lock);
+    }
   if (req->row_data_destroy != NULL)
     req->row_data_destroy (req->row_data);
   g_clear_object (&req->stream);
@@ -323,6 +336,7 @@ request_new (SegClickhouseClient *self,
   gpointer key, value;
 
   req->self = g_object_ref (self);
+  req->timing.sent_us = g_get_monotonic_time ();
   req->cancellable = cancellable ? g_object_ref (cancellable) : NULL;
   req->query_id = g_uuid_string_random ();
   req->rows_mode = rows_mode;
@@ -522,7 +536,8 @@ request_deliver_row (Request     *req,
     json_object_set_member (object, g_ptr_array_index (req->names, i),
                             json_node_copy (json_array_get_element (values, i)));
 
-  req->n_rows++;
+  if (req->n_rows++ == 0)
+    req->timing.first_row_us = g_get_monotonic_time ();
 
   if (req->row_func != NULL)
     ok = req->row_func (object, req->n_rows, req->row_data, error);
@@ -720,6 +735,7 @@ request_complete (Request  *req,
 static void
 request_got_headers (Request *req)
 {
+  req->timing.headers_us = g_get_monotonic_time ();
   req->status = soup_message_get_status (req->msg);
   req->http_error = !SOUP_STATUS_IS_SUCCESSFUL (req->status);
   req->in_answer = TRUE;
@@ -828,6 +844,8 @@ read_chunk_cb (GObject      *object,
     }
 
   data = g_bytes_get_data (bytes, &len);
+  if (len > 0 && req->timing.first_byte_us == 0)
+    req->timing.first_byte_us = g_get_monotonic_time ();
   if (len == 0)
     {
       if (!request_complete (req, &error))
@@ -941,6 +959,8 @@ request_run_sync (Request  *req,
         }
       if (n == 0)
         break;
+      if (req->timing.first_byte_us == 0)
+        req->timing.first_byte_us = g_get_monotonic_time ();
 
       if (!request_feed (req, buffer, n, &local_error))
         {
@@ -1244,6 +1264,8 @@ seg_clickhouse_client_finalize (GObject *object)
   g_clear_pointer (&self->database, g_free);
   g_clear_pointer (&self->settings, g_hash_table_unref);
 
+  g_mutex_clear (&self->timing_lock);
+
   G_OBJECT_CLASS (seg_clickhouse_client_parent_class)->finalize (object);
 }
 
@@ -1352,6 +1374,7 @@ seg_clickhouse_client_init (SegClickhouseClient *self)
   self->timeout = DEFAULT_TIMEOUT;
   self->compress = TRUE;
   self->settings = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_mutex_init (&self->timing_lock);
 
   /* SoupContentDecoder is part of a default session: answers compressed with gzip or
    * deflate are inflated as they stream in. */
@@ -1534,4 +1557,26 @@ seg_clickhouse_client_set_setting (SegClickhouseClient *self,
     g_hash_table_remove (self->settings, name);
   else
     g_hash_table_replace (self->settings, g_strdup (name), g_strdup (value));
+}
+
+/**
+ * seg_clickhouse_client_get_last_timing:
+ * @self: a #SegClickhouseClient
+ * @timing: (out): where the query was timed
+ *
+ * Gives the timing of the last SELECT that got an answer (on any thread), as measured in
+ * the streaming path: when the request was sent, when the headers came, when the first
+ * byte of the body was read and when the first row was handed out. Zero when nothing
+ * happened yet (or the answer had no rows: first_row_us is then 0).
+ */
+void
+seg_clickhouse_client_get_last_timing (SegClickhouseClient      *self,
+                                       SegClickhouseQueryTiming *timing)
+{
+  g_return_if_fail (SEG_IS_CLICKHOUSE_CLIENT (self));
+  g_return_if_fail (timing != NULL);
+
+  g_mutex_lock (&self->timing_lock);
+  *timing = self->last_timing;
+  g_mutex_unlock (&self->timing_lock);
 }

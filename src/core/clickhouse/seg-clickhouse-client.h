@@ -26,6 +26,23 @@ typedef gboolean (*SegClickhouseRowFunc) (JsonObject  *row,
                                           gpointer     user_data,
                                           GError     **error);
 
+/**
+ * SegClickhouseQueryTiming:
+ * @sent_us: monotonic time (µs) the request was made
+ * @headers_us: when the answer's headers were in
+ * @first_byte_us: when the first byte of the body was read
+ * @first_row_us: when the first row was parsed and handed out (0: no rows)
+ * @n_rows: rows of the answer
+ */
+typedef struct
+{
+  gint64  sent_us;
+  gint64  headers_us;
+  gint64  first_byte_us;
+  gint64  first_row_us;
+  guint64 n_rows;
+} SegClickhouseQueryTiming;
+
 SegClickhouseClient *seg_clickhouse_client_new            (const char           *url,
                                                            const char           *user,
                                                            const char           *password,
@@ -94,6 +111,8 @@ gboolean             seg_clickhouse_client_execute_server (SegClickhouseClient  
                                                            GCancellable         *cancellable,
                                                            GError              **error);
 
+void                 seg_clickhouse_client_get_last_timing (SegClickhouseClient      *self,
+                                                            SegClickhouseQueryTiming *timing);
 char                *seg_clickhouse_error_text_clean      (const char           *text,
                                                            gssize                len,
                                                            int                  *code);

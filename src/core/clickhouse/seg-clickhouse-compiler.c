@@ -17,8 +17,10 @@
  * prop_types, prop_str and prop_num; a property missing from an event gives index 0 in
  * indexOf(), and element 0 of an array is its type's default, so its type reads as 0
  * (SEG_VALUE_TYPE_NONE, "missing") without a separate test. A user property's current
- * value is the newest row of (user, key) in profile_props, as one argMax over a tuple so
- * that type and value come from the same row; a cleared property has type 0 too.
+ * value is the newest row of (user, key) in profile_props: argMax of type, str and num by
+ * updated_ms in one aggregation (its states see the same rows in the same order and keep
+ * a row only for a strictly greater updated_ms, so the three come from the same row; this
+ * is faster than one argMax over a tuple); a cleared property has type 0 too.
  *
  * The local store types a column by its first value and converts later values to that
  * type; ClickHouse keeps each value's own type. For data whose properties keep one type
@@ -40,12 +42,24 @@ typedef struct
   GPtrArray                        *stack;   /* ids of the segments being compiled */
 } Ctx;
 
-/* A set of user ids (a SELECT of distinct user_id), or its complement. */
+/* A set of user ids (a SELECT of distinct user_id), or its complement. When @in_len is
+ * not 0, the first @in_len bytes of @sql select the same users with repeats (no GROUP BY):
+ * enough, and cheaper, inside IN (...). */
 typedef struct
 {
   GString  *sql;
   gboolean  negated;
+  gsize     in_len;
 } Part;
+
+/* The SQL of @part for "user_id IN (...)". */
+static char *
+part_in_sql (Part *part)
+{
+  if (part->in_len > 0)
+    return g_strndup (part->sql->str, part->in_len);
+  return g_strdup (part->sql->str);
+}
 
 static void
 part_free (Part *part)
@@ -455,16 +469,16 @@ append_event_is (GString            *sql,
 
 /* ---- user properties ---- */
 
-/* Rows (user_id, key, seg_t, seg_s, seg_n): the current value of each of @keys of each
- * user who has one. */
+/* Rows (user_id, key, seg_t, seg_s, seg_n) — without key for a single key — of the
+ * current value of each of @keys of each user who has one. Ends in a HAVING clause that
+ * callers may extend with " AND ...". */
 static void
 append_profile_values (GString            *sql,
                        const char * const *keys)
 {
-  g_string_append (sql, "SELECT user_id, key, tupleElement(seg_v, 1) AS seg_t, "
-                   "tupleElement(seg_v, 2) AS seg_s, tupleElement(seg_v, 3) AS seg_n FROM ("
-                   "SELECT user_id, key, argMax((type, str, num), updated_ms) AS seg_v "
-                   "FROM profile_props WHERE ");
+  g_string_append_printf (sql, "SELECT user_id, %sargMax(type, updated_ms) AS seg_t, "
+                          "argMax(str, updated_ms) AS seg_s, argMax(num, updated_ms) AS seg_n "
+                          "FROM profile_props WHERE ", keys[1] == NULL ? "" : "key, ");
   if (keys[1] == NULL)
     {
       g_string_append (sql, "key = ");
@@ -482,7 +496,8 @@ append_profile_values (GString            *sql,
         }
       g_string_append_c (sql, ')');
     }
-  g_string_append (sql, " GROUP BY user_id, key) WHERE seg_t != 0");
+  g_string_append (sql, keys[1] == NULL ? " GROUP BY user_id HAVING seg_t != 0"
+                                        : " GROUP BY user_id, key HAVING seg_t != 0");
 }
 
 /* A profile value read as a boolean, as the local store reads "email_optin" or
@@ -740,16 +755,36 @@ compile_did (Ctx            *ctx,
     }
   else
     {
+      gsize in_len;
+
       append_range (sql, "ts_ms", lo, hi);
       if (!append_where (ctx, sql, r->where, error))
         goto fail;
+      in_len = sql->len;
       g_string_append (sql, " GROUP BY user_id");
+      {
+        Part *part = part_new (sql, negated);
+        part->in_len = in_len;
+        return part;
+      }
     }
   return part_new (sql, negated);
 
 fail:
   g_string_free (sql, TRUE);
   return NULL;
+}
+
+/* The window of first events that a sequence rule looks at. */
+static void
+sequence_first_bounds (Ctx           *ctx,
+                       const SegRule *r,
+                       gint64        *lo,
+                       gint64        *hi)
+{
+  seg_time_window_bounds (&r->when, ctx->p->tz, ctx->now, lo, hi);
+  if (r->negate)
+    *hi = MIN (*hi, ctx->now - r->within_n * seg_time_unit_ms (r->within_unit));
 }
 
 static Part *
@@ -763,10 +798,8 @@ compile_sequence (Ctx            *ctx,
   g_autoptr(GString) then = g_string_new (NULL);
   gint64 lo, hi, then_hi;
 
-  seg_time_window_bounds (&r->when, ctx->p->tz, ctx->now, &lo, &hi);
   /* A negated sequence only looks at first events whose waiting time is over. */
-  if (r->negate)
-    hi = MIN (hi, ctx->now - within);
+  sequence_first_bounds (ctx, r, &lo, &hi);
   then_hi = MIN (hi + within, ctx->now);
 
   /* The first step's times in the window, the second step's up to now. */
@@ -858,9 +891,10 @@ combine_all (GPtrArray *parts)
       GPtrArray *list = l == 0 ? pos : neg;
       for (guint i = l == 0 ? 1 : 0; i < list->len; i++)
         {
+          g_autofree char *in = part_in_sql (g_ptr_array_index (list, i));
+
           g_string_append_printf (sql, "%suser_id %s (%s)", first ? "" : " AND ",
-                                  l == 0 ? "IN" : "NOT IN",
-                                  ((Part *) g_ptr_array_index (list, i))->sql->str);
+                                  l == 0 ? "IN" : "NOT IN", in);
           first = FALSE;
         }
     }
@@ -894,6 +928,35 @@ static Part *compile_definition (Ctx            *ctx,
                                  SegDefinition  *def,
                                  GError        **error);
 
+/* In an "all" group, a plain "did E in W" (no filter, count or occurrence) is implied by
+ * a sibling sequence whose first step is E within W: every member of the sequence did E
+ * in W. Leaving it out saves a scan of E's events, as a person writing the SQL would. */
+static gboolean
+implied_by_sibling (Ctx           *ctx,
+                    const SegRule *r,
+                    GPtrArray     *siblings)
+{
+  gint64 lo, hi;
+
+  if (r->kind != SEG_RULE_DID || r->occurrence != SEG_OCCURRENCE_ANY || r->aggregate != NULL
+      || (r->where != NULL && r->where->len > 0) || r->events == NULL || r->events[0] == NULL)
+    return FALSE;
+  seg_time_window_bounds (&r->when, ctx->p->tz, ctx->now, &lo, &hi);
+  for (guint i = 0; i < siblings->len; i++)
+    {
+      const SegRule *s = g_ptr_array_index (siblings, i);
+      gint64 slo, shi;
+
+      if (s == r || s->kind != SEG_RULE_SEQUENCE
+          || !g_strv_contains ((const char * const *) r->events, s->first.event))
+        continue;
+      sequence_first_bounds (ctx, s, &slo, &shi);
+      if (slo >= lo && shi <= hi)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static Part *
 compile_rule (Ctx            *ctx,
               const SegRule  *r,
@@ -908,7 +971,11 @@ compile_rule (Ctx            *ctx,
 
         for (guint i = 0; i < r->children->len; i++)
           {
-            Part *child = compile_rule (ctx, g_ptr_array_index (r->children, i), error);
+            Part *child;
+
+            if (!r->any && implied_by_sibling (ctx, g_ptr_array_index (r->children, i), r->children))
+              continue;
+            child = compile_rule (ctx, g_ptr_array_index (r->children, i), error);
             if (child == NULL)
               return NULL;
             g_ptr_array_add (parts, child);
@@ -1057,9 +1124,10 @@ seg_clickhouse_compile_members (const SegClickhouseCompileParams  *params,
   if (part->negated)
     {
       GString *all = universe_sql ();
+      g_autofree char *in = part_in_sql (part);
 
       g_string_prepend (all, "SELECT user_id FROM (");
-      g_string_append_printf (all, ") WHERE user_id NOT IN (%s)", part->sql->str);
+      g_string_append_printf (all, ") WHERE user_id NOT IN (%s)", in);
       sql = g_string_free (all, FALSE);
     }
   else
@@ -1152,6 +1220,7 @@ seg_clickhouse_compile_daily_trend (const SegClickhouseCompileParams  *params,
   GString *sql;
   Ctx ctx;
   gboolean ok;
+  gboolean even = TRUE;
 
   g_return_val_if_fail (params != NULL && params->tz != NULL, NULL);
   g_return_val_if_fail (bounds != NULL && n_days > 0, NULL);
@@ -1161,8 +1230,19 @@ seg_clickhouse_compile_daily_trend (const SegClickhouseCompileParams  *params,
     return NULL;
 
   sql = g_string_new ("SELECT ");
+  for (guint i = 1; i <= n_days; i++)
+    if (bounds[i] - bounds[i - 1] != 86400000)
+      even = FALSE;
   if (n_days == 1)
     g_string_append (sql, "toUInt32(0)");
+  else if (even)
+    {
+      /* Days of 24 hours (no daylight saving change in the range): an offset and a
+       * division, much cheaper than comparing each row with every bound. */
+      g_string_append (sql, "toUInt32(intDiv(ts_ms - ");
+      seg_clickhouse_sql_append_int (sql, bounds[0]);
+      g_string_append (sql, ", 86400000))");
+    }
   else
     {
       g_string_append (sql, "toUInt32(arrayCount(seg_d -> seg_d <= ts_ms, [");

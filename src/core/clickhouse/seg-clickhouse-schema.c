@@ -242,6 +242,22 @@ migrate_to_1 (SegClickhouseClient  *client,
     }
 }
 
+/* Version 2: the live engine's memberships (SegClickhouseLiveSink). The same (segment,
+ * user, key) is one qualification however often it is written. */
+static gboolean
+migrate_to_2 (SegClickhouseClient  *client,
+              const char           *cluster,
+              GCancellable         *cancellable,
+              GError              **error)
+{
+  return seg_clickhouse_client_execute (client,
+                                        "CREATE TABLE IF NOT EXISTS live_memberships (\n"
+                                        "  segment_id String, user_id String, key String, ts_ms Int64\n"
+                                        ") ENGINE = ReplacingMergeTree(ts_ms) "
+                                        "ORDER BY (segment_id, user_id, key)",
+                                        NULL, cancellable, error);
+}
+
 typedef gboolean (*MigrateFunc) (SegClickhouseClient  *client,
                                  const char           *cluster,
                                  GCancellable         *cancellable,
@@ -250,6 +266,7 @@ typedef gboolean (*MigrateFunc) (SegClickhouseClient  *client,
 /* migrations[i] brings a database from version i to version i + 1. */
 static const MigrateFunc migrations[SEG_CLICKHOUSE_SCHEMA_VERSION] = {
   migrate_to_1,
+  migrate_to_2,
 };
 
 static gboolean

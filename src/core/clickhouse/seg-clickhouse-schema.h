@@ -19,6 +19,8 @@ G_BEGIN_DECLS
  *   segments       saved definitions, shared by a team: ReplacingMergeTree(updated_ms)
  *   memberships    stored members (custom lists, snapshots): ReplacingMergeTree
  *   imports        fingerprints of committed imports, so a re-import adds nothing
+ *   live_memberships  (version 2) who qualified for a live segment, when, and under which
+ *                  key: ReplacingMergeTree ORDER BY (segment_id, user_id, key)
  *   seg_meta       schema_version and other settings of the database
  *
  * With a cluster, events and profile_props are Distributed tables over <name>_local
@@ -26,7 +28,7 @@ G_BEGIN_DECLS
  * on one shard; the small tables stay on the server the application connects to.
  */
 
-#define SEG_CLICKHOUSE_SCHEMA_VERSION 1
+#define SEG_CLICKHOUSE_SCHEMA_VERSION 2
 
 /* The columns of events, in the order of the table (INSERT ... FORMAT JSONEachRow uses
  * names, so the order only matters to INSERT ... SELECT *). */

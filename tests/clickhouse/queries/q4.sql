@@ -1,0 +1,10 @@
+-- SPDX-License-Identifier: GPL-3.0-or-later
+-- Hand-written ClickHouse SQL over the store's schema (events with parallel property arrays,
+-- profile_props), as an analyst who knows it would write it. @NOW@ = now (epoch ms);
+-- @Dn@ = midnight UTC of (today - (n-1) days): "last n days" = @Dn@ <= ts_ms <= @NOW@.
+-- The users are everyone with an event or a profile row.
+-- Q4: total Charged.amount over the last 90 days > 100 (a missing amount adds nothing).
+SELECT count() AS n FROM (
+  SELECT user_id FROM events
+  WHERE event = 'Charged' AND ts_ms >= @D90@ AND ts_ms <= @NOW@
+  GROUP BY user_id HAVING sum(prop_num[indexOf(prop_keys, 'amount')]) > 100)
