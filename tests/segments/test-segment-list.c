@@ -75,6 +75,57 @@ test_system_protected (Fixture       *f,
   g_assert_true (select_id (f, SEG_SEGMENT_ID_TEST_USERS));
 }
 
+static gboolean
+all_sized (gpointer data)
+{
+  GListModel *model = seg_segment_list_page_get_model (data);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(SegSegment) seg = g_list_model_get_item (model, i);
+
+      if (seg_segment_get_last_count (seg) < 0)
+        return FALSE;
+    }
+  return g_list_model_get_n_items (model) > 0;
+}
+
+/* Segments nobody evaluated yet get their size in the background once the list shows
+ * them, and the numbers are the store's. */
+static void
+test_sizes_filled (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SegSegment) londoners = NULL;
+  g_autoptr(SegEvalResult) direct = NULL;
+  GListModel *model;
+
+  f->ts = seg_test_store_new (200);
+  londoners = seg_test_data_save_json (f->ts->store, "Londoners",
+                                       "{\"version\":1,\"match\":{\"user\":{\"property\":\"city\","
+                                       "\"op\":\"equals\",\"value\":\"London\"}}}", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (seg_segment_get_last_count (londoners), <, 0);
+  open_page (f);
+  gtk_widget_activate_action (f->page, "segments.show-system", NULL);
+  seg_test_data_iterate_until (all_sized, page (f), 10000);
+  g_assert_true (all_sized (page (f)));
+
+  direct = seg_test_evaluate (f->ts->store, seg_segment_get_definition (londoners), &error);
+  g_assert_no_error (error);
+  model = seg_segment_list_page_get_model (page (f));
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(SegSegment) seg = g_list_model_get_item (model, i);
+
+      if (g_str_equal (seg_segment_get_id (seg), seg_segment_get_id (londoners)))
+        g_assert_cmpint (seg_segment_get_last_count (seg), ==, (gint64) seg_eval_result_get_count (direct));
+      else if (g_str_equal (seg_segment_get_id (seg), SEG_SEGMENT_ID_ALL_USERS))
+        g_assert_cmpint (seg_segment_get_last_count (seg), ==, 200);
+    }
+}
+
 static void
 test_search_filter_delete (Fixture       *f,
                            gconstpointer  data)
@@ -263,6 +314,7 @@ main (int   argc,
 
   g_test_add ("/SegmentList/system-protected", Fixture, NULL, NULL, test_system_protected, fixture_teardown);
   g_test_add ("/SegmentList/search-filter-delete", Fixture, NULL, NULL, test_search_filter_delete, fixture_teardown);
+  g_test_add ("/SegmentList/sizes-filled", Fixture, NULL, NULL, test_sizes_filled, fixture_teardown);
   g_test_add ("/SegmentList/export", Fixture, NULL, NULL, test_export, fixture_teardown);
   g_test_add ("/SegmentList/many-segments", Fixture, NULL, NULL, test_many_segments, fixture_teardown);
   return g_test_run ();

@@ -6,6 +6,8 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "seg-definition.h"
+#include "seg-eval-result.h"
 #include "seg-members-export.h"
 #include "seg-segment-list-page.h"
 #include "seg-segment.h"
@@ -33,6 +35,8 @@ struct _SegSegmentListPage
 
   SegStore           *store;
   GCancellable       *cancellable;
+  GHashTable         *sized;          /* ids whose size was asked for since the list loaded */
+  gboolean            sizing;
   GListModel         *segments;
   GtkCustomFilter    *filter;
   GtkFilterListModel *filtered;
@@ -427,12 +431,15 @@ compute_used_by_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+static void size_next (SegSegmentListPage *self);
+
 static void
 segments_changed_cb (SegSegmentListPage *self)
 {
   if (self->used_by_id == 0)
     self->used_by_id = g_idle_add (compute_used_by_cb, self);
   update_counts (self);
+  size_next (self);
 }
 
 /**
@@ -1296,6 +1303,59 @@ cancel_export_action_cb (GtkWidget  *widget,
 
 /* Loading. */
 
+/* Sizes nobody has evaluated yet (new stores, a remote store's first visit) are counted
+ * in the background, one segment at a time; the store remembers each count and the row
+ * updates when it arrives. A failure leaves that row as it is. At most SIZE_BUDGET per
+ * list, so a store of thousands of segments does not keep the machine busy: the others
+ * get their size when their report is opened. */
+#define SIZE_BUDGET 100
+static void
+sized_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(SegSegmentListPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SegEvalResult) answer = seg_store_evaluate_finish (SEG_STORE (source), result, &error);
+
+  self->sizing = FALSE;
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (answer == NULL)
+    g_message ("Could not size a segment: %s", error->message);
+  size_next (self);
+}
+
+static void
+size_next (SegSegmentListPage *self)
+{
+  guint n;
+
+  if (self->sizing || self->segments == NULL || self->store == NULL)
+    return;
+  if (self->sized == NULL)
+    self->sized = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  n = g_list_model_get_n_items (self->segments);
+  for (guint i = 0; i < n && g_hash_table_size (self->sized) < SIZE_BUDGET; i++)
+    {
+      g_autoptr(SegSegment) seg = g_list_model_get_item (self->segments, i);
+      g_autoptr(SegDefinition) def = NULL;
+      SegEvalOptions options = { 0 };
+
+      if (seg_segment_get_last_count (seg) >= 0 ||
+          g_hash_table_contains (self->sized, seg_segment_get_id (seg)))
+        continue;
+      g_hash_table_add (self->sized, g_strdup (seg_segment_get_id (seg)));
+      def = seg_segment_dup_size_definition (seg);
+      if (def == NULL)
+        continue;
+      self->sizing = TRUE;
+      seg_store_evaluate_async (self->store, def, &options, self->cancellable, sized_cb,
+                                g_object_ref (self));
+      return;
+    }
+}
+
 static void
 segments_loaded_cb (GObject      *source,
                     GAsyncResult *result,
@@ -1316,6 +1376,7 @@ segments_loaded_cb (GObject      *source,
   gtk_filter_list_model_set_model (self->filtered, segments);
   compute_used_by_cb (self);
   update_counts (self);
+  size_next (self);
 }
 
 static void
@@ -1469,6 +1530,7 @@ seg_segment_list_page_finalize (GObject *object)
   g_hash_table_unref (self->used_by);
   g_hash_table_unref (self->used_by_labels);
   g_hash_table_unref (self->pending);
+  g_clear_pointer (&self->sized, g_hash_table_unref);
   g_clear_pointer (&self->pending_batch, g_ptr_array_unref);
   g_free (self->search);
   g_free (self->last_message);
