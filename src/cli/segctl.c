@@ -9,8 +9,13 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include "seg-canonical-csv.h"
+#include "import/seg-import.h"
+#include "import/seg-import-mapping.h"
+#include "import/seg-import-sink.h"
+#include "import/seg-importer-registry.h"
 #include "seg-cli-demo.h"
 #include "seg-cli-live.h"
 #include "seg-cli-store.h"
@@ -42,6 +47,11 @@ static int opt_runs = 5;
 static char *opt_name;
 static char *opt_description;
 static char *opt_event;
+static char *opt_format;
+static char *opt_mapping;
+static char *opt_source_tz;
+static char *opt_on_error;
+static gboolean opt_progress;
 
 static const GOptionEntry entries[] = {
   { "store", 's', 0, G_OPTION_ARG_FILENAME, &opt_store, N_("The store file, or clickhouse://USER@HOST:PORT/DATABASE with the password in $SEGCTL_CLICKHOUSE_PASSWORD (default: $SEGCTL_STORE or segments.db)"), N_("STORE") },
@@ -57,17 +67,27 @@ static const GOptionEntry entries[] = {
   { "repeat", 0, 0, G_OPTION_ARG_INT, &opt_runs, N_("Same as --runs"), N_("N") },
   { "name", 'n', 0, G_OPTION_ARG_STRING, &opt_name, N_("segments save/clone: the segment’s name"), N_("NAME") },
   { "description", 'd', 0, G_OPTION_ARG_STRING, &opt_description, N_("segments save: a description"), N_("TEXT") },
-  { "event", 'e', 0, G_OPTION_ARG_STRING, &opt_event, N_("events: list this event’s properties; “-” for user properties"), N_("EVENT") },
+  { "event", 'e', 0, G_OPTION_ARG_STRING, &opt_event, N_("events: list this event’s properties; “-” for user properties. import: the event name of CleverTap API records"), N_("EVENT") },
+  { "format", 'f', 0, G_OPTION_ARG_STRING, &opt_format, N_("import: read the files as this format instead of detecting it (see the list below)"), N_("FORMAT") },
+  { "mapping", 'm', 0, G_OPTION_ARG_FILENAME, &opt_mapping, N_("import: a column mapping (JSON, as the app saves it) for generic CSV or JSON lines"), N_("FILE") },
+  { "source-tz", 0, 0, G_OPTION_ARG_STRING, &opt_source_tz, N_("import: time zone of times without one in the files, e.g. CleverTap’s (default: the store’s)"), N_("ZONE") },
+  { "on-error", 0, 0, G_OPTION_ARG_STRING, &opt_on_error, N_("import: skip (default: report bad rows and go on) or stop (at the first bad row, adding nothing from that file)"), N_("skip|stop") },
+  { "progress", 0, 0, G_OPTION_ARG_NONE, &opt_progress, N_("import: show progress on stderr even when it is not a terminal"), NULL },
   { NULL }
 };
 
 static const char *commands_help =
   "Commands:\n"
-  "  import FILE...             Import canonical CSV files: events (header user_id,event,ts,...)\n"
-  "                             or profiles (header user_id,... without event/ts). ts is epoch\n"
-  "                             seconds, epoch milliseconds or ISO-8601. Re-importing a file adds\n"
-  "                             nothing. --json prints rows read, events/users added and rejected\n"
-  "                             rows as file:line: reason.\n"
+  "  import FILE...             Import event and profile files of any supported format, gzipped\n"
+  "                             or not; the format is detected (--format to force one):\n"
+  "                             csv (canonical user_id,event,ts,... or profiles user_id,...;\n"
+  "                             any CSV with --mapping), jsonl (with --mapping), clevertap,\n"
+  "                             clevertap-api (--event NAME), clevertap-csv, clevertap-profiles,\n"
+  "                             clevertap-list (a Custom List), mixpanel, amplitude, segment,\n"
+  "                             access-log. Each file is all or nothing; re-importing a file\n"
+  "                             adds nothing. Prints rows read, events and users added, rows\n"
+  "                             rejected (file:line: reason; --on-error stop aborts the file);\n"
+  "                             --json prints it as one JSON object.\n"
   "  demo [EVENTS [USERS]]       Generate demo data (default 60000 events, 4000 users), import it\n"
   "                             and save example segments, like the app's Load Demo Data.\n"
   "  eval DEF.json              Print the number of users matching a definition (“-” reads stdin).\n"
@@ -192,6 +212,159 @@ print_json (JsonNode *node)
 
 /* import */
 
+/* Whether @path is best read by the fast canonical CSV path: a plain (not gzipped)
+ * canonical events or profiles CSV, with no mapping or other format asked for. */
+static gboolean
+is_canonical_csv (const char *path)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(SegImporter) importer = NULL;
+  g_autofree char *head = NULL;
+  gsize len = 0;
+
+  if (opt_mapping != NULL || (opt_format != NULL && !g_str_equal (opt_format, "csv")))
+    return FALSE;
+  file = g_file_new_for_commandline_arg (path);
+  head = seg_import_read_head (file, &len, NULL, NULL);
+  if (head == NULL || (len >= 2 && (guchar) head[0] == 0x1f && (guchar) head[1] == 0x8b))
+    return FALSE;
+  if (opt_format != NULL)
+    return TRUE;
+  importer = seg_import_detect (file, NULL, NULL);
+  return importer != NULL && g_str_equal (seg_importer_get_id (importer), "csv");
+}
+
+typedef struct
+{
+  const char *file;
+  gint64      last_us;
+  gboolean    shown;
+} Progress;
+
+static void
+progress_cb (SegImport *import,
+             guint64    rows,
+             guint64    bytes,
+             guint64    total,
+             double     rate,
+             double     left,
+             Progress  *p)
+{
+  g_autofree char *left_text = left >= 0 ? g_strdup_printf (_(", %.0f s left"), left) : g_strdup ("");
+
+  p->shown = TRUE;
+  if (total > 0)
+    g_printerr ("\r%s: %" G_GUINT64_FORMAT " rows, %.0f%% of %.1f MB, %.0f rows/s%s   ",
+                p->file, rows, 100.0 * bytes / total, total / 1e6, rate, left_text);
+  else
+    g_printerr ("\r%s: %" G_GUINT64_FORMAT " rows, %.1f MB, %.0f rows/s   ", p->file, rows, bytes / 1e6, rate);
+}
+
+static void
+import_done_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+/* One file through SegImport (every format, gzip, mappings): its own writer, all or
+ * nothing. Returns its summary, or NULL with @error set. */
+static SegImportSummary *
+import_one (SegStore     *store,
+            const char   *path,
+            GTimeZone    *source_tz,
+            SegImportMapping *mapping,
+            GError      **error)
+{
+  g_autoptr(GFile) file = g_file_new_for_commandline_arg (path);
+  g_autoptr(SegStoreWriter) writer = seg_store_begin_write (store, error);
+  g_autoptr(SegImport) import = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  Progress progress = { path, 0, FALSE };
+  SegImportSummary *summary;
+
+  if (writer == NULL)
+    return NULL;
+  import = seg_import_new (file, writer);
+  if (opt_format != NULL)
+    {
+      g_autoptr(SegImporter) importer = seg_importer_registry_create (opt_format);
+
+      if (importer == NULL)
+        {
+          g_autoptr(GPtrArray) ids = seg_importer_registry_list_ids ();
+          g_autoptr(GString) list = g_string_new (NULL);
+
+          for (guint k = 0; k < ids->len; k++)
+            g_string_append_printf (list, "%s%s", k ? ", " : "", (const char *) g_ptr_array_index (ids, k));
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       _("import: unknown format “%s” (formats: %s)"), opt_format, list->str);
+          return NULL;
+        }
+      seg_import_set_importer (import, importer);
+    }
+  if (mapping != NULL)
+    seg_import_set_mapping (import, mapping);
+  seg_import_set_timezone (import, source_tz);
+  if (opt_event != NULL)
+    seg_import_set_event_name (import, opt_event);
+  seg_import_set_policy (import, opt_on_error != NULL && g_str_equal (opt_on_error, "stop")
+                                 ? SEG_IMPORT_POLICY_STOP : SEG_IMPORT_POLICY_SKIP);
+  if (opt_progress || isatty (STDERR_FILENO))
+    g_signal_connect (import, "progress", G_CALLBACK (progress_cb), &progress);
+
+  seg_import_run_async (import, NULL, import_done_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  if (progress.shown)
+    g_printerr ("\n");
+  summary = seg_import_run_finish (import, result, error);
+  if (summary == NULL)
+    g_prefix_error (error, "%s: ", path);
+  return summary;
+}
+
+static void
+add_file_json (JsonBuilder        *b,
+               const char         *file,
+               const char         *format,
+               const char         *kind,
+               gboolean            already,
+               guint64             rows,
+               guint64             events,
+               guint64             profiles,
+               guint64             rejected,
+               GPtrArray          *rejects)
+{
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "file");
+  json_builder_add_string_value (b, file);
+  json_builder_set_member_name (b, "format");
+  json_builder_add_string_value (b, format);
+  if (kind != NULL)
+    {
+      json_builder_set_member_name (b, "kind");
+      json_builder_add_string_value (b, kind);
+    }
+  json_builder_set_member_name (b, "already_imported");
+  json_builder_add_boolean_value (b, already);
+  json_builder_set_member_name (b, "rows_read");
+  json_builder_add_int_value (b, (gint64) rows);
+  json_builder_set_member_name (b, "events");
+  json_builder_add_int_value (b, (gint64) events);
+  json_builder_set_member_name (b, "profiles");
+  json_builder_add_int_value (b, (gint64) profiles);
+  json_builder_set_member_name (b, "rejected");
+  json_builder_add_int_value (b, (gint64) rejected);
+  json_builder_set_member_name (b, "rejects");
+  json_builder_begin_array (b);
+  for (guint k = 0; rejects != NULL && k < rejects->len; k++)
+    json_builder_add_string_value (b, g_ptr_array_index (rejects, k));
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+}
+
 static int
 cmd_import (SegStore  *store,
             char     **files,
@@ -199,8 +372,11 @@ cmd_import (SegStore  *store,
 {
   g_autoptr(SegStoreWriter) writer = NULL;
   g_autoptr(JsonBuilder) b = json_builder_new ();
-  guint64 rows = 0, rejected = 0;
-  SegLocalWriterStats ws;
+  g_autoptr(GTimeZone) source_tz = NULL;
+  g_autoptr(SegImportMapping) mapping = NULL;
+  g_autoptr(GPtrArray) others = g_ptr_array_new ();
+  guint64 rows = 0, rejected = 0, events = 0, profiles = 0, duplicates = 0;
+  SegLocalWriterStats ws = { 0 };
   gint64 t0 = g_get_monotonic_time ();
   guint64 n_users_before = seg_cli_store_n_users (store);
 
@@ -209,16 +385,55 @@ cmd_import (SegStore  *store,
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, _("import: no files given"));
       return 2;
     }
-  writer = seg_store_begin_write (store, error);
-  if (writer == NULL)
-    return 1;
+  if (opt_on_error != NULL && !g_str_equal (opt_on_error, "skip") && !g_str_equal (opt_on_error, "stop"))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("import: --on-error is “skip” or “stop”, not “%s”"), opt_on_error);
+      return 2;
+    }
+  source_tz = opt_source_tz ? g_time_zone_new_identifier (opt_source_tz)
+                            : g_time_zone_ref (seg_store_get_timezone (store));
+  if (source_tz == NULL)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("import: unknown time zone “%s” (use an IANA id such as Europe/Berlin)"), opt_source_tz);
+      return 2;
+    }
+  if (opt_mapping != NULL)
+    {
+      g_autofree char *text = NULL;
+
+      if (!g_file_get_contents (opt_mapping, &text, NULL, error))
+        return 1;
+      mapping = seg_import_mapping_new_from_json (text, error);
+      if (mapping == NULL)
+        {
+          g_prefix_error (error, "%s: ", opt_mapping);
+          return 1;
+        }
+    }
+
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "files");
   json_builder_begin_array (b);
+
+  /* Canonical CSV files take the fast path, together in one all-or-nothing write. */
   for (guint i = 0; files[i] != NULL; i++)
     {
       SegCanonicalCsvStats st;
 
+      if (opt_on_error != NULL && g_str_equal (opt_on_error, "stop"))
+        {
+          g_ptr_array_add (others, files[i]);
+          continue;
+        }
+      if (!is_canonical_csv (files[i]))
+        {
+          g_ptr_array_add (others, files[i]);
+          continue;
+        }
+      if (writer == NULL && (writer = seg_store_begin_write (store, error)) == NULL)
+        return 1;
       if (!seg_canonical_csv_import (writer, files[i], seg_store_get_timezone (store),
                                      g_get_real_time () / 1000, &st, NULL, error))
         {
@@ -228,23 +443,11 @@ cmd_import (SegStore  *store,
         }
       rows += st.rows_read;
       rejected += st.rejected;
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "file");
-      json_builder_add_string_value (b, files[i]);
-      json_builder_set_member_name (b, "kind");
-      json_builder_add_string_value (b, st.kind == SEG_CANONICAL_CSV_EVENTS ? "events" : "profiles");
-      json_builder_set_member_name (b, "already_imported");
-      json_builder_add_boolean_value (b, st.already_imported);
-      json_builder_set_member_name (b, "rows_read");
-      json_builder_add_int_value (b, (gint64) st.rows_read);
-      json_builder_set_member_name (b, "rejected");
-      json_builder_add_int_value (b, (gint64) st.rejected);
-      json_builder_set_member_name (b, "rejects");
-      json_builder_begin_array (b);
-      for (guint k = 0; k < st.rejects->len; k++)
-        json_builder_add_string_value (b, g_ptr_array_index (st.rejects, k));
-      json_builder_end_array (b);
-      json_builder_end_object (b);
+      add_file_json (b, files[i], "csv", st.kind == SEG_CANONICAL_CSV_EVENTS ? "events" : "profiles",
+                     st.already_imported, st.rows_read,
+                     st.kind == SEG_CANONICAL_CSV_EVENTS ? st.rows_read - st.rejected : 0,
+                     st.kind == SEG_CANONICAL_CSV_EVENTS ? 0 : st.rows_read - st.rejected,
+                     st.rejected, st.rejects);
       if (!opt_json)
         {
           if (st.already_imported)
@@ -254,19 +457,68 @@ cmd_import (SegStore  *store,
         }
       seg_canonical_csv_stats_clear (&st);
     }
+  if (writer != NULL)
+    {
+      seg_cli_writer_get_stats (writer, &ws);
+      if (!seg_store_writer_commit (writer, NULL, error))
+        return 1;
+      events += ws.events_added;
+      profiles += ws.profiles_updated;
+      duplicates += ws.events_duplicate;
+    }
+
+  /* Every other file through the importers, each on its own. */
+  for (guint i = 0; i < others->len; i++)
+    {
+      const char *path = g_ptr_array_index (others, i);
+      g_autoptr(SegImportSummary) summary = import_one (store, path, source_tz, mapping, error);
+      GPtrArray *bad;
+      g_autoptr(GPtrArray) rejects = g_ptr_array_new_with_free_func (g_free);
+
+      if (summary == NULL)
+        return 1;
+      bad = seg_import_summary_get_bad_rows (summary);
+      for (guint k = 0; bad != NULL && k < bad->len; k++)
+        {
+          const SegImportBadRow *row = g_ptr_array_index (bad, k);
+
+          g_ptr_array_add (rejects, g_strdup_printf ("%s:%" G_GUINT64_FORMAT ": %s",
+                                                     row->file ? row->file : path, row->line, row->reason));
+        }
+      rows += seg_import_summary_get_rows_read (summary);
+      rejected += seg_import_summary_get_rejected (summary);
+      if (!seg_import_summary_get_already_imported (summary))
+        {
+          events += seg_import_summary_get_events (summary);
+          profiles += seg_import_summary_get_profiles (summary);
+        }
+      add_file_json (b, path, seg_import_summary_get_format_id (summary), NULL,
+                     seg_import_summary_get_already_imported (summary),
+                     seg_import_summary_get_rows_read (summary),
+                     seg_import_summary_get_events (summary),
+                     seg_import_summary_get_profiles (summary),
+                     seg_import_summary_get_rejected (summary), rejects);
+      if (!opt_json)
+        {
+          if (seg_import_summary_get_already_imported (summary))
+            g_print (_("%s: already imported, nothing added\n"), path);
+          else
+            g_print (_("%s: %s, %" G_GUINT64_FORMAT " rows\n"), path,
+                     seg_import_summary_get_format_id (summary), seg_import_summary_get_rows_read (summary));
+          for (guint k = 0; k < rejects->len; k++)
+            g_printerr ("%s\n", (const char *) g_ptr_array_index (rejects, k));
+        }
+    }
   json_builder_end_array (b);
-  seg_cli_writer_get_stats (writer, &ws);
-  if (!seg_store_writer_commit (writer, NULL, error))
-    return 1;
 
   json_builder_set_member_name (b, "rows_read");
   json_builder_add_int_value (b, (gint64) rows);
   json_builder_set_member_name (b, "events_added");
-  json_builder_add_int_value (b, (gint64) ws.events_added);
+  json_builder_add_int_value (b, (gint64) events);
   json_builder_set_member_name (b, "duplicates_skipped");
-  json_builder_add_int_value (b, (gint64) ws.events_duplicate);
+  json_builder_add_int_value (b, (gint64) duplicates);
   json_builder_set_member_name (b, "profiles_updated");
-  json_builder_add_int_value (b, (gint64) ws.profiles_updated);
+  json_builder_add_int_value (b, (gint64) profiles);
   json_builder_set_member_name (b, "users_added");
   json_builder_add_int_value (b, (gint64) (seg_cli_store_n_users (store) - n_users_before));
   json_builder_set_member_name (b, "rejected");
@@ -282,8 +534,7 @@ cmd_import (SegStore  *store,
   else
     g_print (_("Read %" G_GUINT64_FORMAT " rows: %" G_GUINT64_FORMAT " events and %" G_GUINT64_FORMAT
                " profile rows added, %" G_GUINT64_FORMAT " new users, %" G_GUINT64_FORMAT " rejected (%.2f s)\n"),
-             rows, ws.events_added, ws.profiles_updated,
-             seg_cli_store_n_users (store) - n_users_before, rejected,
+             rows, events, profiles, seg_cli_store_n_users (store) - n_users_before, rejected,
              (g_get_monotonic_time () - t0) / 1e6);
   return 0;
 }
