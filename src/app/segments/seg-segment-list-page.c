@@ -1361,6 +1361,8 @@ set_compact (SegSegmentListPage *self,
   GListModel *columns = gtk_column_view_get_columns (GTK_COLUMN_VIEW (self->column_view));
 
   self->compact = compact;
+  /* The toolbar keeps its buttons; the segment count is the list itself. */
+  gtk_widget_set_visible (self->count_label, !compact);
   for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
     {
       g_autoptr(GtkColumnViewColumn) col = g_list_model_get_item (columns, i);
