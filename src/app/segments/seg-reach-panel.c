@@ -112,10 +112,7 @@ seg_reach_panel_init (SegReachPanel *self)
   gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (self->channels), GTK_SELECTION_NONE);
   gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (self->channels), SEG_N_CHANNELS);
   gtk_flow_box_set_min_children_per_line (GTK_FLOW_BOX (self->channels), 2);
-  /* Cells as wide as their words, so the five channels share one line down to 360 px
-   * rather than leaving In-app alone on a second one. */
-  gtk_flow_box_set_homogeneous (GTK_FLOW_BOX (self->channels), FALSE);
-  gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (self->channels), 12);
+  gtk_flow_box_set_homogeneous (GTK_FLOW_BOX (self->channels), TRUE);
   gtk_widget_set_can_focus (self->channels, FALSE);
   for (guint c = 0; c < SEG_N_CHANNELS; c++)
     {
