@@ -318,6 +318,9 @@ test_inline_errors (Fixture       *f,
   g_assert_cmpstr (seg_rule_editor_get_error (SEG_RULE_EDITOR (rule)), ==, "Choose an event");
   gtk_widget_activate_action (f->wizard, "wizard.next", NULL);
   g_assert_cmpstr (seg_wizard_get_step (wizard), ==, "rules");
+  /* Untouched, the new rule's message is a hint, not a red card. */
+  g_assert_false (seg_rule_editor_is_touched (SEG_RULE_EDITOR (rule)));
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (rule), "seg-rule-invalid"));
 
   /* A negation on its own is explained next to it. */
   seg_event_rule_set_event (rule, "Charged");
@@ -327,6 +330,9 @@ test_inline_errors (Fixture       *f,
   g_assert_nonnull (seg_rule_editor_get_error (SEG_RULE_EDITOR (rule)));
   g_test_message ("negation: %s", seg_rule_editor_get_error (SEG_RULE_EDITOR (rule)));
   g_assert_nonnull (strstr (seg_rule_editor_get_error (SEG_RULE_EDITOR (rule)), "did not"));
+  /* Once edited, a problem is an error. */
+  g_assert_true (seg_rule_editor_is_touched (SEG_RULE_EDITOR (rule)));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (rule), "seg-rule-invalid"));
 
   /* A filter without its value. */
   seg_event_rule_set_mode (rule, "did");
