@@ -236,6 +236,9 @@ seg_reach_panel_request (SegReachPanel *self,
   g_clear_pointer (&self->pending, seg_definition_unref);
   g_cancellable_cancel (self->cancellable);
   self->requested_at = g_get_monotonic_time ();
+  /* A live segment has no size to estimate before it runs: no row of channel dashes. */
+  gtk_widget_set_visible (self->channels,
+                          definition == NULL || seg_definition_get_kind (definition) != SEG_SEGMENT_KIND_LIVE);
   if (definition == NULL || seg_definition_get_kind (definition) == SEG_SEGMENT_KIND_LIVE)
     {
       set_busy (self, FALSE);
