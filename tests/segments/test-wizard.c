@@ -3,6 +3,7 @@
 
 #include <adwaita.h>
 
+#include "seg-aggregate-editor.h"
 #include "seg-custom-list-editor.h"
 #include "seg-event-rule.h"
 #include "seg-filter-list.h"
@@ -10,9 +11,11 @@
 #include "seg-live-trigger-editor.h"
 #include "seg-name-picker.h"
 #include "seg-reach-panel.h"
+#include "seg-segment-chooser.h"
 #include "seg-segment-list-page.h"
 #include "seg-segment.h"
 #include "seg-test-data.h"
+#include "seg-window-editor.h"
 #include "seg-wizard.h"
 
 /*
@@ -315,6 +318,9 @@ test_inline_errors (Fixture       *f,
   g_assert_cmpstr (seg_rule_editor_get_error (SEG_RULE_EDITOR (rule)), ==, "Choose an event");
   gtk_widget_activate_action (f->wizard, "wizard.next", NULL);
   g_assert_cmpstr (seg_wizard_get_step (wizard), ==, "rules");
+  /* Untouched, the new rule's message is a hint, not a red card. */
+  g_assert_false (seg_rule_editor_is_touched (SEG_RULE_EDITOR (rule)));
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (rule), "seg-rule-invalid"));
 
   /* A negation on its own is explained next to it. */
   seg_event_rule_set_event (rule, "Charged");
@@ -324,6 +330,9 @@ test_inline_errors (Fixture       *f,
   g_assert_nonnull (seg_rule_editor_get_error (SEG_RULE_EDITOR (rule)));
   g_test_message ("negation: %s", seg_rule_editor_get_error (SEG_RULE_EDITOR (rule)));
   g_assert_nonnull (strstr (seg_rule_editor_get_error (SEG_RULE_EDITOR (rule)), "did not"));
+  /* Once edited, a problem is an error. */
+  g_assert_true (seg_rule_editor_is_touched (SEG_RULE_EDITOR (rule)));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (rule), "seg-rule-invalid"));
 
   /* A filter without its value. */
   seg_event_rule_set_mode (rule, "did");
@@ -587,6 +596,88 @@ test_live_kinds (Fixture       *f,
   g_assert_cmpstr (json_object_get_string_member (trigger_of (f->saved), "event"), ==, "Product Viewed");
 }
 
+/* The widest descendants that cannot shrink to @limit, for a useful failure message. */
+static void
+report_wide (GtkWidget *widget,
+             int        limit,
+             GString   *out)
+{
+  int min = 0;
+
+  if (!gtk_widget_get_visible (widget))
+    return;
+  gtk_widget_measure (widget, GTK_ORIENTATION_HORIZONTAL, -1, &min, NULL, NULL, NULL);
+  if (min <= limit)
+    return;
+  g_string_append_printf (out, "  %s %s: %d px\n", G_OBJECT_TYPE_NAME (widget),
+                          GTK_IS_LABEL (widget) ? gtk_label_get_label (GTK_LABEL (widget)) : "", min);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    report_wide (child, limit, out);
+}
+
+static void
+assert_fits (GtkWidget  *widget,
+             int         width,
+             const char *where)
+{
+  g_autoptr(GString) wide = g_string_new (NULL);
+  int min = 0;
+
+  gtk_widget_measure (widget, GTK_ORIENTATION_HORIZONTAL, -1, &min, NULL, NULL, NULL);
+  g_test_message ("%s: minimum %d px, window %d px", where, min, gtk_widget_get_width (widget));
+  if (min > width)
+    {
+      report_wide (widget, width, wide);
+      g_test_message ("too wide on %s:\n%s", where, wide->str);
+    }
+  g_assert_cmpint (min, <=, width);
+}
+
+/* A phone's 360 px: the rules and save steps fit once the estimate shows real numbers
+ * ("1,234 · 100%" per channel is wider than the "—" of an empty panel). */
+static void
+test_narrow (Fixture       *f,
+             gconstpointer  data)
+{
+  SegWizard *wizard = SEG_WIZARD (f->wizard);
+  SegReachPanel *reach = seg_wizard_get_reach_panel (wizard);
+  SegEventRule *did;
+  g_autoptr(SegSegment) long_name = NULL;
+
+  /* A saved segment with a long name, excluded below: its chip must not widen the step. */
+  gtk_widget_activate_action (f->page, "segments.new", NULL);
+  g_assert_true (seg_wizard_choose_type (wizard, "action"));
+  seg_event_rule_set_event (SEG_EVENT_RULE (seg_group_rule_get_rule (seg_wizard_get_root_group (wizard), 0)),
+                            "Charged");
+  seg_wizard_refresh (wizard);
+  long_name = save_as (f, "Londoners who launched the app twice this week and bought shoes");
+
+  /* The list page shares the stack: its compact columns must let the window shrink too. */
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 360, 720);
+  seg_test_iterate_ms (300);
+  assert_fits (f->window, 360, "the list");
+  gtk_widget_activate_action (f->page, "segments.new", NULL);
+  seg_test_iterate_ms (100);
+  assert_fits (f->window, 360, "the type step");
+  g_assert_true (seg_wizard_choose_type (wizard, "action"));
+  did = SEG_EVENT_RULE (seg_group_rule_get_rule (seg_wizard_get_root_group (wizard), 0));
+  seg_event_rule_set_event (did, "App Launched");
+  seg_window_editor_set_preset (seg_event_rule_get_window (did), "last-90");
+  seg_aggregate_editor_set (seg_event_rule_get_aggregate (did), "count", NULL, "between", 1, 1000, TRUE);
+  seg_segment_chooser_add (seg_wizard_get_exclude (wizard), seg_segment_get_id (long_name));
+  seg_wizard_refresh (wizard);
+  seg_test_data_iterate_until (reach_ready, reach, 20000);
+  g_assert_cmpint (seg_reach_panel_get_count (reach), >, 0);
+  seg_test_iterate_ms (100);
+  assert_fits (f->window, 360, "the rules step");
+  gtk_widget_activate_action (f->wizard, "wizard.next", NULL);
+  g_assert_cmpstr (seg_wizard_get_step (wizard), ==, "save");
+  seg_wizard_set_name (wizard, "Launched the app in the last 90 days", NULL);
+  seg_test_iterate_ms (100);
+  assert_fits (f->window, 360, "the save step");
+}
+
 /* Keyboard only, with real key presses through the X server (xdotool). */
 
 static gboolean
@@ -699,6 +790,7 @@ main (int   argc,
   g_test_add ("/Wizard/stale-estimates", Fixture, NULL, fixture_setup, test_stale_estimates, fixture_teardown);
   g_test_add ("/Wizard/custom-list", Fixture, NULL, fixture_setup, test_custom_list, fixture_teardown);
   g_test_add ("/Wizard/live-kinds", Fixture, NULL, fixture_setup, test_live_kinds, fixture_teardown);
+  g_test_add ("/Wizard/narrow", Fixture, NULL, fixture_setup, test_narrow, fixture_teardown);
   g_test_add ("/Wizard/keyboard-only", Fixture, "Keyboard Test", fixture_setup, test_keyboard_only, fixture_teardown);
   return g_test_run ();
 }

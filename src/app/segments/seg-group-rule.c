@@ -242,6 +242,8 @@ seg_group_rule_constructed (GObject *object)
   gtk_label_set_mnemonic_widget (GTK_LABEL (label), self->any);
   /* Narrow windows (360 px): the words wrap rather than push the card wider. */
   gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  /* ... but only then: its natural width is the words on one line. */
+  gtk_label_set_natural_wrap_mode (GTK_LABEL (label), GTK_NATURAL_WRAP_NONE);
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_box_append (GTK_BOX (join_box), label);
   gtk_box_append (GTK_BOX (join_box), self->any);

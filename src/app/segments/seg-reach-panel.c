@@ -29,6 +29,7 @@ struct _SegReachPanel
   guint          debounce_ms;
   gint64         requested_at;
   double         latency_ms;
+  gint64         shown_at;       /* monotonic µs when the last number was shown */
   gint64         count;
   gint64         reach[SEG_N_CHANNELS];
   gboolean       busy;
@@ -199,9 +200,10 @@ evaluate_cb (GObject      *source,
   /* A superseded evaluation: the newer one will answer. */
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->store == NULL)
     return;
-  self->latency_ms = (double) (g_get_monotonic_time () - self->requested_at) / 1000.0;
   set_busy (self, FALSE);
   show_result (self, result, error != NULL ? error->message : NULL);
+  self->shown_at = g_get_monotonic_time ();
+  self->latency_ms = (double) (self->shown_at - self->requested_at) / 1000.0;
 }
 
 static gboolean
@@ -234,6 +236,9 @@ seg_reach_panel_request (SegReachPanel *self,
   g_clear_pointer (&self->pending, seg_definition_unref);
   g_cancellable_cancel (self->cancellable);
   self->requested_at = g_get_monotonic_time ();
+  /* A live segment has no size to estimate before it runs: no row of channel dashes. */
+  gtk_widget_set_visible (self->channels,
+                          definition == NULL || seg_definition_get_kind (definition) != SEG_SEGMENT_KIND_LIVE);
   if (definition == NULL || seg_definition_get_kind (definition) == SEG_SEGMENT_KIND_LIVE)
     {
       set_busy (self, FALSE);
@@ -261,6 +266,20 @@ seg_reach_panel_get_reach (SegReachPanel *self,
 }
 
 /* The time from the last edit to its number on screen, debounce included. */
+/**
+ * seg_reach_panel_get_shown_at:
+ *
+ * Returns: the g_get_monotonic_time() at which the last estimate was put on screen
+ *   (its labels set), or 0 before the first one
+ */
+gint64
+seg_reach_panel_get_shown_at (SegReachPanel *self)
+{
+  g_return_val_if_fail (SEG_IS_REACH_PANEL (self), 0);
+
+  return self->shown_at;
+}
+
 double
 seg_reach_panel_get_latency_ms (SegReachPanel *self)
 {

@@ -18,6 +18,7 @@ gint64     seg_reach_panel_get_count     (SegReachPanel  *self);
 gint64     seg_reach_panel_get_reach     (SegReachPanel  *self,
                                           SegChannel      channel);
 double     seg_reach_panel_get_latency_ms (SegReachPanel *self);
+gint64     seg_reach_panel_get_shown_at   (SegReachPanel *self);
 gboolean   seg_reach_panel_is_busy       (SegReachPanel  *self);
 guint      seg_reach_panel_get_debounce  (SegReachPanel  *self);
 void       seg_reach_panel_set_debounce  (SegReachPanel  *self,

@@ -17,6 +17,7 @@ typedef struct
   GtkWidget      *content;
   GtkWidget      *error;
   char           *error_text;
+  gboolean        touched;   /* changed while on screen: its problems show as errors */
 } SegRuleEditorPrivate;
 
 G_DEFINE_TYPE_WITH_PRIVATE (SegRuleEditor, seg_rule_editor, GTK_TYPE_WIDGET)
@@ -169,7 +170,7 @@ seg_rule_editor_init (SegRuleEditor *self)
   priv->error = gtk_label_new (NULL);
   gtk_label_set_xalign (GTK_LABEL (priv->error), 0);
   gtk_label_set_wrap (GTK_LABEL (priv->error), TRUE);
-  gtk_widget_add_css_class (priv->error, "error");
+  gtk_widget_add_css_class (priv->error, "dim-label");
   gtk_widget_set_visible (priv->error, FALSE);
   gtk_widget_set_parent (priv->error, GTK_WIDGET (self));
 }
@@ -229,10 +230,34 @@ seg_rule_editor_set_error (SegRuleEditor *self,
   priv->error_text = g_strdup (message);
   gtk_label_set_text (GTK_LABEL (priv->error), message);
   gtk_widget_set_visible (priv->error, message != NULL);
-  if (message != NULL)
-    gtk_widget_add_css_class (GTK_WIDGET (self), "seg-rule-invalid");
+  /* A rule nobody has touched yet ("Choose an event" on a new rule) gets a quiet hint,
+   * not a red card: it is what to do next, not a mistake. */
+  if (message != NULL && priv->touched)
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self), "seg-rule-invalid");
+      gtk_widget_remove_css_class (priv->error, "dim-label");
+      gtk_widget_add_css_class (priv->error, "error");
+    }
   else
-    gtk_widget_remove_css_class (GTK_WIDGET (self), "seg-rule-invalid");
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self), "seg-rule-invalid");
+      gtk_widget_remove_css_class (priv->error, "error");
+      gtk_widget_add_css_class (priv->error, "dim-label");
+    }
+}
+
+/**
+ * seg_rule_editor_is_touched:
+ *
+ * Returns: whether the rule was changed while on screen (its problems then show as
+ *   errors rather than as hints)
+ */
+gboolean
+seg_rule_editor_is_touched (SegRuleEditor *self)
+{
+  SegRuleEditorPrivate *priv = seg_rule_editor_get_instance_private (self);
+
+  return priv->touched;
 }
 
 const char *
@@ -264,6 +289,11 @@ seg_rule_editor_clear_errors (SegRuleEditor *self)
 void
 seg_rule_editor_changed (SegRuleEditor *self)
 {
+  SegRuleEditorPrivate *priv = seg_rule_editor_get_instance_private (self);
+
+  /* Setting a new rule up happens before it is shown; a marketer's edits after. */
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    priv->touched = TRUE;
   g_signal_emit (self, signals[CHANGED], 0);
 }
 

@@ -45,6 +45,7 @@ void            seg_rule_editor_set_removable (SegRuleEditor *self,
 void            seg_rule_editor_set_error   (SegRuleEditor  *self,
                                              const char     *message);
 const char     *seg_rule_editor_get_error   (SegRuleEditor  *self);
+gboolean        seg_rule_editor_is_touched  (SegRuleEditor  *self);
 void            seg_rule_editor_clear_errors (SegRuleEditor *self);
 void            seg_rule_editor_changed     (SegRuleEditor  *self);
 JsonNode       *seg_rule_editor_build       (SegRuleEditor  *self,

@@ -81,8 +81,12 @@ rebuild (SegSegmentChooser *self)
       g_autofree char *tip = g_strdup_printf (_("Remove %s"), name ? name : id);
       GtkWidget *chip = gtk_button_new ();
       GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
+      GtkWidget *label = gtk_label_new (name ? name : id);
 
-      gtk_box_append (GTK_BOX (box), gtk_label_new (name ? name : id));
+      /* A long name shortens in a narrow window (the tooltip keeps it whole) rather than
+       * widening the rules step past 360 px. */
+      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+      gtk_box_append (GTK_BOX (box), label);
       gtk_box_append (GTK_BOX (box), gtk_image_new_from_icon_name ("window-close-symbolic"));
       gtk_button_set_child (GTK_BUTTON (chip), box);
       gtk_widget_add_css_class (chip, "pill");

@@ -510,6 +510,11 @@ cell_setup_cb (GtkSignalListItemFactory *factory,
       else
         {
           gtk_widget_add_css_class (main_label, "numeric");
+          /* "evaluated 12 minutes ago" takes a second line in the compact list's narrow
+           * size column rather than losing its end. */
+          gtk_label_set_wrap (GTK_LABEL (sub), TRUE);
+          gtk_label_set_natural_wrap_mode (GTK_LABEL (sub), GTK_NATURAL_WRAP_NONE);
+          gtk_label_set_lines (GTK_LABEL (sub), 2);
           gtk_box_append (GTK_BOX (top), main_label);
           gtk_widget_set_visible (icon, FALSE);
           gtk_box_append (GTK_BOX (top), icon);
@@ -1422,6 +1427,8 @@ set_compact (SegSegmentListPage *self,
   GListModel *columns = gtk_column_view_get_columns (GTK_COLUMN_VIEW (self->column_view));
 
   self->compact = compact;
+  /* The toolbar keeps its buttons; the segment count is the list itself. */
+  gtk_widget_set_visible (self->count_label, !compact);
   for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
     {
       g_autoptr(GtkColumnViewColumn) col = g_list_model_get_item (columns, i);
@@ -1429,7 +1436,7 @@ set_compact (SegSegmentListPage *self,
       if (i != COL_NAME && i != COL_SIZE)
         gtk_column_view_column_set_visible (col, !compact);
       else if (i == COL_SIZE)
-        gtk_column_view_column_set_fixed_width (col, compact ? 140 : 170);
+        gtk_column_view_column_set_fixed_width (col, compact ? 140 : 190);
       else
         /* GTK 4.8 does not widen an expanding column again once others are hidden: the
          * name takes what the size column leaves, minus the page's margins. */
@@ -1712,7 +1719,7 @@ seg_segment_list_page_init (SegSegmentListPage *self)
               GTK_SORTER (gtk_string_sorter_new (gtk_property_expression_new (SEG_TYPE_SEGMENT, NULL, "name"))),
               TRUE, -1);
   add_column (self, COL_TYPE, _("Type"), numeric_sorter ("kind"), FALSE, 130);
-  add_column (self, COL_SIZE, _("Size"), numeric_sorter ("last-count"), FALSE, 170);
+  add_column (self, COL_SIZE, _("Size"), numeric_sorter ("last-count"), FALSE, 190);
   add_column (self, COL_CREATED, _("Created"), numeric_sorter ("created"), FALSE, 120);
   add_column (self, COL_UPDATED, _("Updated"), numeric_sorter ("updated"), FALSE, 120);
   add_column (self, COL_USED_BY, _("Used By"),

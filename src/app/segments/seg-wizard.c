@@ -407,7 +407,7 @@ seg_wizard_refresh (SegWizard *self)
   else if (self->kind != SEG_SEGMENT_KIND_LIVE || error == NULL)
     {
       g_free (self->summary);
-      self->summary = g_strdup (_("Complete the highlighted rules to see who is in the segment."));
+      self->summary = g_strdup (_("Finish the rules above to see who is in the segment."));
     }
   gtk_label_set_text (GTK_LABEL (self->summary_label), self->summary);
   gtk_label_set_text (GTK_LABEL (self->save_summary), self->summary);
