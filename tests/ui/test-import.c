@@ -16,6 +16,7 @@
 #include "seg-gen.h"
 #include "seg-local-store.h"
 #include "seg-segment-list-page.h"
+#include "seg-property-info.h"
 #include "seg-segment.h"
 #include "seg-segments-view.h"
 #include "seg-aggregate-editor.h"
@@ -625,6 +626,87 @@ test_segments_view_routes (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static void
+properties_listed_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  *(GListModel **) user_data = seg_store_list_properties_finish (SEG_STORE (source), result, NULL);
+}
+
+static SegValueType
+property_type (SegWindow  *window,
+               const char *event,
+               const char *name)
+{
+  g_autoptr(GListModel) props = NULL;
+
+  seg_store_list_properties_async (seg_window_get_store (window), event, NULL, properties_listed_cb, &props);
+  g_assert_true (wait_until (pointer_is_set, &props));
+  for (guint i = 0; i < g_list_model_get_n_items (props); i++)
+    {
+      g_autoptr(SegPropertyInfo) info = g_list_model_get_item (props, i);
+
+      if (g_str_equal (seg_property_info_get_name (info), name))
+        return seg_property_info_get_value_type (info);
+    }
+  return SEG_VALUE_TYPE_NONE;
+}
+
+/* Property Types and saved mappings: a zip code column read as text (it looks like a
+ * number), saved with the mapping; a second file with the same columns gets it back. */
+static void
+test_import_types_and_saved_mapping (void)
+{
+  static const char csv1[] =
+    "shopper,did,at,zip,spent\r\n"
+    "ann,Charged,2024-05-01T10:00:00Z,01234,12\r\n"
+    "ben,Charged,2024-05-02T10:00:00Z,75001,30\r\n";
+  static const char csv2[] =
+    "shopper,did,at,zip,spent\r\n"
+    "cat,Charged,2024-05-03T10:00:00Z,10115,7\r\n";
+  g_autofree char *path1 = g_build_filename (tmp_dir, "shop1.csv", NULL);
+  g_autofree char *path2 = g_build_filename (tmp_dir, "shop2.csv", NULL);
+  g_autoptr(GFile) file1 = g_file_new_for_path (path1);
+  g_autoptr(GFile) file2 = g_file_new_for_path (path2);
+  g_autoptr(GError) error = NULL;
+  SegWindow *window = window_on_store ("types.segstore");
+  SegImportAssistant *assistant;
+
+  g_assert_true (g_file_set_contents (path1, csv1, -1, &error));
+  g_assert_true (g_file_set_contents (path2, csv2, -1, &error));
+
+  assistant = seg_window_open_import (window, file1);
+  wait_for_page (assistant, "options");
+  g_assert_null (seg_import_assistant_get_mapping_note (assistant));
+  seg_import_assistant_set_columns (assistant, "shopper", "did", "at", SEG_TIME_FORMAT_ISO8601);
+  g_assert_true (seg_import_assistant_set_column_type (assistant, "zip", SEG_VALUE_TYPE_STRING));
+  seg_import_assistant_save_mapping (assistant);
+  g_assert_nonnull (strstr (seg_import_assistant_get_mapping_note (assistant), "saved"));
+  g_assert_true (seg_import_assistant_start (assistant));
+  wait_for_page (assistant, "summary");
+  g_assert_cmpuint (seg_import_summary_get_events (seg_import_assistant_get_summary (assistant)), ==, 2);
+  gtk_window_close (GTK_WINDOW (assistant));
+  settle ();
+  /* The zip codes are text, with their leading zero; the amounts numbers. */
+  g_assert_cmpint (property_type (window, "Charged", "zip"), ==, SEG_VALUE_TYPE_STRING);
+  g_assert_cmpint (property_type (window, "Charged", "spent"), ==, SEG_VALUE_TYPE_NUMBER);
+
+  /* Same columns: the saved mapping comes back by itself, types included. */
+  assistant = seg_window_open_import (window, file2);
+  wait_for_page (assistant, "options");
+  g_assert_nonnull (seg_import_assistant_get_mapping_note (assistant));
+  g_assert_nonnull (strstr (seg_import_assistant_get_mapping_note (assistant), "saved for files"));
+  g_assert_true (seg_import_assistant_start (assistant));
+  wait_for_page (assistant, "summary");
+  g_assert_cmpuint (seg_import_summary_get_events (seg_import_assistant_get_summary (assistant)), ==, 1);
+  g_assert_cmpuint (seg_import_summary_get_rejected (seg_import_assistant_get_summary (assistant)), ==, 0);
+  gtk_window_close (GTK_WINDOW (assistant));
+  settle ();
+  g_assert_cmpuint (store_n_events (window), ==, 3);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* The widest descendants that cannot shrink to @limit, for a useful failure message. */
 static void
 report_wide (GtkWidget *widget,
@@ -761,6 +843,7 @@ main (int   argc,
   g_test_add_func ("/Import/cancel", test_import_cancel);
   g_test_add_func ("/Import/drop-file", test_drop_file);
   g_test_add_func ("/Import/custom-list", test_import_custom_list);
+  g_test_add_func ("/Import/types-and-saved-mapping", test_import_types_and_saved_mapping);
   g_test_add_func ("/Window/store-error", test_store_error);
   g_test_add_func ("/Window/narrow", test_narrow_window);
 

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <errno.h>
 #include <string.h>
 
 #include "seg-format.h"
@@ -52,6 +53,10 @@ struct _SegImportAssistant
   AdwActionRow      *file_row;
   AdwComboRow       *format_row;
   AdwPreferencesGroup *mapping_group;
+  AdwPreferencesGroup *types_group;
+  GtkWidget         *save_mapping_button;
+  GPtrArray         *type_rows;       /* AdwComboRow per column, in column order */
+  char              *mapping_note;    /* why the mapping is what it is, for tests */
   AdwComboRow       *user_row;
   AdwComboRow       *event_row;
   AdwComboRow       *ts_row;
@@ -179,6 +184,30 @@ selected_column (AdwComboRow *row,
   return columns[selected - 1];
 }
 
+
+/* Property Types: one row per column, Automatic or a type the whole column is read as. */
+static const SegValueType column_types[] = {
+  SEG_VALUE_TYPE_NONE, SEG_VALUE_TYPE_STRING, SEG_VALUE_TYPE_NUMBER,
+  SEG_VALUE_TYPE_BOOLEAN, SEG_VALUE_TYPE_DATE, SEG_VALUE_TYPE_LIST,
+};
+
+static SegValueType
+row_type (AdwComboRow *row)
+{
+  guint i = adw_combo_row_get_selected (row);
+
+  return i < G_N_ELEMENTS (column_types) ? column_types[i] : SEG_VALUE_TYPE_NONE;
+}
+
+static void
+set_row_type (AdwComboRow  *row,
+              SegValueType  type)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (column_types); i++)
+    if (column_types[i] == type)
+      adw_combo_row_set_selected (row, i);
+}
+
 /* The mapping the options ask for, or NULL for the format's own reading. */
 static SegImportMapping *
 seg_import_assistant_build_mapping (SegImportAssistant *self)
@@ -201,6 +230,16 @@ seg_import_assistant_build_mapping (SegImportAssistant *self)
                                     (SegTimeFormat) adw_combo_row_get_selected (self->ts_format_row),
                                     NULL);
   seg_import_mapping_set_include_unmapped (mapping, TRUE);
+  for (guint i = 0; self->type_rows != NULL && i < self->type_rows->len; i++)
+    {
+      AdwComboRow *row = g_ptr_array_index (self->type_rows, i);
+      const char *column = self->columns[i];
+      SegValueType type = row_type (row);
+
+      if (type != SEG_VALUE_TYPE_NONE && g_strcmp0 (column, user) != 0 &&
+          g_strcmp0 (column, event) != 0 && g_strcmp0 (column, ts) != 0)
+        seg_import_mapping_set_column (mapping, column, column, type);
+    }
 
   return mapping;
 }
@@ -279,6 +318,170 @@ fill_column_row (AdwComboRow *row,
   adw_combo_row_set_selected (row, selected);
 }
 
+static void option_changed_cb (SegImportAssistant *self);
+
+static void
+fill_type_rows (SegImportAssistant *self)
+{
+  for (guint i = 0; self->type_rows != NULL && i < self->type_rows->len; i++)
+    adw_preferences_group_remove (self->types_group, g_ptr_array_index (self->type_rows, i));
+  g_clear_pointer (&self->type_rows, g_ptr_array_unref);
+  self->type_rows = g_ptr_array_new ();
+  for (guint i = 0; self->columns != NULL && self->columns[i] != NULL; i++)
+    {
+      GtkWidget *row = adw_combo_row_new ();
+      g_autoptr(GtkStringList) model = gtk_string_list_new ((const char * const[]) {
+        _("Automatic"), _("Text"), _("Number"), _("True/false"), _("Date"), _("List"), NULL });
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), self->columns[i]);
+      adw_combo_row_set_model (ADW_COMBO_ROW (row), G_LIST_MODEL (model));
+      g_signal_connect_swapped (row, "notify::selected", G_CALLBACK (option_changed_cb), self);
+      adw_preferences_group_add (self->types_group, row);
+      g_ptr_array_add (self->type_rows, row);
+    }
+}
+
+static gboolean select_column (AdwComboRow *row,
+                               GStrv        columns,
+                               const char  *column);
+
+static void
+mapping_message (SegImportAssistant *self,
+                 const char         *text)
+{
+  g_free (self->mapping_note);
+  self->mapping_note = g_strdup (text);
+  adw_preferences_group_set_description (self->mapping_group, text);
+}
+
+static int
+cmp_strings (gconstpointer a,
+             gconstpointer b)
+{
+  return g_strcmp0 (*(char * const *) a, *(char * const *) b);
+}
+
+/* Saved mappings: one JSON file (the format segctl --mapping reads) per set of columns,
+ * in the user data folder; a file with the same columns gets it back. */
+static char *
+saved_mapping_path (SegImportAssistant *self)
+{
+  g_autoptr(GString) key = g_string_new (seg_import_assistant_get_format_id (self));
+  g_autofree char *digest = NULL;
+  g_auto(GStrv) sorted = g_strdupv (self->columns);
+  g_autofree char *name = NULL;
+
+  qsort (sorted, g_strv_length (sorted), sizeof (char *), cmp_strings);
+  for (guint i = 0; sorted[i] != NULL; i++)
+    g_string_append_printf (key, "\n%s", sorted[i]);
+  digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, key->str, -1);
+  name = g_strdup_printf ("%.16s.json", digest);
+  return g_build_filename (g_get_user_data_dir (), "segment-studio", "mappings", name, NULL);
+}
+
+static void
+apply_saved_mapping (SegImportAssistant *self)
+{
+  g_autofree char *path = saved_mapping_path (self);
+  g_autofree char *text = NULL;
+  g_autoptr(SegImportMapping) mapping = NULL;
+  const char * const *users;
+
+  g_clear_pointer (&self->mapping_note, g_free);
+  adw_preferences_group_set_description (self->mapping_group,
+                                         _("Which column names the user, the event and its time. Every other "
+                                           "column becomes a property, its type guessed from its values unless "
+                                           "you choose it under Property Types."));
+  if (!g_file_get_contents (path, &text, NULL, NULL))
+    return;
+  mapping = seg_import_mapping_new_from_json (text, NULL);
+  if (mapping == NULL)
+    return;
+  self->updating = TRUE;
+  users = seg_import_mapping_get_user_columns (mapping);
+  select_column (self->user_row, self->columns, users != NULL ? users[0] : NULL);
+  select_column (self->event_row, self->columns, seg_import_mapping_get_event_column (mapping));
+  select_column (self->ts_row, self->columns, seg_import_mapping_get_ts_column (mapping));
+  adw_combo_row_set_selected (self->ts_format_row, (guint) seg_import_mapping_get_ts_format (mapping));
+  for (guint i = 0; i < self->type_rows->len; i++)
+    {
+      const char *property = NULL;
+      SegValueType type = SEG_VALUE_TYPE_NONE;
+
+      if (seg_import_mapping_lookup_column (mapping, self->columns[i], &property, &type))
+        set_row_type (g_ptr_array_index (self->type_rows, i), type);
+    }
+  self->updating = FALSE;
+  mapping_message (self, _("The mapping saved for files with these columns is used."));
+}
+
+static void
+save_mapping_clicked_cb (SegImportAssistant *self)
+{
+  g_autoptr(SegImportMapping) mapping = seg_import_assistant_build_mapping (self);
+  g_autofree char *path = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *json = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (mapping == NULL)
+    {
+      mapping_message (self, _("Choose the user column first"));
+      return;
+    }
+  path = saved_mapping_path (self);
+  dir = g_path_get_dirname (path);
+  json = seg_import_mapping_to_json (mapping);
+  if (g_mkdir_with_parents (dir, 0700) != 0 || !g_file_set_contents (path, json, -1, &error))
+    {
+      g_autofree char *text = g_strdup_printf (_("The mapping could not be saved: %s"),
+                                               error ? error->message : g_strerror (errno));
+      mapping_message (self, text);
+      return;
+    }
+  mapping_message (self, _("Mapping saved: files with these columns will use it."));
+}
+
+/**
+ * seg_import_assistant_get_mapping_note:
+ * Returns: (nullable): why the mapping is what it is (a saved one was applied)
+ */
+const char *
+seg_import_assistant_get_mapping_note (SegImportAssistant *self)
+{
+  return self->mapping_note;
+}
+
+/**
+ * seg_import_assistant_set_column_type:
+ *
+ * Reads the whole column @column as @type, as its row under Property Types does.
+ */
+gboolean
+seg_import_assistant_set_column_type (SegImportAssistant *self,
+                                      const char         *column,
+                                      SegValueType        type)
+{
+  for (guint i = 0; self->columns != NULL && self->columns[i] != NULL; i++)
+    if (g_str_equal (self->columns[i], column))
+      {
+        set_row_type (g_ptr_array_index (self->type_rows, i), type);
+        return TRUE;
+      }
+  return FALSE;
+}
+
+/**
+ * seg_import_assistant_save_mapping:
+ *
+ * Saves the mapping for files with these columns, as Save Mapping does.
+ */
+void
+seg_import_assistant_save_mapping (SegImportAssistant *self)
+{
+  save_mapping_clicked_cb (self);
+}
+
 static void
 seg_import_assistant_update_mapping_rows (SegImportAssistant *self)
 {
@@ -291,11 +494,15 @@ seg_import_assistant_update_mapping_rows (SegImportAssistant *self)
   gboolean mapping = format_uses_mapping (seg_import_assistant_get_format_id (self));
 
   gtk_widget_set_visible (GTK_WIDGET (self->mapping_group), mapping && self->columns != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->types_group), mapping && self->columns != NULL);
   self->updating = TRUE;
   fill_column_row (self->user_row, self->columns, _("Automatic"), user_guesses);
   fill_column_row (self->event_row, self->columns, _("None (profiles)"), event_guesses);
   fill_column_row (self->ts_row, self->columns, _("None"), ts_guesses);
+  fill_type_rows (self);
   self->updating = FALSE;
+  if (mapping && self->columns != NULL)
+    apply_saved_mapping (self);
 }
 
 static void
@@ -1318,6 +1525,9 @@ seg_import_assistant_finalize (GObject *object)
 {
   SegImportAssistant *self = SEG_IMPORT_ASSISTANT (object);
 
+  g_clear_pointer (&self->type_rows, g_ptr_array_unref);
+  g_free (self->mapping_note);
+
   g_clear_object (&self->store);
   g_clear_object (&self->file);
   g_clear_pointer (&self->format_ids, g_ptr_array_unref);
@@ -1364,6 +1574,8 @@ seg_import_assistant_class_init (SegImportAssistantClass *klass)
   BIND (stack);
   BIND (detect_spinner);
   BIND (notice_label);
+  BIND (types_group);
+  BIND (save_mapping_button);
   BIND (file_row);
   BIND (format_row);
   BIND (mapping_group);
@@ -1389,6 +1601,7 @@ seg_import_assistant_class_init (SegImportAssistantClass *klass)
   BIND (failed_page);
 #undef BIND
   gtk_widget_class_bind_template_callback (widget_class, choose_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, save_mapping_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, back_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, import_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, cancel_clicked_cb);

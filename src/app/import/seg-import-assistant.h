@@ -36,4 +36,10 @@ void                seg_import_assistant_cancel       (SegImportAssistant *self)
 SegImportSummary   *seg_import_assistant_get_summary  (SegImportAssistant *self);
 SegSegment         *seg_import_assistant_get_list_segment (SegImportAssistant *self);
 
+gboolean    seg_import_assistant_set_column_type (SegImportAssistant *self,
+                                                  const char         *column,
+                                                  SegValueType        type);
+void        seg_import_assistant_save_mapping    (SegImportAssistant *self);
+const char *seg_import_assistant_get_mapping_note (SegImportAssistant *self);
+
 G_END_DECLS
