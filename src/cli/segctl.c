@@ -281,11 +281,12 @@ import_done_cb (GObject      *source,
 /* One file through SegImport (every format, gzip, mappings): its own writer, all or
  * nothing. Returns its summary, or NULL with @error set. */
 static SegImportSummary *
-import_one (SegStore     *store,
-            const char   *path,
-            GTimeZone    *source_tz,
-            SegImportMapping *mapping,
-            GError      **error)
+import_one (SegStore            *store,
+            const char          *path,
+            GTimeZone           *source_tz,
+            SegImportMapping    *mapping,
+            SegLocalWriterStats *stats,
+            GError             **error)
 {
   g_autoptr(GFile) file = g_file_new_for_commandline_arg (path);
   g_autoptr(SegStoreWriter) writer = seg_store_begin_write (store, error);
@@ -332,6 +333,8 @@ import_one (SegStore     *store,
   summary = seg_import_run_finish (import, result, error);
   if (summary == NULL)
     g_prefix_error (error, "%s: ", path);
+  /* What the store took: records whose insert id it holds already are not added. */
+  seg_cli_writer_get_stats (writer, stats);
   return summary;
 }
 
@@ -481,7 +484,8 @@ cmd_import (SegStore  *store,
   for (guint i = 0; i < others->len; i++)
     {
       const char *path = g_ptr_array_index (others, i);
-      g_autoptr(SegImportSummary) summary = import_one (store, path, source_tz, mapping, error);
+      SegLocalWriterStats fs;
+      g_autoptr(SegImportSummary) summary = import_one (store, path, source_tz, mapping, &fs, error);
       GPtrArray *bad;
       g_autoptr(GPtrArray) rejects = g_ptr_array_new_with_free_func (g_free);
 
@@ -499,14 +503,15 @@ cmd_import (SegStore  *store,
       rejected += seg_import_summary_get_rejected (summary);
       if (!seg_import_summary_get_already_imported (summary))
         {
-          events += seg_import_summary_get_events (summary);
-          profiles += seg_import_summary_get_profiles (summary);
+          events += fs.events_added;
+          profiles += fs.profiles_updated;
+          duplicates += fs.events_duplicate;
         }
       add_file_json (b, path, seg_import_summary_get_format_id (summary), NULL,
                      seg_import_summary_get_already_imported (summary),
                      seg_import_summary_get_rows_read (summary),
-                     seg_import_summary_get_events (summary),
-                     seg_import_summary_get_profiles (summary),
+                     seg_import_summary_get_already_imported (summary) ? 0 : fs.events_added,
+                     seg_import_summary_get_already_imported (summary) ? 0 : fs.profiles_updated,
                      seg_import_summary_get_rejected (summary), rejects);
       if (!opt_json)
         {

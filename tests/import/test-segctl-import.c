@@ -123,6 +123,27 @@ test_detect_formats (void)
   g_assert_true (json_object_get_boolean_member (json_array_get_object_element (
                    json_object_get_array_member (summary, "files"), 0), "already_imported"));
   g_assert_cmpint (n_events (), ==, events);
+
+  /* Another file holding records already imported (Mixpanel's $insert_id) adds none of
+   * them and says they were duplicates. */
+  {
+    g_autofree char *copy = g_build_filename (dir, "mixpanel-again.jsonl", NULL);
+    g_autofree char *text = NULL;
+    g_auto(GStrv) lines = NULL;
+    g_autofree char *first = NULL;
+
+    g_assert_true (g_file_get_contents (mixpanel, &text, NULL, NULL));
+    lines = g_strsplit (text, "\n", 2);
+    first = g_strconcat (lines[0], "\n", NULL);
+    g_assert_true (g_file_set_contents (copy, first, -1, NULL));
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&summary, json_object_unref);
+    g_assert_cmpint (segctl (&out, "--json", "import", copy, NULL), ==, 0);
+    summary = parse (out);
+    g_assert_cmpint (json_object_get_int_member (summary, "events_added"), ==, 0);
+    g_assert_cmpint (json_object_get_int_member (summary, "duplicates_skipped"), ==, 1);
+    g_assert_cmpint (n_events (), ==, events);
+  }
 }
 
 /* Stopping at a bad row adds nothing from that file; an unknown format is refused with
