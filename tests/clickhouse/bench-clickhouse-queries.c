@@ -382,8 +382,12 @@ main (int   argc,
         }
       else
         {
-          g_autofree char *members = seg_clickhouse_compile_members (&params, def, &error);
-          compiled = g_strdup_printf ("SELECT count() AS n FROM (%s)", members);
+          /* Counted as the store counts (evaluate_thread in seg-clickhouse-store.c). */
+          gboolean distinct = TRUE;
+          g_autofree char *members = seg_clickhouse_compile_member_rows (&params, def, &distinct, &error);
+
+          compiled = g_strdup_printf ("SELECT %s AS n FROM (%s)",
+                                      distinct ? "count()" : "uniqExact(user_id)", members);
         }
       g_assert_no_error (error);
       g_assert_nonnull (compiled);

@@ -35,6 +35,10 @@ typedef struct
 char  *seg_clickhouse_compile_members     (const SegClickhouseCompileParams  *params,
                                            SegDefinition                     *definition,
                                            GError                           **error);
+char  *seg_clickhouse_compile_member_rows (const SegClickhouseCompileParams  *params,
+                                           SegDefinition                     *definition,
+                                           gboolean                          *distinct,
+                                           GError                           **error);
 char  *seg_clickhouse_compile_universe    (void);
 char  *seg_clickhouse_compile_reachable   (const SegClickhouseCompileParams  *params,
                                            SegChannel                         channel);

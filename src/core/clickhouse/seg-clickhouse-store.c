@@ -1058,21 +1058,32 @@ evaluate_thread (GTask        *task,
   gint64 now = d->options.now_ms != 0 ? d->options.now_ms : seg_clickhouse_store_get_now (self);
   g_autoptr(GHashTable) segs = NULL;
   g_autofree char *members = NULL;
-  g_autoptr(GString) sql = g_string_new ("SELECT count() AS n");
+  g_autofree char *member_rows = NULL;
+  g_autoptr(GString) sql = NULL;
   g_autoptr(GPtrArray) rows = NULL;
   g_autoptr(SegEvalResult) result = NULL;
   GError *error = NULL;
+  gboolean distinct = TRUE;
   guint64 count;
   CountUpdate *u;
 
   segs = segments_for (self, d->def, cancellable, &error);
   if (segs != NULL)
     members = compile_members (self, d->def, now, segs, &error);
-  if (members == NULL)
+  if (members != NULL)
+    {
+      SegClickhouseCompileParams params = { self->tz, now, resolve_cb, segs };
+
+      member_rows = seg_clickhouse_compile_member_rows (&params, d->def, &distinct, &error);
+    }
+  if (member_rows == NULL)
     {
       g_task_return_error (task, error);
       return;
     }
+
+  /* Counted over rows that may repeat a member when that is cheaper (see the compiler). */
+  sql = g_string_new (distinct ? "SELECT count() AS n" : "SELECT uniqExact(user_id) AS n");
 
   /* The count and the reach in one pass over the members. */
   if (d->options.flags & SEG_EVAL_REACH)
@@ -1082,10 +1093,13 @@ evaluate_thread (GTask        *task,
       for (SegChannel ch = 0; ch < SEG_N_CHANNELS; ch++)
         {
           g_autofree char *reach = seg_clickhouse_compile_reachable (&params, ch);
-          g_string_append_printf (sql, ", countIf(user_id IN (%s)) AS r%d", reach, (int) ch);
+          if (distinct)
+            g_string_append_printf (sql, ", countIf(user_id IN (%s)) AS r%d", reach, (int) ch);
+          else
+            g_string_append_printf (sql, ", uniqExactIf(user_id, user_id IN (%s)) AS r%d", reach, (int) ch);
         }
     }
-  g_string_append_printf (sql, " FROM (%s)", members);
+  g_string_append_printf (sql, " FROM (%s)", member_rows);
   rows = query (self, sql->str, cancellable, &error);
   if (rows == NULL || rows->len != 1)
     {
