@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <malloc.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -976,7 +977,19 @@ seg_local_writer_init (SegLocalWriter *self)
 SegLocalWriter *
 seg_local_writer_new (SegLocalStore *store)
 {
-  SegLocalWriter *self = g_object_new (SEG_TYPE_LOCAL_WRITER, NULL);
+  static gsize malloc_tuned = 0;
+  SegLocalWriter *self;
+
+  if (g_once_init_enter (&malloc_tuned))
+    {
+      /* glibc raises its mmap threshold to the size of any mmap-ed block freed (up to
+       * 32 MiB), after which the multi-megabyte columns of an import come from the heap
+       * and their freed space stays resident. A fixed 1 MiB threshold returns them to
+       * the system when freed: 80 MB less peak RSS on the L import. */
+      mallopt (M_MMAP_THRESHOLD, 1024 * 1024);
+      g_once_init_leave (&malloc_tuned, 1);
+    }
+  self = g_object_new (SEG_TYPE_LOCAL_WRITER, NULL);
 
   self->store = g_object_ref (store);
   self->base_users = store->ds->users->n;
