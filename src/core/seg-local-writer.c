@@ -700,6 +700,24 @@ build_table (WTable *w,
   return t;
 }
 
+/* Sets the journal mode; TRUE when SQLite reports it is now @mode. */
+static gboolean
+set_journal_mode (SegLocalStore *store,
+                  const char    *mode)
+{
+  g_autofree char *sql = g_strdup_printf ("PRAGMA journal_mode = %s", mode);
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok = FALSE;
+
+  if (sqlite3_prepare_v2 (store->db, sql, -1, &stmt, NULL) == SQLITE_OK &&
+      sqlite3_step (stmt) == SQLITE_ROW)
+    ok = g_ascii_strcasecmp ((const char *) sqlite3_column_text (stmt, 0), mode) == 0;
+  sqlite3_finalize (stmt);
+  if (!ok)
+    g_debug ("journal mode %s not set: %s", mode, sqlite3_errmsg (store->db));
+  return ok;
+}
+
 typedef struct
 {
   GPtrArray    *tables;    /* of WTable */
@@ -805,6 +823,7 @@ seg_local_writer_commit (SegStoreWriter  *writer,
   gint64 t0;
   SortJob sort_job;
   GThread *sort_thread;
+  gboolean bulk_journal = FALSE;
 
   if (self->done)
     {
@@ -838,6 +857,12 @@ seg_local_writer_commit (SegStoreWriter  *writer,
   sort_thread = g_thread_new ("seg-writer-sort", sort_tables_thread, &sort_job);
 
   g_mutex_lock (&store->db_lock);
+  /* The first import into a store appends every page: with a rollback journal that
+   * journals nothing, and the pages are written once instead of to the WAL and then
+   * again by its checkpoint. Only possible when no other connection has the file open
+   * (SQLite then stays in WAL mode, which is as correct, only slower). */
+  if (ds->tables->len == 0 && ds->profile->len == 0 && self->tables->len > 0)
+    bulk_journal = set_journal_mode (store, "delete");
   ok = seg_local_store_exec (store, "BEGIN IMMEDIATE", error);
   if (ok)
     ok = seg_local_store_write_strings (store, self->new_users, 0, self->base_users, FALSE, "user_chunks", error) &&
@@ -899,6 +924,8 @@ seg_local_writer_commit (SegStoreWriter  *writer,
     ok = seg_local_store_exec (store, "COMMIT", error);
   if (!ok)
     seg_local_store_exec (store, "ROLLBACK", NULL);
+  if (bulk_journal)
+    set_journal_mode (store, "wal");
   g_mutex_unlock (&store->db_lock);
 
   if (!ok)
