@@ -147,6 +147,7 @@ typedef struct
 typedef struct
 {
   GArray   *interests;        /* of Interest */
+  GArray   *slots;            /* of guint: the per-user slots its interests touch */
   gboolean  is_page;          /* SEG_LIVE_PAGE_EVENT: counts toward session pages */
 } EventEntry;
 
@@ -173,6 +174,7 @@ struct _SegLiveEngine
   guint          n_slots;
   GArray        *timers;            /* of Timer: a binary min-heap by (deadline, seq) */
   guint          n_armed;           /* timers not cancelled */
+  guint64        users_freed;       /* push_many forgets the users it fetched when it moves */
   guint64        timer_seq;
 
   GSource       *deadline_source;
@@ -203,10 +205,12 @@ static guint signals[N_SIGNALS];
 G_DEFINE_FINAL_TYPE (SegLiveEngine, seg_live_engine, G_TYPE_OBJECT)
 
 static void schedule (SegLiveEngine *self);
-static gboolean push_one (SegLiveEngine   *self,
-                          const SegRecord *record,
-                          guint64          hash,
-                          gsize            id_len);
+static gboolean push_one (SegLiveEngine    *self,
+                          const SegRecord  *record,
+                          guint64           hash,
+                          gsize             id_len,
+                          const EventEntry *e,
+                          gboolean          have_e);
 static void add_interest (SegLiveEngine *self,
                           const char    *event,
                           guint          seg,
@@ -892,6 +896,7 @@ expire_users (SegLiveEngine *self,
         }
       user_table_remove (&self->users, u);
       user_state_free (self, u);
+      self->users_freed++;
     }
 }
 
@@ -930,6 +935,14 @@ fire_due (SegLiveEngine *self)
         break;
       heap_pop (self->timers);
       self->bytes_held -= sizeof (Timer);
+      /* The next timers due are among the top three: fetch their user and slot while
+       * this one is decided. */
+      for (guint k = 0; k < MIN (self->timers->len, 3); k++)
+        {
+          const Timer *next = &g_array_index (self->timers, Timer, k);
+          __builtin_prefetch (next->slot);
+          __builtin_prefetch (&next->user->n_refs);
+        }
       t.user->n_refs--;
       if (t.slot->timer != (guint) t.seq)
         continue;   /* cancelled */
@@ -1105,6 +1118,7 @@ event_entry_free (gpointer data)
   EventEntry *e = data;
 
   g_array_unref (e->interests);
+  g_array_unref (e->slots);
   g_free (e);
 }
 
@@ -1267,11 +1281,21 @@ add_interest (SegLiveEngine *self,
     {
       e = g_new0 (EventEntry, 1);
       e->interests = g_array_new (FALSE, FALSE, sizeof (Interest));
+      e->slots = g_array_new (FALSE, FALSE, sizeof (guint));
       e->is_page = strcmp (event, SEG_LIVE_PAGE_EVENT) == 0;
       g_hash_table_insert (self->interests, g_strdup (event), e);
     }
   if (role != ROLE_NONE)
-    g_array_append_val (e->interests, in);
+    {
+      LiveSegment *s = g_ptr_array_index (self->segments, seg);
+      g_array_append_val (e->interests, in);
+      if (s->slot >= 0 && (e->slots->len == 0 ||
+                           g_array_index (e->slots, guint, e->slots->len - 1) != (guint) s->slot))
+        {
+          guint slot = (guint) s->slot;
+          g_array_append_val (e->slots, slot);
+        }
+    }
 }
 
 /**
@@ -1551,16 +1575,17 @@ seg_live_engine_push (SegLiveEngine   *self,
   g_return_val_if_fail (record != NULL && record->user_id != NULL, FALSE);
 
   id_len = strlen (record->user_id);
-  return push_one (self, record, user_hash (record->user_id, id_len), id_len);
+  return push_one (self, record, user_hash (record->user_id, id_len), id_len, NULL, FALSE);
 }
 
 /* How far ahead push_many works: user ids are fetched PREFETCH_ID records ahead, their
  * buckets PREFETCH_BUCKET ahead and their state PREFETCH_USER ahead, so that the cache
  * misses of a record overlap the work on the records before it. */
-#define PREFETCH_ID     12
-#define PREFETCH_BUCKET 8
-#define PREFETCH_USER   4
-#define PREFETCH_RING   16
+#define PREFETCH_ID     24
+#define PREFETCH_BUCKET 16
+#define PREFETCH_USER   8
+#define PREFETCH_SLOTS  3
+#define PREFETCH_RING   32
 
 /**
  * seg_live_engine_push_many:
@@ -1582,6 +1607,9 @@ seg_live_engine_push_many (SegLiveEngine   *self,
 {
   guint64 hashes[PREFETCH_RING];
   gsize lens[PREFETCH_RING];
+  UserState *users[PREFETCH_RING] = { NULL };
+  const EventEntry *events[PREFETCH_RING] = { NULL };
+  guint64 freed = self->users_freed;
   guint consumed = 0;
 
   g_return_val_if_fail (SEG_IS_LIVE_ENGINE (self), 0);
@@ -1612,27 +1640,51 @@ seg_live_engine_push_many (SegLiveEngine   *self,
         {
           guint k = (i + PREFETCH_USER) % PREFETCH_RING;
           const UserBucket *b = &self->users.buckets[hashes[k] & self->users.mask];
+          users[k] = NULL;
           if (b->user != NULL && b->hash == hashes[k])
             {
+              users[k] = b->user;
               __builtin_prefetch (b->user);
               __builtin_prefetch ((const char *) b->user + 64);
               __builtin_prefetch ((const char *) b->user + 128);
             }
         }
-      if (push_one (self, &records[i], hashes[i % PREFETCH_RING], lens[i % PREFETCH_RING]))
+      /* A signal handler may have run the main loop, and expiry freed users. */
+      if (G_UNLIKELY (self->users_freed != freed))
+        {
+          memset (users, 0, sizeof users);
+          freed = self->users_freed;
+        }
+      if (i + PREFETCH_SLOTS < n)
+        {
+          guint k = (i + PREFETCH_SLOTS) % PREFETCH_RING;
+          const SegRecord *r = &records[i + PREFETCH_SLOTS];
+          UserState *u = users[k];
+
+          events[k] = r->kind == SEG_RECORD_EVENT && r->event != NULL
+            ? g_hash_table_lookup (self->interests, r->event) : NULL;
+          if (u != NULL && u->slots != NULL && events[k] != NULL)
+            for (guint m = 0; m < events[k]->slots->len; m++)
+              __builtin_prefetch (&u->slots[g_array_index (events[k]->slots, guint, m)], 1);
+        }
+      if (push_one (self, &records[i], hashes[i % PREFETCH_RING], lens[i % PREFETCH_RING],
+                    events[i % PREFETCH_RING],
+                    i < PREFETCH_SLOTS ? FALSE : records[i].kind == SEG_RECORD_EVENT))
         consumed++;
     }
   return consumed;
 }
 
+/* @e is the record's event entry when @have_e (push_many looked it up already). */
 static gboolean
-push_one (SegLiveEngine   *self,
-          const SegRecord *record,
-          guint64          hash,
-          gsize            id_len)
+push_one (SegLiveEngine    *self,
+          const SegRecord  *record,
+          guint64           hash,
+          gsize             id_len,
+          const EventEntry *e,
+          gboolean          have_e)
 {
   UserState *u;
-  EventEntry *e;
   guint64 key;
   gint64 now;
 
@@ -1683,7 +1735,8 @@ push_one (SegLiveEngine   *self,
   u->last_ts = MAX (u->last_ts, record->ts_ms);
   if (record->event == NULL)
     return TRUE;
-  e = g_hash_table_lookup (self->interests, record->event);
+  if (!have_e)
+    e = g_hash_table_lookup (self->interests, record->event);
   if (e == NULL)
     return TRUE;
   if (e->is_page)
