@@ -195,8 +195,7 @@ finish_request (Request *req)
   guint n = seg_live_batch_get_length (req->batch);
   g_autoptr(GString) json = g_string_new (NULL);
 
-  for (guint i = 0; i < n; i++)
-    seg_live_engine_push (self->engine, seg_live_batch_get (req->batch, i));
+  seg_live_engine_push_many (self->engine, seg_live_batch_get_records (req->batch, &n), n);
   self->n_records += n;
   if (req->n_errors == 0)
     g_string_append_printf (json, "{\"status\":\"success\",\"processed\":%u,\"unprocessed\":[]}", n);
