@@ -172,7 +172,7 @@ struct _SegLiveEngine
   UserTable      users;             /* user id → UserState */
   GQueue         lru;               /* of UserState, by last activity */
   guint          n_slots;
-  GArray        *timers;            /* of Timer: a binary min-heap by (deadline, seq) */
+  GArray        *timers;            /* of Timer: a 4-ary min-heap by (deadline, seq) */
   guint          n_armed;           /* timers not cancelled */
   guint64        users_freed;       /* push_many forgets the users it fetched when it moves */
   guint64        timer_seq;
@@ -435,6 +435,10 @@ static GSourceFuncs deadline_funcs = {
   .dispatch = deadline_dispatch,
 };
 
+/* A 4-ary heap: half the levels of a binary one, and the children of a node share
+ * cache lines, which matters once it holds 100k windows. */
+#define HEAP_D 4
+
 static inline gboolean
 timer_before (const Timer *x,
               const Timer *y)
@@ -458,7 +462,7 @@ heap_sift_up (GArray *heap,
 
   while (i > 0)
     {
-      guint parent = (i - 1) / 2;
+      guint parent = (i - 1) / HEAP_D;
       Timer *p = &g_array_index (heap, Timer, parent);
       if (!timer_before (&t, p))
         break;
@@ -477,12 +481,13 @@ heap_sift_down (GArray *heap,
 
   for (;;)
     {
-      guint c = 2 * i + 1;
+      guint first = HEAP_D * i + 1, c = first;
       Timer *child;
-      if (c >= n)
+      if (first >= n)
         break;
-      if (c + 1 < n && timer_before (&g_array_index (heap, Timer, c + 1), &g_array_index (heap, Timer, c)))
-        c++;
+      for (guint k = first + 1; k < MIN (first + HEAP_D, n); k++)
+        if (timer_before (&g_array_index (heap, Timer, k), &g_array_index (heap, Timer, c)))
+          c = k;
       child = &g_array_index (heap, Timer, c);
       if (!timer_before (child, &t))
         break;
@@ -935,9 +940,9 @@ fire_due (SegLiveEngine *self)
         break;
       heap_pop (self->timers);
       self->bytes_held -= sizeof (Timer);
-      /* The next timers due are among the top three: fetch their user and slot while
-       * this one is decided. */
-      for (guint k = 0; k < MIN (self->timers->len, 3); k++)
+      /* The next timers due are at the top: fetch their user and slot while this one is
+       * decided. */
+      for (guint k = 0; k < MIN (self->timers->len, 1 + HEAP_D); k++)
         {
           const Timer *next = &g_array_index (self->timers, Timer, k);
           __builtin_prefetch (next->slot);
@@ -1639,14 +1644,24 @@ seg_live_engine_push_many (SegLiveEngine   *self,
       if (i + PREFETCH_USER < n && self->users.buckets != NULL)
         {
           guint k = (i + PREFETCH_USER) % PREFETCH_RING;
-          const UserBucket *b = &self->users.buckets[hashes[k] & self->users.mask];
+          const UserBucket *b = NULL;
           users[k] = NULL;
-          if (b->user != NULL && b->hash == hashes[k])
+          /* The first bucket of its probe run with the same hash (the id is compared
+           * when it is processed). */
+          for (gsize m = hashes[k] & self->users.mask; self->users.buckets[m].user != NULL;
+               m = (m + 1) & self->users.mask)
+            if (self->users.buckets[m].hash == hashes[k])
+              {
+                b = &self->users.buckets[m];
+                break;
+              }
+          if (b != NULL)
             {
               users[k] = b->user;
               __builtin_prefetch (b->user);
               __builtin_prefetch ((const char *) b->user + 64);
               __builtin_prefetch ((const char *) b->user + 128);
+              __builtin_prefetch ((const char *) b->user + 192);
             }
         }
       /* A signal handler may have run the main loop, and expiry freed users. */
