@@ -277,6 +277,7 @@ kick_commit (SegLiveIngest *self)
   while (self->waiting.length > 0)
     g_ptr_array_add (group, g_queue_pop_head (&self->waiting));
   self->committing = TRUE;
+  g_debug ("committing %u requests together", group->len);
   task = g_task_new (self, self->cancellable, committed_cb, group);
   g_task_set_source_tag (task, kick_commit);
   g_task_set_task_data (task, group, NULL);
