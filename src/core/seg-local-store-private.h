@@ -61,8 +61,14 @@ gboolean seg_local_store_write_strings   (SegLocalStore  *self,
                                           gboolean        with_lengths,
                                           const char     *table,
                                           GError        **error);
-SegBitmap *seg_local_store_live_members  (SegLocalStore  *self,
-                                          SegDefinition  *def);
+GPtrArray *seg_local_store_live_member_ids (SegLocalStore  *self,
+                                            SegDefinition  *def,
+                                            SegBitmap     **known);
+guint64  *seg_local_store_live_trend     (SegLocalStore  *self,
+                                          SegDefinition  *def,
+                                          gint64          first_day_ms,
+                                          gint64          last_day_ms,
+                                          guint          *n_days);
 void     seg_local_store_live_sink_iface_init (SegLiveSinkInterface *iface);
 void     seg_local_store_set_sqlite_error(sqlite3        *db,
                                           GError        **error);

@@ -1852,6 +1852,36 @@ remember_count (SegLocalStore *self,
                 guint64        count,
                 gint64         when);
 
+/* A live segment's sample and member pages come from its stored ids (newest first). */
+static char **
+live_sample_ids (GPtrArray *ids,
+                 guint      size)
+{
+  GPtrArray *out = g_ptr_array_new ();
+
+  if (ids->len > 0 && size > 0)
+    {
+      guint step = MAX (ids->len / size, 1);
+      for (guint i = 0; i < ids->len && out->len < size; i += step)
+        g_ptr_array_add (out, g_strdup (g_ptr_array_index (ids, i)));
+    }
+  g_ptr_array_add (out, NULL);
+  return (char **) g_ptr_array_free (out, FALSE);
+}
+
+static char **
+live_slice_ids (GPtrArray *ids,
+                guint64    offset,
+                guint      limit)
+{
+  GPtrArray *out = g_ptr_array_new ();
+
+  for (guint64 i = offset; i < ids->len && out->len < limit; i++)
+    g_ptr_array_add (out, g_strdup (g_ptr_array_index (ids, (guint) i)));
+  g_ptr_array_add (out, NULL);
+  return (char **) g_ptr_array_free (out, FALSE);
+}
+
 static void
 evaluate_thread (GTask        *task,
                  gpointer      source,
@@ -1865,13 +1895,16 @@ evaluate_thread (GTask        *task,
   SegEvalResult *result;
   GError *error = NULL;
   gint64 t0 = g_get_monotonic_time ();
+  g_autoptr(GPtrArray) live_ids = NULL;
   guint64 count;
 
   g_rw_lock_reader_lock (&self->ds_lock);
   engine_params (self, &p, d->options.now_ms, cancellable);
-  /* A live segment's members are who qualified, not a question over past events. */
+  /* A live segment's members are who qualified, not a question over past events; they
+   * count even when the store has no events or profile for them (bm holds those it has,
+   * for reachability). */
   if (seg_definition_get_kind (d->def) == SEG_SEGMENT_KIND_LIVE)
-    bm = seg_local_store_live_members (self, d->def);
+    live_ids = seg_local_store_live_member_ids (self, d->def, &bm);
   else
     bm = seg_engine_evaluate (&p, d->def, &error);
   if (bm == NULL)
@@ -1880,7 +1913,7 @@ evaluate_thread (GTask        *task,
       g_task_return_error (task, error);
       return;
     }
-  count = seg_bitmap_count (bm);
+  count = live_ids != NULL ? live_ids->len : seg_bitmap_count (bm);
   result = seg_eval_result_new (count, p.now_ms);
   if (d->options.flags & SEG_EVAL_REACH)
     for (SegChannel ch = 0; ch < SEG_N_CHANNELS; ch++)
@@ -1888,9 +1921,18 @@ evaluate_thread (GTask        *task,
         g_autoptr(SegBitmap) r = seg_engine_reachable (&p, ch);
         seg_eval_result_set_reach (result, ch, seg_bitmap_count_and (bm, r));
       }
-  if (d->options.flags & SEG_EVAL_SAMPLE)
+  if (live_ids != NULL)
+    {
+      if (d->options.flags & SEG_EVAL_SAMPLE)
+        seg_eval_result_take_sample (result, live_sample_ids (live_ids, d->options.sample_size));
+      if (d->options.flags & SEG_EVAL_MEMBERS)
+        seg_eval_result_take_members (result, d->options.members_offset,
+                                      live_slice_ids (live_ids, d->options.members_offset,
+                                                      d->options.members_limit));
+    }
+  else if (d->options.flags & SEG_EVAL_SAMPLE)
     seg_eval_result_take_sample (result, sample_ids (self->ds, bm, count, d->options.sample_size));
-  if (d->options.flags & SEG_EVAL_MEMBERS)
+  if (live_ids == NULL && (d->options.flags & SEG_EVAL_MEMBERS))
     seg_eval_result_take_members (result, d->options.members_offset,
                                   member_ids (self->ds, bm, d->options.members_offset,
                                               d->options.members_limit));
@@ -2021,10 +2063,17 @@ trend_thread (GTask        *task,
   guint n = 0;
   guint32 d0;
 
-  g_rw_lock_reader_lock (&self->ds_lock);
-  engine_params (self, &p, 0, cancellable);
-  counts = seg_engine_trend (&p, d->def, d->first_day, d->last_day, &n, &error);
-  g_rw_lock_reader_unlock (&self->ds_lock);
+  /* A live segment's trend is the users who qualified each day, from the stored
+   * memberships; the past-behavior path does not apply to it. */
+  if (seg_definition_get_kind (d->def) == SEG_SEGMENT_KIND_LIVE)
+    counts = seg_local_store_live_trend (self, d->def, d->first_day, d->last_day, &n);
+  else
+    {
+      g_rw_lock_reader_lock (&self->ds_lock);
+      engine_params (self, &p, 0, cancellable);
+      counts = seg_engine_trend (&p, d->def, d->first_day, d->last_day, &n, &error);
+      g_rw_lock_reader_unlock (&self->ds_lock);
+    }
   if (counts == NULL)
     {
       g_task_return_error (task, error);

@@ -905,6 +905,70 @@ test_live_evaluate (Fixture       *f,
   g_assert_cmpuint (count_of (f->store, def), ==, 1);
 }
 
+/* A live segment counts users who qualified with nothing else stored about them, lists
+ * them newest first, and its trend is the users who qualified each day of the store's
+ * timezone (once per user per day), not the past-behavior answer. */
+static void
+test_live_trend (Fixture       *f,
+                 gconstpointer  data)
+{
+  const char *def_json = "{\"kind\":\"live\",\"trigger\":{\"type\":\"action\",\"event\":\"Charged\"}}";
+  g_autoptr(SegDefinition) def = seg_definition_new_from_json (def_json, -1, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SegSegment) live = NULL;
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr(SegTrend) trend = NULL;
+  g_autofree char *members = NULL;
+
+  g_assert_cmpstr (g_time_zone_get_identifier (seg_store_get_timezone (SEG_STORE (f->store))), ==,
+                   "America/New_York");
+  {
+    /* Plenty of past Charged events: a past-behavior trend would count these. */
+    g_autoptr(SegStoreWriter) w = begin (f);
+    fx_event (w, "u1", "Charged", "2024-03-09T15:00:00Z", NULL);
+    fx_event (w, "u2", "Charged", "2024-03-10T15:00:00Z", NULL);
+    fx_event (w, "u3", "Charged", "2024-03-11T15:00:00Z", NULL);
+    fx_commit (w);
+  }
+  live = save (f, "Live buyers", def_json, &error);
+  g_assert_no_error (error);
+  {
+    const char *id = seg_segment_get_id (live);
+    const SegLiveMembership m[] = {
+      /* Mar 9, 23:59:59 EST */
+      { id, "u1", fx_ms ("2024-03-10T04:59:59Z"), "e:1" },
+      /* Mar 10 EDT: u1 twice (counted once that day), then "ghost", unknown to the store */
+      { id, "u1", fx_ms ("2024-03-10T05:00:00Z"), "e:2" },
+      { id, "u1", fx_ms ("2024-03-10T18:00:00Z"), "e:3" },
+      { id, "ghost", fx_ms ("2024-03-11T03:59:59Z"), "e:4" },
+      /* Mar 11, 00:00 EDT */
+      { id, "u2", fx_ms ("2024-03-11T04:00:00Z"), "e:5" },
+    };
+    g_assert_true (seg_live_sink_add (SEG_LIVE_SINK (f->store), m, G_N_ELEMENTS (m), &error));
+    g_assert_no_error (error);
+  }
+
+  /* ghost counts although the store knows nothing of them; u3's past event does not. */
+  g_assert_cmpuint (count_of (f->store, def_json), ==, 3);
+  {
+    g_autoptr(SegEvalResult) r = fx_eval_full (f->store, def_json, NOW, SEG_EVAL_MEMBERS, &error);
+    g_assert_no_error (error);
+    members = g_strjoinv (",", (char **) seg_eval_result_get_members (r));
+  }
+  g_assert_cmpstr (members, ==, "u2,ghost,u1");
+
+  seg_store_trend_async (SEG_STORE (f->store), def, fx_ms ("2024-03-09T12:00:00Z"),
+                         fx_ms ("2024-03-12T12:00:00Z"), NULL, fx_result_cb, &res);
+  trend = seg_store_trend_finish (SEG_STORE (f->store), fx_wait (&res), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (seg_trend_get_n_days (trend), ==, 4);
+  g_assert_cmpint (seg_trend_get_day (trend, 1), ==, fx_ms ("2024-03-10T05:00:00Z"));
+  g_assert_cmpuint (seg_trend_get_count (trend, 0), ==, 1);   /* u1 */
+  g_assert_cmpuint (seg_trend_get_count (trend, 1), ==, 2);   /* u1, ghost */
+  g_assert_cmpuint (seg_trend_get_count (trend, 2), ==, 1);   /* u2 */
+  g_assert_cmpuint (seg_trend_get_count (trend, 3), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -921,6 +985,7 @@ main (int   argc,
   ADD ("persistence", test_persistence, NULL);
   g_test_add_func ("/LocalStore/live-memberships", test_live_memberships);
   ADD ("live-evaluate", test_live_evaluate, NULL);
+  ADD ("live-trend", test_live_trend, "America/New_York");
   ADD ("dedup", test_dedup, NULL);
   ADD ("segments", test_segments, NULL);
   ADD ("reach-and-near", test_reach_and_near, NULL);

@@ -333,6 +333,106 @@ test_restart (void)
   lv_rmdir (dir);
 }
 
+
+/* seg_live_engine_push_many is the same engine, faster: over a mixed stream with
+ * duplicate deliveries, windows that close and cancel, and the clock moving between
+ * batches, it qualifies the same users at the same times in the same order as one push
+ * per record, and drops the same duplicates. */
+static void
+test_push_many (void)
+{
+  static const char *defs[] = {
+    "{\"type\":\"action\",\"event\":\"Charged\",\"where\":[{\"property\":\"amount\",\"op\":\"gt\",\"value\":50}]}",
+    "{\"type\":\"inaction\",\"event\":\"Added To Cart\",\"then\":\"Charged\",\"within\":{\"n\":2,\"unit\":\"minutes\"}}",
+    "{\"type\":\"page_visit\",\"url\":{\"op\":\"contains\",\"value\":\"/pricing\"}}",
+    "{\"type\":\"page_count\",\"count\":3,\"within\":{\"n\":1,\"unit\":\"minutes\"}}",
+  };
+  static const char *events[] = { "Charged", "Added To Cart", "Page Visited", "Search" };
+  static const char *urls[] = { "/", "/pricing", "/item" };
+  g_autoptr(GTimeZone) tz = g_time_zone_new_utc ();
+  gint64 t0 = lv_ms ("2024-05-01T10:00:00Z");
+  g_autoptr(SegLiveClock) c1 = seg_live_clock_new_manual (t0);
+  g_autoptr(SegLiveClock) c2 = seg_live_clock_new_manual (t0);
+  g_autoptr(SegLiveEngine) e1 = seg_live_engine_new (c1, tz);
+  g_autoptr(SegLiveEngine) e2 = seg_live_engine_new (c2, tz);
+  LiveLog l1 = { g_ptr_array_new_with_free_func (g_free) };
+  LiveLog l2 = { g_ptr_array_new_with_free_func (g_free) };
+  const guint n = 6000;
+  g_autofree SegRecord *recs = g_new0 (SegRecord, n);
+  g_autofree SegPropValue *props = g_new0 (SegPropValue, n);
+  g_autoptr(GPtrArray) users = g_ptr_array_new_with_free_func (g_free);
+  GRand *rand = g_rand_new_with_seed (7);
+  guint consumed1 = 0, consumed2 = 0;
+  SegLiveEngineStats st1, st2;
+
+  for (guint i = 0; i < G_N_ELEMENTS (defs); i++)
+    {
+      g_autofree char *id = g_strdup_printf ("s%u", i);
+      lv_add (e1, id, defs[i]);
+      lv_add (e2, id, defs[i]);
+    }
+  g_signal_connect (e1, "user-qualified", G_CALLBACK (live_log_cb), &l1);
+  g_signal_connect (e2, "user-qualified", G_CALLBACK (live_log_cb), &l2);
+  for (guint i = 0; i < 300; i++)
+    g_ptr_array_add (users, g_strdup_printf ("user-%u", i));
+  for (guint i = 0; i < n; i++)
+    {
+      SegRecord *r = &recs[i];
+      /* One record in ten is a second delivery of an earlier one. */
+      if (i > 10 && g_rand_int_range (rand, 0, 10) == 0)
+        {
+          *r = recs[i - g_rand_int_range (rand, 1, 10)];
+          continue;
+        }
+      r->kind = SEG_RECORD_EVENT;
+      r->user_id = g_ptr_array_index (users, g_rand_int_range (rand, 0, users->len));
+      r->event = events[g_rand_int_range (rand, 0, G_N_ELEMENTS (events))];
+      r->ts_ms = t0 + (gint64) i * 100;
+      r->props = &props[i];
+      r->n_props = 1;
+      if (g_str_equal (r->event, "Page Visited"))
+        {
+          const char *u = urls[g_rand_int_range (rand, 0, G_N_ELEMENTS (urls))];
+          props[i] = (SegPropValue) { "url", SEG_VALUE_TYPE_STRING, u, strlen (u), 0 };
+        }
+      else
+        props[i] = (SegPropValue) { "amount", SEG_VALUE_TYPE_NUMBER, NULL, 0, g_rand_int_range (rand, 1, 100) };
+    }
+  g_rand_free (rand);
+
+  for (guint i = 0; i < n; )
+    {
+      guint len = MIN (37 + i % 50, n - i);
+      gint64 now = t0 + (gint64) i * 100;
+
+      seg_live_clock_set (c1, now);
+      seg_live_clock_set (c2, now);
+      lv_iterate ();
+      for (guint k = 0; k < len; k++)
+        consumed1 += seg_live_engine_push (e1, &recs[i + k]);
+      consumed2 += seg_live_engine_push_many (e2, &recs[i], len);
+      i += len;
+    }
+  seg_live_clock_set (c1, t0 + (gint64) n * 100 + 10 * 60 * 1000);
+  seg_live_clock_set (c2, t0 + (gint64) n * 100 + 10 * 60 * 1000);
+  lv_iterate ();
+
+  g_assert_cmpuint (consumed1, <, n);
+  g_assert_cmpuint (consumed2, ==, consumed1);
+  g_assert_cmpuint (l1.log->len, >, 100);
+  g_assert_cmpuint (l2.log->len, ==, l1.log->len);
+  for (guint i = 0; i < l1.log->len; i++)
+    g_assert_cmpstr (g_ptr_array_index (l2.log, i), ==, g_ptr_array_index (l1.log, i));
+  seg_live_engine_get_stats (e1, &st1);
+  seg_live_engine_get_stats (e2, &st2);
+  g_assert_cmpuint (st2.duplicates, ==, st1.duplicates);
+  g_assert_cmpuint (st2.pending_timers, ==, 0);
+  g_assert_cmpuint (st2.n_users, ==, st1.n_users);
+  g_assert_cmpuint (st2.bytes_held, ==, st1.bytes_held);
+  g_ptr_array_unref (l1.log);
+  g_ptr_array_unref (l2.log);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -348,5 +448,6 @@ main (int   argc,
   g_test_add ("/live/engine/duplicates", Fixture, NULL, fixture_setup, test_duplicates, fixture_teardown);
   g_test_add ("/live/engine/ticks-expiry", Fixture, NULL, fixture_setup, test_ticks_and_expiry, fixture_teardown);
   g_test_add_func ("/live/engine/restart", test_restart);
+  g_test_add_func ("/live/engine/push-many", test_push_many);
   return g_test_run ();
 }

@@ -224,6 +224,76 @@ wait_for (Waiter *w,
 
 #define LINE(user, ts) "{\"type\":\"event\",\"identity\":\"" user "\",\"ts\":" ts ",\"evtName\":\"Signed Up\"}\n"
 
+/* Requests posted together (their commits are grouped) are each answered for their own
+ * records only after those are stored: the valid ones all land, once; a bad request fails
+ * alone. */
+static void
+test_ingest_concurrent (void)
+{
+  g_autofree char *dir = lv_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "store.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SegLocalStore) store = seg_local_store_new (path, "UTC", &error);
+  g_autoptr(GTimeZone) tz = g_time_zone_new_utc ();
+  g_autoptr(SegLiveClock) clock = seg_live_clock_new_manual (lv_ms ("2024-05-01T10:00:00Z"));
+  g_autoptr(SegLiveEngine) engine = seg_live_engine_new (clock, tz);
+  g_autoptr(SegLiveIngest) ingest = seg_live_ingest_new (engine, SEG_STORE (store), NULL);
+  g_autoptr(SoupSession) session = soup_session_new_with_options ("max-conns-per-host", 12, NULL);
+  LiveLog log = { g_ptr_array_new_with_free_func (g_free) };
+  enum { N = 10 };
+  Reply replies[N] = { { 0 } };
+  g_autofree char *uri = NULL;
+
+  g_assert_no_error (error);
+  lv_add (engine, "buyers", "{\"type\":\"action\",\"event\":\"Charged\"}");
+  g_signal_connect (engine, "user-qualified", G_CALLBACK (count_cb), &log);
+  g_assert_true (seg_live_ingest_listen (ingest, NULL, 0, &error));
+  uri = g_strdup_printf ("http://127.0.0.1:%u/1/upload", seg_live_ingest_get_port (ingest));
+
+  for (guint i = 0; i < N; i++)
+    {
+      g_autoptr(SoupMessage) msg = soup_message_new ("POST", uri);
+      char *body;
+      g_autoptr(GBytes) bytes = NULL;
+
+      if (i == 3)
+        body = g_strdup ("[1,2]");
+      else
+        body = g_strdup_printf ("{\"d\":[{\"type\":\"event\",\"identity\":\"u%u\",\"ts\":%u,"
+                                "\"evtName\":\"Charged\"},{\"type\":\"event\",\"identity\":\"u%u\","
+                                "\"ts\":%u,\"evtName\":\"Viewed\"}]}",
+                                i, 1714557600 + i, i, 1714557600 + i);
+      bytes = g_bytes_new_take (body, strlen (body));
+      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+      soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, sent_cb, &replies[i]);
+    }
+  for (guint i = 0; i < N; i++)
+    run_until (&replies[i].done);
+
+  for (guint i = 0; i < N; i++)
+    {
+      if (i == 3)
+        g_assert_cmpuint (replies[i].status, ==, 400);
+      else
+        {
+          g_assert_cmpuint (replies[i].status, ==, 200);
+          g_assert_cmpstr (replies[i].body, ==, "{\"status\":\"success\",\"processed\":2,\"unprocessed\":[]}");
+        }
+      g_free (replies[i].body);
+    }
+  /* Every acknowledged record is in the store, once; each buyer qualified once. */
+  g_assert_cmpuint (seg_local_store_get_n_events (store), ==, 2 * (N - 1));
+  g_assert_cmpuint (log.log->len, ==, N - 1);
+  g_assert_cmpuint (seg_live_engine_get_n_members (engine, "buyers"), ==, N - 1);
+  g_assert_false (seg_live_engine_is_member (engine, "buyers", "u3"));
+
+  g_clear_object (&ingest);
+  g_clear_object (&engine);
+  g_clear_object (&store);
+  g_ptr_array_unref (log.log);
+  lv_rmdir (dir);
+}
+
 static void
 test_tail (void)
 {
@@ -417,6 +487,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/live/sources/ingest", test_ingest);
+  g_test_add_func ("/live/sources/ingest-concurrent", test_ingest_concurrent);
   g_test_add_func ("/live/sources/tail", test_tail);
   g_test_add_func ("/live/sources/replay", test_replay);
   g_test_add_func ("/live/sources/filter-through-store", test_filter_through_store);

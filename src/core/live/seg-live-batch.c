@@ -1028,6 +1028,24 @@ seg_live_batch_get (SegLiveBatch *self,
   return r;
 }
 
+/**
+ * seg_live_batch_get_records:
+ * @self: a batch
+ * @n: (out): the number of records
+ *
+ * Returns: (array length=n) (transfer none): all records, contiguous and with their
+ *   properties resolved (for seg_live_engine_push_many()); valid until the batch changes
+ */
+const SegRecord *
+seg_live_batch_get_records (SegLiveBatch *self,
+                            guint        *n)
+{
+  *n = self->records->len;
+  for (guint i = 0; i < self->records->len; i++)
+    seg_live_batch_get (self, i);
+  return (const SegRecord *) self->records->data;
+}
+
 typedef struct
 {
   SegRecord r;

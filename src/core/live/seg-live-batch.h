@@ -44,6 +44,8 @@ gboolean         seg_live_batch_add_upload (SegLiveBatch           *self,
 guint            seg_live_batch_get_length (SegLiveBatch     *self);
 const SegRecord *seg_live_batch_get        (SegLiveBatch     *self,
                                             guint             i);
+const SegRecord *seg_live_batch_get_records (SegLiveBatch    *self,
+                                            guint            *n);
 void             seg_live_batch_sort       (SegLiveBatch     *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SegLiveBatch, seg_live_batch_free)

@@ -66,6 +66,9 @@ guint          seg_live_engine_get_n_segments   (SegLiveEngine   *self);
 
 gboolean       seg_live_engine_push             (SegLiveEngine   *self,
                                                  const SegRecord *record);
+guint          seg_live_engine_push_many        (SegLiveEngine   *self,
+                                                 const SegRecord *records,
+                                                 guint            n);
 gboolean       seg_live_engine_record_func      (const SegRecord *record,
                                                  gpointer         engine,
                                                  GError         **error);

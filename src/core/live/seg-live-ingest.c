@@ -23,6 +23,8 @@ struct _SegLiveIngest
   GCancellable  *cancellable;
   guint          port;
   guint64        n_records;
+  GQueue         waiting;       /* of Request: parsed, waiting for the next commit */
+  gboolean       committing;
 };
 
 G_DEFINE_FINAL_TYPE (SegLiveIngest, seg_live_ingest, G_TYPE_OBJECT)
@@ -40,6 +42,7 @@ typedef struct
   SegStore          *store;     /* nullable */
   guint              fail_status;
   char              *fail_message;
+  GError            *commit_error;
 } Request;
 
 static void
@@ -52,6 +55,7 @@ request_free (Request *req)
   g_bytes_unref (req->body);
   g_clear_object (&req->store);
   g_free (req->fail_message);
+  g_clear_error (&req->commit_error);
   g_free (req);
 }
 
@@ -150,40 +154,63 @@ parse_body (Request *req)
   return TRUE;
 }
 
-/* In a worker thread: parse, then commit the valid records, so that the main loop only
- * feeds the engine and replies. */
+/* In a worker thread: parse, so that the main loop only feeds the engine and replies. */
 static void
-persist_thread (GTask        *task,
-                gpointer      source,
-                gpointer      task_data,
-                GCancellable *cancellable)
+parse_thread (GTask        *task,
+              gpointer      source,
+              gpointer      task_data,
+              GCancellable *cancellable)
 {
-  Request *req = task_data;
-  g_autoptr(SegStoreWriter) writer = NULL;
+  parse_body (task_data);
+  g_task_return_boolean (task, TRUE);
+}
+
+/* Writes the records of @reqs in one transaction; FALSE if it failed (nothing written). */
+static gboolean
+commit_requests (SegStore      *store,
+                 Request      **reqs,
+                 guint          n,
+                 GCancellable  *cancellable,
+                 GError       **error)
+{
+  g_autoptr(SegStoreWriter) writer = seg_store_begin_write (store, error);
+
+  if (writer == NULL)
+    return FALSE;
+  for (guint r = 0; r < n; r++)
+    for (guint i = 0; i < seg_live_batch_get_length (reqs[r]->batch); i++)
+      if (!seg_store_writer_add (writer, seg_live_batch_get (reqs[r]->batch, i), error))
+        {
+          seg_store_writer_abort (writer);
+          return FALSE;
+        }
+  return seg_store_writer_commit (writer, cancellable, error);
+}
+
+/* In a worker thread: commits the requests that were parsed while the previous commit
+ * ran, in one transaction (group commit: the store's cost per commit is paid once for
+ * them all). If that fails, each request is committed on its own, so that one request's
+ * failure does not fail the others, as if they had come one at a time. */
+static void
+commit_thread (GTask        *task,
+               gpointer      source,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  GPtrArray *group = task_data;
+  Request **reqs = (Request **) group->pdata;
   GError *error = NULL;
 
-  if (!parse_body (req) || req->store == NULL || seg_live_batch_get_length (req->batch) == 0)
+  if (!commit_requests (reqs[0]->store, reqs, group->len, cancellable, &error))
     {
-      g_task_return_boolean (task, TRUE);
-      return;
-    }
-  writer = seg_store_begin_write (req->store, &error);
-  if (writer == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  for (guint i = 0; i < seg_live_batch_get_length (req->batch); i++)
-    if (!seg_store_writer_add (writer, seg_live_batch_get (req->batch, i), &error))
-      {
-        seg_store_writer_abort (writer);
-        g_task_return_error (task, error);
-        return;
-      }
-  if (!seg_store_writer_commit (writer, cancellable, &error))
-    {
-      g_task_return_error (task, error);
-      return;
+      if (group->len == 1)
+        reqs[0]->commit_error = error;
+      else
+        {
+          g_clear_error (&error);
+          for (guint r = 0; r < group->len; r++)
+            commit_requests (reqs[r]->store, &reqs[r], 1, cancellable, &reqs[r]->commit_error);
+        }
     }
   g_task_return_boolean (task, TRUE);
 }
@@ -195,8 +222,7 @@ finish_request (Request *req)
   guint n = seg_live_batch_get_length (req->batch);
   g_autoptr(GString) json = g_string_new (NULL);
 
-  for (guint i = 0; i < n; i++)
-    seg_live_engine_push (self->engine, seg_live_batch_get (req->batch, i));
+  seg_live_engine_push_many (self->engine, seg_live_batch_get_records (req->batch, &n), n);
   self->n_records += n;
   if (req->n_errors == 0)
     g_string_append_printf (json, "{\"status\":\"success\",\"processed\":%u,\"unprocessed\":[]}", n);
@@ -208,27 +234,78 @@ finish_request (Request *req)
   soup_server_message_unpause (req->msg);
 }
 
+static void kick_commit (SegLiveIngest *self);
+
 static void
-persisted_cb (GObject      *source,
+committed_cb (GObject      *source,
               GAsyncResult *result,
               gpointer      user_data)
 {
-  Request *req = user_data;
+  SegLiveIngest *self = SEG_LIVE_INGEST (source);
+  g_autoptr(GPtrArray) group = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  g_task_propagate_boolean (G_TASK (result), &error);
+  /* In arrival order: the engine sees the records as they were posted. */
+  for (guint r = 0; r < group->len; r++)
     {
-      g_autofree char *message = g_strdup_printf (_("the events could not be stored: %s"), error->message);
-      reply_error (req->msg, SOUP_STATUS_SERVICE_UNAVAILABLE, message);
-      soup_server_message_unpause (req->msg);
+      Request *req = g_ptr_array_index (group, r);
+      GError *e = error != NULL ? error : req->commit_error;
+
+      if (e != NULL)
+        {
+          g_autofree char *message = g_strdup_printf (_("the events could not be stored: %s"), e->message);
+          reply_error (req->msg, SOUP_STATUS_SERVICE_UNAVAILABLE, message);
+          soup_server_message_unpause (req->msg);
+        }
+      else
+        finish_request (req);
     }
-  else if (req->fail_message != NULL)
+  self->committing = FALSE;
+  kick_commit (self);
+}
+
+static void
+kick_commit (SegLiveIngest *self)
+{
+  g_autoptr(GTask) task = NULL;
+  GPtrArray *group;
+
+  if (self->committing || self->waiting.length == 0)
+    return;
+  group = g_ptr_array_new_with_free_func ((GDestroyNotify) request_free);
+  while (self->waiting.length > 0)
+    g_ptr_array_add (group, g_queue_pop_head (&self->waiting));
+  self->committing = TRUE;
+  g_debug ("committing %u requests together", group->len);
+  task = g_task_new (self, self->cancellable, committed_cb, group);
+  g_task_set_source_tag (task, kick_commit);
+  g_task_set_task_data (task, group, NULL);
+  g_task_run_in_thread (task, commit_thread);
+}
+
+static void
+parsed_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Request *req = user_data;
+  SegLiveIngest *self = req->self;
+
+  if (req->fail_message != NULL)
     {
       reply_error (req->msg, req->fail_status, req->fail_message);
       soup_server_message_unpause (req->msg);
     }
-  else
+  else if (req->store == NULL || seg_live_batch_get_length (req->batch) == 0)
     finish_request (req);
+  else
+    {
+      /* Persisted before it is acknowledged: the reply waits for the commit. */
+      g_queue_push_tail (&self->waiting, req);
+      kick_commit (self);
+      return;
+    }
   request_free (req);
 }
 
@@ -323,10 +400,11 @@ handler_cb (SoupServer        *server,
                                  strstr (ctype, "json-seq") != NULL);
 
   soup_server_message_pause (msg);
-  task = g_task_new (self, self->cancellable, persisted_cb, req);
+  /* Not cancellable: the request is answered whatever happens. */
+  task = g_task_new (self, NULL, parsed_cb, req);
   g_task_set_source_tag (task, handler_cb);
   g_task_set_task_data (task, req, NULL);
-  g_task_run_in_thread (task, persist_thread);
+  g_task_run_in_thread (task, parse_thread);
 }
 
 static void
