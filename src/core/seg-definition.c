@@ -1583,6 +1583,31 @@ seg_definition_get_match (SegDefinition *self)
   return self->match;
 }
 
+/**
+ * seg_definition_get_daily_did:
+ *
+ * A definition that is only "did E [where] today": each day's members are that day's
+ * distinct doers, which a store counts for every day of a trend in one pass.
+ *
+ * Returns: (transfer none) (nullable): that one rule, or %NULL for any other definition
+ */
+const SegRule *
+seg_definition_get_daily_did (SegDefinition *self)
+{
+  const SegRule *m = seg_definition_get_match (self);
+  const SegRule *r;
+
+  if (m == NULL || seg_definition_get_include (self) != NULL ||
+      seg_definition_get_exclude (self) != NULL || seg_definition_get_users (self) != NULL ||
+      m->children->len != 1)
+    return NULL;
+  r = g_ptr_array_index (m->children, 0);
+  if (r->kind != SEG_RULE_DID || r->aggregate != NULL ||
+      r->occurrence != SEG_OCCURRENCE_ANY || r->when.type != SEG_WINDOW_TODAY)
+    return NULL;
+  return r;
+}
+
 const char * const *
 seg_definition_get_include (SegDefinition *self)
 {

@@ -269,6 +269,7 @@ gboolean        seg_definition_equal           (SegDefinition  *a,
 
 SegSegmentKind  seg_definition_get_kind        (SegDefinition  *self);
 const SegRule  *seg_definition_get_match       (SegDefinition  *self);
+const SegRule  *seg_definition_get_daily_did   (SegDefinition  *self);
 JsonNode       *seg_definition_get_trigger     (SegDefinition  *self);
 const char * const *seg_definition_get_include (SegDefinition  *self);
 const char * const *seg_definition_get_exclude (SegDefinition  *self);

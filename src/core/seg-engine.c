@@ -1127,25 +1127,6 @@ seg_engine_test_users (const SegEngineParams *params)
   return bm;
 }
 
-/* "did E [where] today", alone: the members of each day are that day's distinct doers,
- * which one pass over E's rows counts for every day at once. */
-static const SegRule *
-single_daily_did (SegDefinition *def)
-{
-  const SegRule *m = seg_definition_get_match (def);
-  const SegRule *r;
-
-  if (m == NULL || seg_definition_get_include (def) != NULL ||
-      seg_definition_get_exclude (def) != NULL || seg_definition_get_users (def) != NULL ||
-      m->children->len != 1)
-    return NULL;
-  r = g_ptr_array_index (m->children, 0);
-  if (r->kind != SEG_RULE_DID || r->aggregate != NULL ||
-      r->occurrence != SEG_OCCURRENCE_ANY || r->when.type != SEG_WINDOW_TODAY)
-    return NULL;
-  return r;
-}
-
 /**
  * seg_engine_trend:
  * @first_day_ms: a moment in the first day
@@ -1171,7 +1152,7 @@ seg_engine_trend (const SegEngineParams  *params,
   guint n = d1 >= d0 ? d1 - d0 + 1 : 0;
   g_autofree guint64 *counts = g_new0 (guint64, MAX (n, 1));
   g_autofree gint64 *bounds = g_new (gint64, n + 1);
-  const SegRule *daily = single_daily_did (definition);
+  const SegRule *daily = seg_definition_get_daily_did (definition);
 
   for (guint i = 0; i <= n; i++)
     bounds[i] = seg_time_midnight (tz, d0 + i);

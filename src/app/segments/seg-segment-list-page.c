@@ -1310,10 +1310,10 @@ cancel_export_action_cb (GtkWidget  *widget,
 
 /* Sizes nobody has evaluated yet (new stores, a remote store's first visit) are counted
  * in the background, one segment at a time; the store remembers each count and the row
- * updates when it arrives. A failure leaves that row as it is. At most SIZE_BUDGET per
- * list, so a store of thousands of segments does not keep the machine busy: the others
- * get their size when their report is opened. */
-#define SIZE_BUDGET 100
+ * updates when it arrives. A failure leaves that row as it is. Only for lists of at most
+ * SIZE_BUDGET segments, so a store of thousands does not keep the machine (and the list,
+ * which re-sorts on every new count) busy: those get their size when a report opens. */
+#define SIZE_BUDGET 200
 static void
 sized_cb (GObject      *source,
           GAsyncResult *result,
@@ -1341,7 +1341,9 @@ size_next (SegSegmentListPage *self)
   if (self->sized == NULL)
     self->sized = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   n = g_list_model_get_n_items (self->segments);
-  for (guint i = 0; i < n && g_hash_table_size (self->sized) < SIZE_BUDGET; i++)
+  if (n > SIZE_BUDGET)
+    return;
+  for (guint i = 0; i < n; i++)
     {
       g_autoptr(SegSegment) seg = g_list_model_get_item (self->segments, i);
       g_autoptr(SegDefinition) def = NULL;

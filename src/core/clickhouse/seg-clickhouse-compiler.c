@@ -1235,24 +1235,6 @@ seg_clickhouse_compile_test_users (void)
   return g_string_free (test_users_sql (), FALSE);
 }
 
-/* "did E [where] today", alone (the local engine's single_daily_did). */
-static const SegRule *
-single_daily_did (SegDefinition *def)
-{
-  const SegRule *m = seg_definition_get_match (def);
-  const SegRule *r;
-
-  if (m == NULL || seg_definition_get_include (def) != NULL ||
-      seg_definition_get_exclude (def) != NULL || seg_definition_get_users (def) != NULL ||
-      m->children->len != 1)
-    return NULL;
-  r = g_ptr_array_index (m->children, 0);
-  if (r->kind != SEG_RULE_DID || r->aggregate != NULL ||
-      r->occurrence != SEG_OCCURRENCE_ANY || r->when.type != SEG_WINDOW_TODAY)
-    return NULL;
-  return r;
-}
-
 /**
  * seg_clickhouse_compile_daily_trend:
  * @bounds: the midnights of the days and of the day after the last (@n_days + 1 values)
@@ -1281,7 +1263,7 @@ seg_clickhouse_compile_daily_trend (const SegClickhouseCompileParams  *params,
   g_return_val_if_fail (params != NULL && params->tz != NULL, NULL);
   g_return_val_if_fail (bounds != NULL && n_days > 0, NULL);
 
-  r = single_daily_did (definition);
+  r = seg_definition_get_daily_did (definition);
   if (r == NULL)
     return NULL;
 
