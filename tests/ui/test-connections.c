@@ -352,6 +352,26 @@ test_connections (void)
     g_clear_object (&res);
     g_clear_pointer (&password, g_free);
 
+    /* segctl finds the password the app saved, with $SEGCTL_CLICKHOUSE_PASSWORD unset. */
+    {
+      g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                                          G_SUBPROCESS_FLAGS_STDERR_PIPE);
+      g_autoptr(GSubprocess) segctl = NULL;
+      g_autofree char *out = NULL;
+      g_autofree char *err = NULL;
+
+      g_subprocess_launcher_unsetenv (launcher, "SEGCTL_CLICKHOUSE_PASSWORD");
+      segctl = g_subprocess_launcher_spawn (launcher, &error, SEGCTL_PATH, "--store", location,
+                                            "segments", NULL);
+      g_assert_no_error (error);
+      g_assert_true (g_subprocess_communicate_utf8 (segctl, NULL, NULL, &out, &err, &error));
+      g_assert_no_error (error);
+      g_test_message ("segctl: %s%s", out, err);
+      g_assert_true (g_subprocess_get_if_exited (segctl));
+      g_assert_cmpint (g_subprocess_get_exit_status (segctl), ==, 0);
+      g_assert_nonnull (strstr (out, "Team buyers"));
+    }
+
     /* Removing the connection forgets it and its password. */
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.connections", NULL));
     dialog = find_dialog ();
