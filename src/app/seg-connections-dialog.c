@@ -277,6 +277,7 @@ tested_cb (GObject      *source,
   g_autoptr(GPtrArray) rows = seg_clickhouse_client_query_finish (SEG_CLICKHOUSE_CLIENT (source),
                                                                   result, NULL, &error);
   g_autofree char *text = NULL;
+  const char *version;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
@@ -287,9 +288,17 @@ tested_cb (GObject      *source,
       set_status (self, text, FALSE, FALSE);
       return;
     }
-  text = g_strdup_printf (_("Connected to ClickHouse %s."),
-                          rows->len > 0 ? json_object_get_string_member_with_default (
-                                            g_ptr_array_index (rows, 0), "v", "?") : "?");
+  version = rows->len > 0 ? json_object_get_string_member_with_default (g_ptr_array_index (rows, 0),
+                                                                        "v", NULL)
+                          : NULL;
+  if (version == NULL || *version == '\0')
+    {
+      /* Something answered in JSON, but not ClickHouse: a proxy, another service. */
+      set_status (self, _("Could not connect: the server answered, but not as ClickHouse does "
+                          "(no version). Check the server address and port."), FALSE, FALSE);
+      return;
+    }
+  text = g_strdup_printf (_("Connected to ClickHouse %s."), version);
   set_status (self, text, TRUE, FALSE);
 }
 

@@ -533,6 +533,8 @@ seg_window_open_store (SegWindow *self)
       g_autoptr(GError) error = NULL;
 
       seg_window_show_loading (self, _("Connecting to ClickHouse…"), FALSE);
+      /* A server that does not answer can be given up on (loading_cancel_clicked_cb). */
+      gtk_widget_set_visible (GTK_WIDGET (self->loading_cancel_button), TRUE);
       if (!seg_clickhouse_location_parse (path, &where, &error))
         {
           store_opened (self, NULL, error);
@@ -927,7 +929,21 @@ seg_window_load_demo (SegWindow *self)
 static void
 loading_cancel_clicked_cb (SegWindow *self)
 {
-  g_cancellable_cancel (self->demo_cancellable);
+  if (self->demo_cancellable != NULL)
+    {
+      g_cancellable_cancel (self->demo_cancellable);
+      return;
+    }
+  /* Still connecting to a store (a ClickHouse server that does not answer): stop the
+   * request and say so, with Try Again on the error page. */
+  if (self->store == NULL)
+    {
+      g_cancellable_cancel (self->store_cancellable);
+      seg_window_show_error (self, _("Connection Cancelled"),
+                             _("Segment Studio stopped waiting for the server. Try again, "
+                               "check the connection in ClickHouse Connections, or open "
+                               "another store."));
+    }
 }
 
 /* Import --------------------------------------------------------------------------------- */

@@ -32,8 +32,20 @@ open_clickhouse (const char  *spec,
     {
       g_autoptr(GError) keyring_error = NULL;
 
-      password = seg_clickhouse_keyring_lookup_sync (where.server, where.user, NULL, &keyring_error);
-      if (password == NULL)
+      const char *timeout = g_getenv ("SEGCTL_KEYRING_TIMEOUT_MS");
+
+      password = seg_clickhouse_keyring_lookup_sync (where.server, where.user,
+                                                     timeout ? (guint) g_ascii_strtoull (timeout, NULL, 10) : 0,
+                                                     NULL, &keyring_error);
+      /* No session bus is the normal case of scripts and servers: say nothing then. A
+       * keyring that is there but fails or hangs is worth a line, since the server will
+       * likely refuse the empty password next. */
+      if (password == NULL &&
+          !g_error_matches (keyring_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+        g_printerr (_("segctl: SEGCTL_CLICKHOUSE_PASSWORD is not set and the keyring gave no "
+                      "password for %s at %s (%s); connecting without one\n"),
+                    where.user, where.server, keyring_error->message);
+      else if (password == NULL)
         g_debug ("No password from the keyring (%s); trying without one", keyring_error->message);
     }
   client = seg_clickhouse_client_new (where.server, where.user, password ? password : "",

@@ -9,6 +9,8 @@
 #include "config.h"
 
 #include <gio/gio.h>
+#include <gtk/gtk.h>
+#include <libsoup/soup.h>
 #include <string.h>
 
 #include "clickhouse/seg-clickhouse-client.h"
@@ -121,6 +123,104 @@ make_team_database (void)
   g_assert_true (wait_until (is_set, &res));
   saved = seg_store_save_segment_finish (SEG_STORE (store), res, &error);
   g_assert_no_error (error);
+}
+
+
+/* A stand-in for a server that misbehaves, on 127.0.0.1 port 0: it answers HTTP 500 with
+ * ClickHouse's error text, JSON that is not ClickHouse's, text that is not JSON, or never
+ * answers at all. */
+typedef enum
+{
+  FAKE_500,
+  FAKE_OTHER_JSON,
+  FAKE_NOT_JSON,
+  FAKE_HANG,
+} FakeMode;
+
+typedef struct
+{
+  SoupServer *server;
+  FakeMode    mode;
+  guint       requests;
+  guint       aborted;
+  int         port;
+  char       *url;
+  GSocket    *held;      /* the connection of the request it never answers */
+} FakeServer;
+
+#define CH_ERROR_TEXT "Code: 81, e.displayText() = DB::Exception: Database nowhere doesn't exist"
+
+static void
+fake_handler_cb (SoupServer        *soup_server,
+                 SoupServerMessage *msg,
+                 const char        *path,
+                 GHashTable        *query,
+                 gpointer           user_data)
+{
+  FakeServer *fake = user_data;
+  const char *body = NULL;
+
+  fake->requests++;
+  switch (fake->mode)
+    {
+    case FAKE_500:
+      soup_server_message_set_status (msg, 500, NULL);
+      body = CH_ERROR_TEXT ", e.what() = DB::Exception\n";
+      break;
+    case FAKE_OTHER_JSON:
+      soup_server_message_set_status (msg, 200, NULL);
+      body = "{\"hello\":\"world\"}\n";
+      break;
+    case FAKE_NOT_JSON:
+      soup_server_message_set_status (msg, 200, NULL);
+      body = "<html><body>It works!</body></html>\n";
+      break;
+    case FAKE_HANG:
+      g_set_object (&fake->held, soup_server_message_get_socket (msg));
+      soup_server_message_pause (msg);
+      return;
+    }
+  soup_server_message_set_response (msg, "text/plain", SOUP_MEMORY_STATIC, body, strlen (body));
+}
+
+static void
+fake_aborted_cb (SoupServer        *soup_server,
+                 SoupServerMessage *msg,
+                 gpointer           user_data)
+{
+  FakeServer *fake = user_data;
+
+  fake->aborted++;
+}
+
+static FakeServer *
+fake_server_new (FakeMode mode)
+{
+  FakeServer *fake = g_new0 (FakeServer, 1);
+  g_autoptr(GError) error = NULL;
+  GSList *uris;
+
+  fake->mode = mode;
+  fake->server = soup_server_new (NULL, NULL);
+  soup_server_add_handler (fake->server, NULL, fake_handler_cb, fake, NULL);
+  g_signal_connect (fake->server, "request-aborted", G_CALLBACK (fake_aborted_cb), fake);
+  g_assert_true (soup_server_listen_local (fake->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (fake->server);
+  fake->port = g_uri_get_port (uris->data);
+  fake->url = g_strdup_printf ("http://127.0.0.1:%d", fake->port);
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  return fake;
+}
+
+static void
+fake_server_free (FakeServer *fake)
+{
+  g_clear_object (&fake->held);
+  soup_server_disconnect (fake->server);
+  g_object_unref (fake->server);
+  g_free (fake->url);
+  g_free (fake);
 }
 
 static SegConnectionsDialog *
@@ -252,6 +352,26 @@ test_connections (void)
     g_clear_object (&res);
     g_clear_pointer (&password, g_free);
 
+    /* segctl finds the password the app saved, with $SEGCTL_CLICKHOUSE_PASSWORD unset. */
+    {
+      g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                                          G_SUBPROCESS_FLAGS_STDERR_PIPE);
+      g_autoptr(GSubprocess) segctl = NULL;
+      g_autofree char *out = NULL;
+      g_autofree char *err = NULL;
+
+      g_subprocess_launcher_unsetenv (launcher, "SEGCTL_CLICKHOUSE_PASSWORD");
+      segctl = g_subprocess_launcher_spawn (launcher, &error, SEGCTL_PATH, "--store", location,
+                                            "segments", NULL);
+      g_assert_no_error (error);
+      g_assert_true (g_subprocess_communicate_utf8 (segctl, NULL, NULL, &out, &err, &error));
+      g_assert_no_error (error);
+      g_test_message ("segctl: %s%s", out, err);
+      g_assert_true (g_subprocess_get_if_exited (segctl));
+      g_assert_cmpint (g_subprocess_get_exit_status (segctl), ==, 0);
+      g_assert_nonnull (strstr (out, "Team buyers"));
+    }
+
     /* Removing the connection forgets it and its password. */
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.connections", NULL));
     dialog = find_dialog ();
@@ -293,6 +413,130 @@ test_dead_store (void)
   gtk_window_destroy (window);
 }
 
+
+static SegConnectionsDialog *
+open_dialog (GtkWindow **window)
+{
+  SegConnectionsDialog *dialog;
+
+  g_application_activate (G_APPLICATION (app));
+  *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  g_assert_true (SEG_IS_WINDOW (*window));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (*window), "win.connections", NULL));
+  dialog = find_dialog ();
+  g_assert_nonnull (dialog);
+  return dialog;
+}
+
+/* Test Connection against servers that misbehave: each failure in words, none taken for
+ * success. Needs no ClickHouse. */
+static void
+test_server_errors (void)
+{
+  GtkWindow *window;
+  SegConnectionsDialog *dialog = open_dialog (&window);
+  struct { FakeMode mode; const char *expect; } cases[] = {
+    { FAKE_500, "Database nowhere doesn't exist" },
+    { FAKE_OTHER_JSON, "127.0.0.1" },
+    { FAKE_NOT_JSON, "Could not connect" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      FakeServer *fake = fake_server_new (cases[i].mode);
+
+      seg_connections_dialog_set_fields (dialog, fake->url, "default", "", "nowhere");
+      seg_connections_dialog_test (dialog);
+      g_assert_true (wait_until (dialog_idle, dialog));
+      g_test_message ("fake server %u: %s", cases[i].mode, seg_connections_dialog_get_status (dialog));
+      g_assert_cmpuint (fake->requests, >=, 1);
+      g_assert_false (seg_connections_dialog_get_status_ok (dialog));
+      g_assert_nonnull (strstr (seg_connections_dialog_get_status (dialog), "Could not connect"));
+      g_assert_nonnull (strstr (seg_connections_dialog_get_status (dialog), cases[i].expect));
+      fake_server_free (fake);
+    }
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  gtk_window_destroy (window);
+}
+
+static GtkWidget *
+find_button (GtkWidget  *widget,
+             const char *label)
+{
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0 &&
+      gtk_widget_is_drawable (widget))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button (child, label);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+cancel_shown (gpointer window)
+{
+  return g_strcmp0 (seg_window_get_visible_page (window), "loading") == 0 &&
+         find_button (window, "_Cancel") != NULL;
+}
+
+static gboolean
+fake_requested (gpointer fake)
+{
+  return ((FakeServer *) fake)->requests > 0;
+}
+
+/* The client hung up: the held connection reads end-of-file. */
+static gboolean
+fake_aborted (gpointer data)
+{
+  FakeServer *fake = data;
+  char byte;
+
+  if (fake->aborted > 0)
+    return TRUE;
+  if (fake->held == NULL || !(g_socket_condition_check (fake->held, G_IO_IN | G_IO_HUP) != 0))
+    return FALSE;
+  return g_socket_receive (fake->held, &byte, 1, NULL, NULL) == 0;
+}
+
+/* A store whose server takes the request and never answers: the window shows it is
+ * connecting, stays responsive (another window opens and closes), and Cancel stops the
+ * request (the server sees it dropped) and offers Try Again. */
+static void
+test_cancel_connecting (void)
+{
+  FakeServer *fake = fake_server_new (FAKE_HANG);
+  g_autofree char *location = NULL;
+  SegConnectionsDialog *dialog;
+  GtkWindow *window;
+
+  location = g_strdup_printf ("clickhouse://default@127.0.0.1:%d/slow", fake->port);
+  g_application_activate (G_APPLICATION (app));
+  window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  seg_application_set_store_path (app, location);
+  g_assert_true (wait_until (fake_requested, fake));
+  g_assert_true (wait_until (cancel_shown, window));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.connections", NULL));
+  dialog = find_dialog ();
+  g_assert_nonnull (dialog);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_assert_cmpstr (seg_window_get_visible_page (SEG_WINDOW (window)), ==, "loading");
+
+  g_signal_emit_by_name (find_button (GTK_WIDGET (window), "_Cancel"), "clicked");
+  g_assert_cmpstr (seg_window_get_visible_page (SEG_WINDOW (window)), ==, "error");
+  g_assert_true (wait_until (fake_aborted, fake));
+  g_assert_nonnull (find_button (GTK_WIDGET (window), "_Try Again"));
+  g_assert_null (seg_window_get_store (SEG_WINDOW (window)));
+  gtk_window_destroy (window);
+  fake_server_free (fake);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -315,6 +559,8 @@ main (int   argc,
 
   g_test_add_func ("/Connections/test-save-open-remove", test_connections);
   g_test_add_func ("/Connections/dead-store", test_dead_store);
+  g_test_add_func ("/Connections/server-errors", test_server_errors);
+  g_test_add_func ("/Connections/cancel-connecting", test_cancel_connecting);
   ret = g_test_run ();
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);

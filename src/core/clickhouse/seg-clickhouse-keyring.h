@@ -28,6 +28,7 @@ char     *seg_clickhouse_keyring_lookup_finish (GAsyncResult         *result,
                                                 GError              **error);
 char     *seg_clickhouse_keyring_lookup_sync   (const char           *server,
                                                 const char           *user,
+                                                guint                 timeout_ms,
                                                 GCancellable         *cancellable,
                                                 GError              **error);
 void      seg_clickhouse_keyring_clear_async   (const char           *server,
