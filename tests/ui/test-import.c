@@ -81,6 +81,23 @@ find_descendant (GtkWidget *widget,
   return NULL;
 }
 
+/* Whether a label under @widget reads @text, as a user would look for it. */
+static gboolean
+has_label_text (GtkWidget  *widget,
+                const char *text)
+{
+  if (GTK_IS_LABEL (widget) && g_str_equal (gtk_label_get_label (GTK_LABEL (widget)), text))
+    return TRUE;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (has_label_text (child, text))
+      return TRUE;
+
+  return FALSE;
+}
+
 static gboolean
 widget_is_mapped (gpointer data)
 {
@@ -354,6 +371,8 @@ test_import_csv (void)
   g_assert_true (seg_import_summary_get_date_range (summary, &first_ms, &last_ms));
   g_assert_cmpint (first_ms, ==, G_GINT64_CONSTANT (1714557600000));
   g_assert_cmpint (last_ms, ==, G_GINT64_CONSTANT (1714728600000));
+  /* Dates read the same in any locale: not the US-ordered 05/01/24 of %x. */
+  g_assert_true (has_label_text (GTK_WIDGET (assistant), "1 May 2024, 10:00 to 3 May 2024, 09:30"));
 
   /* The store holds what the summary says. */
   g_assert_cmpuint (store_n_events (window), ==, 4);
