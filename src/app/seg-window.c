@@ -786,7 +786,9 @@ format_day (gint64     ms,
   g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (ms / 1000);
   g_autoptr(GDateTime) local = utc ? g_date_time_to_timezone (utc, tz) : NULL;
 
-  return local ? g_date_time_format (local, "%x") : g_strdup ("?");
+  /* Not %x: under the C locale that is the ambiguous US 05/01/24. */
+  /* TRANSLATORS: first/last day of an event, see g_date_time_format() */
+  return local ? g_date_time_format (local, _("%-d %b %Y")) : g_strdup ("?");
 }
 
 static void

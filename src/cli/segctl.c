@@ -71,6 +71,7 @@ static const GOptionEntry entries[] = {
   { "format", 'f', 0, G_OPTION_ARG_STRING, &opt_format, N_("import: read the files as this format instead of detecting it (see the list below)"), N_("FORMAT") },
   { "mapping", 'm', 0, G_OPTION_ARG_FILENAME, &opt_mapping, N_("import: a column mapping (JSON, as the app saves it) for generic CSV or JSON lines"), N_("FILE") },
   { "source-tz", 0, 0, G_OPTION_ARG_STRING, &opt_source_tz, N_("import: time zone of times without one in the files, e.g. CleverTap’s (default: the store’s)"), N_("ZONE") },
+  { "timezone", 0, 0, G_OPTION_ARG_STRING, &opt_source_tz, N_("import: same as --source-tz"), N_("ZONE") },
   { "on-error", 0, 0, G_OPTION_ARG_STRING, &opt_on_error, N_("import: skip (default: report bad rows and go on) or stop (at the first bad row, adding nothing from that file)"), N_("skip|stop") },
   { "progress", 0, 0, G_OPTION_ARG_NONE, &opt_progress, N_("import: show progress on stderr even when it is not a terminal"), NULL },
   { NULL }
@@ -87,7 +88,10 @@ static const char *commands_help =
   "                             access-log. Each file is all or nothing; re-importing a file\n"
   "                             adds nothing. Prints rows read, events and users added, rows\n"
   "                             rejected (file:line: reason; --on-error stop aborts the file);\n"
-  "                             --json prints it as one JSON object.\n"
+  "                             --json prints it as one JSON object. --mapping FILE: the JSON\n"
+  "                             the app saves (see src/core/import/README.md); --timezone ZONE\n"
+  "                             for times without one; progress on stderr when it is a terminal\n"
+  "                             or with --progress.\n"
   "  demo [EVENTS [USERS]]       Generate demo data (default 60000 events, 4000 users), import it\n"
   "                             and save example segments, like the app's Load Demo Data.\n"
   "  eval DEF.json              Print the number of users matching a definition (“-” reads stdin).\n"
@@ -320,8 +324,15 @@ import_one (SegStore            *store,
   seg_import_set_timezone (import, source_tz);
   if (opt_event != NULL)
     seg_import_set_event_name (import, opt_event);
-  seg_import_set_policy (import, opt_on_error != NULL && g_str_equal (opt_on_error, "stop")
-                                 ? SEG_IMPORT_POLICY_STOP : SEG_IMPORT_POLICY_SKIP);
+  if (opt_on_error != NULL && g_str_equal (opt_on_error, "stop"))
+    {
+      seg_import_set_policy (import, SEG_IMPORT_POLICY_STOP);
+      /* A file imported before (bad rows skipped then) is recognised before its first bad
+       * row stops it: one more pass over the bytes, for this policy only. */
+      seg_import_set_check_first (import, TRUE);
+    }
+  else
+    seg_import_set_policy (import, SEG_IMPORT_POLICY_SKIP);
   if (opt_progress || isatty (STDERR_FILENO))
     g_signal_connect (import, "progress", G_CALLBACK (progress_cb), &progress);
 
@@ -378,6 +389,28 @@ add_file_json (JsonBuilder        *b,
   json_builder_end_object (b);
 }
 
+/* Commits the fast path's writer, if any, and counts what the store took. */
+static gboolean
+commit_fast (SegStoreWriter **writer,
+             guint64         *events,
+             guint64         *profiles,
+             guint64         *duplicates,
+             GError         **error)
+{
+  g_autoptr(SegStoreWriter) w = g_steal_pointer (writer);
+  SegLocalWriterStats ws = { 0 };
+
+  if (w == NULL)
+    return TRUE;
+  seg_cli_writer_get_stats (w, &ws);
+  if (!seg_store_writer_commit (w, NULL, error))
+    return FALSE;
+  *events += ws.events_added;
+  *profiles += ws.profiles_updated;
+  *duplicates += ws.events_duplicate;
+  return TRUE;
+}
+
 static int
 cmd_import (SegStore  *store,
             char     **files,
@@ -389,7 +422,7 @@ cmd_import (SegStore  *store,
   g_autoptr(SegImportMapping) mapping = NULL;
   g_autoptr(GPtrArray) others = g_ptr_array_new ();
   guint64 rows = 0, rejected = 0, events = 0, profiles = 0, duplicates = 0;
-  SegLocalWriterStats ws = { 0 };
+  gboolean stop = opt_on_error != NULL && g_str_equal (opt_on_error, "stop");
   gint64 t0 = g_get_monotonic_time ();
   guint64 n_users_before = seg_cli_store_n_users (store);
 
@@ -430,16 +463,14 @@ cmd_import (SegStore  *store,
   json_builder_set_member_name (b, "files");
   json_builder_begin_array (b);
 
-  /* Canonical CSV files take the fast path, together in one all-or-nothing write. */
+  /* Canonical CSV files take the fast path, together in one all-or-nothing write; with
+   * --on-error stop each in its own, dropped whole when it has a bad row. They never go
+   * through the importers instead: the fast path's fingerprint of a file is its own, so
+   * the same file read both ways would be imported twice. */
   for (guint i = 0; files[i] != NULL; i++)
     {
       SegCanonicalCsvStats st;
 
-      if (opt_on_error != NULL && g_str_equal (opt_on_error, "stop"))
-        {
-          g_ptr_array_add (others, files[i]);
-          continue;
-        }
       if (!is_canonical_csv (files[i]))
         {
           g_ptr_array_add (others, files[i]);
@@ -450,6 +481,14 @@ cmd_import (SegStore  *store,
       if (!seg_canonical_csv_import (writer, files[i], seg_store_get_timezone (store),
                                      g_get_real_time () / 1000, &st, NULL, error))
         {
+          seg_canonical_csv_stats_clear (&st);
+          seg_store_writer_abort (writer);
+          return 1;
+        }
+      if (stop && st.rejected > 0)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s",
+                       st.rejects->len > 0 ? (const char *) g_ptr_array_index (st.rejects, 0) : files[i]);
           seg_canonical_csv_stats_clear (&st);
           seg_store_writer_abort (writer);
           return 1;
@@ -469,16 +508,11 @@ cmd_import (SegStore  *store,
             g_printerr ("%s\n", (const char *) g_ptr_array_index (st.rejects, k));
         }
       seg_canonical_csv_stats_clear (&st);
-    }
-  if (writer != NULL)
-    {
-      seg_cli_writer_get_stats (writer, &ws);
-      if (!seg_store_writer_commit (writer, NULL, error))
+      if (stop && !commit_fast (&writer, &events, &profiles, &duplicates, error))
         return 1;
-      events += ws.events_added;
-      profiles += ws.profiles_updated;
-      duplicates += ws.events_duplicate;
     }
+  if (!commit_fast (&writer, &events, &profiles, &duplicates, error))
+    return 1;
 
   /* Every other file through the importers, each on its own. */
   for (guint i = 0; i < others->len; i++)
@@ -496,8 +530,9 @@ cmd_import (SegStore  *store,
         {
           const SegImportBadRow *row = g_ptr_array_index (bad, k);
 
+          /* The path as given, like the fast path's reasons. */
           g_ptr_array_add (rejects, g_strdup_printf ("%s:%" G_GUINT64_FORMAT ": %s",
-                                                     row->file ? row->file : path, row->line, row->reason));
+                                                     path, row->line, row->reason));
         }
       rows += seg_import_summary_get_rows_read (summary);
       rejected += seg_import_summary_get_rejected (summary);

@@ -1039,7 +1039,9 @@ format_time (gint64     ms,
   g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (ms / 1000);
   g_autoptr(GDateTime) dt = utc ? g_date_time_to_timezone (utc, tz) : NULL;
 
-  return dt ? g_date_time_format (dt, "%x %X") : g_strdup ("?");
+  /* Not %x %X: under the C locale that is the ambiguous US 05/01/24. */
+  /* TRANSLATORS: first/last event time of an import, see g_date_time_format() */
+  return dt ? g_date_time_format (dt, _("%-d %b %Y, %H:%M")) : g_strdup ("?");
 }
 
 static char *
