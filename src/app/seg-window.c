@@ -10,6 +10,7 @@
 #include "seg-event-info.h"
 #include "seg-format.h"
 #include "seg-local-store.h"
+#include "live/seg-today-page.h"
 #include "seg-segment.h"
 #include "seg-segments-view.h"
 #include "seg-window.h"
@@ -55,6 +56,7 @@ struct _SegWindow
   guint                 demo_timeout;
 
   GtkWidget            *segments_view;       /* the segment list, wizard and reports */
+  GtkWidget            *today_page;          /* live segments running now */
   AdwViewStack         *data_stack;          /* "segments" and "overview", once there is data */
   AdwViewSwitcherTitle *switcher_title;      /* owned: only one title is in the header bar */
   GtkWidget            *switcher_bar;        /* at the bottom, in narrow windows */
@@ -92,6 +94,15 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void seg_window_open_store (SegWindow *self);
+
+/* A user who just qualified for a live segment: show their profile. */
+static void
+today_user_activated_cb (SegWindow  *self,
+                         const char *user_id)
+{
+  adw_view_stack_set_visible_child_name (self->data_stack, "segments");
+  seg_segments_view_open_user (SEG_SEGMENTS_VIEW (self->segments_view), user_id);
+}
 static void store_opened          (SegWindow *self,
                                    SegStore  *store,
                                    GError    *error);
@@ -1188,6 +1199,13 @@ seg_window_init (SegWindow *self)
     page = adw_view_stack_add_titled (self->data_stack, self->segments_view, "segments",
                                       _("Segments"));
     adw_view_stack_page_set_icon_name (page, "view-list-symbolic");
+
+    /* Today: the live segments running now (src/app/live). */
+    self->today_page = seg_today_page_new ();
+    g_object_bind_property (self, "store", self->today_page, "store", G_BINDING_SYNC_CREATE);
+    g_signal_connect_swapped (self->today_page, "user-activated", G_CALLBACK (today_user_activated_cb), self);
+    page = adw_view_stack_add_titled (self->data_stack, self->today_page, "today", _("Today"));
+    adw_view_stack_page_set_icon_name (page, "media-record-symbolic");
 
     g_object_ref (overview);
     adw_view_stack_remove (self->view_stack, overview);

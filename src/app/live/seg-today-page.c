@@ -1,0 +1,732 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "seg-today-page"
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+
+#include "charts/seg-chart.h"
+#include "charts/seg-chart-series.h"
+#include "charts/seg-line-layer.h"
+#include "seg-format.h"
+#include "seg-live-arrival.h"
+#include "seg-segment.h"
+#include "seg-today-page.h"
+
+/* The streaming charts show this much of the recent past. */
+#define WINDOW_MS (5 * 60 * 1000)
+
+struct _SegTodayPage
+{
+  GtkWidget          parent_instance;
+
+  SegStore          *store;
+  SegLiveController *controller;
+
+  GtkWidget         *scroller;
+  AdwActionRow      *ingest_row;
+  GtkSwitch         *ingest_switch;
+  AdwEntryRow       *address_row;
+  AdwEntryRow       *port_row;
+  AdwPasswordEntryRow *token_row;
+  GtkDropDown       *filter;
+  GtkStringList     *filter_names;
+  GPtrArray         *filter_ids;     /* segment id per filter position, NULL = all */
+  GtkWidget         *events_chart;
+  SegChartSeries    *events_series;
+  GtkWidget         *quals_chart;
+  SegChartSeries    *quals_series;
+  GtkLabel          *stats_label;
+  GtkLabel          *users_empty;
+  GtkListView       *users_view;
+  GtkCustomFilter   *users_filter;
+  GtkFilterListModel *users_model;
+
+  guint              new_arrivals;   /* arrivals in the selected segments since the last tick */
+};
+
+enum {
+  PROP_0,
+  PROP_STORE,
+  N_PROPS
+};
+
+enum {
+  USER_ACTIVATED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (SegTodayPage, seg_today_page, GTK_TYPE_WIDGET)
+
+static const char *
+selected_segment_id (SegTodayPage *self)
+{
+  guint pos = gtk_drop_down_get_selected (self->filter);
+
+  if (self->filter_ids == NULL || pos == GTK_INVALID_LIST_POSITION || pos >= self->filter_ids->len)
+    return NULL;
+  return g_ptr_array_index (self->filter_ids, pos);
+}
+
+static const char *
+segment_name (SegTodayPage *self,
+              const char   *segment_id)
+{
+  for (guint i = 1; i < self->filter_ids->len; i++)
+    if (g_strcmp0 (g_ptr_array_index (self->filter_ids, i), segment_id) == 0)
+      return gtk_string_list_get_string (self->filter_names, i);
+  return segment_id;
+}
+
+static gboolean
+arrival_filter_func (gpointer item,
+                     gpointer user_data)
+{
+  SegTodayPage *self = user_data;
+  const char *id = selected_segment_id (self);
+
+  return id == NULL || g_strcmp0 (id, seg_live_arrival_get_segment_id (item)) == 0;
+}
+
+static void
+update_stats (SegTodayPage *self)
+{
+  SegLiveEngine *engine;
+  SegLiveEngineStats st;
+  g_autofree char *events = NULL;
+  g_autofree char *users = NULL;
+  g_autofree char *held = NULL;
+  g_autofree char *text = NULL;
+
+  engine = self->controller ? seg_live_controller_get_engine (self->controller) : NULL;
+  if (engine == NULL)
+    {
+      gtk_label_set_text (self->stats_label, _("The live engine is not running: open a store."));
+      return;
+    }
+  seg_live_engine_get_stats (engine, &st);
+  events = seg_format_count (seg_live_controller_get_events_last_minute (self->controller));
+  users = seg_format_count (st.n_users);
+  held = g_format_size (st.bytes_held + st.bytes_members);
+  /* Translators: the live engine's state, shown on the Today page. */
+  text = g_strdup_printf (_("%s events in the last minute · %u live segments running · "
+                            "%s users tracked · %u pending deadlines · %s held in memory"),
+                          events, seg_live_engine_get_n_segments (engine), users,
+                          st.pending_timers, held);
+  gtk_label_set_text (self->stats_label, text);
+}
+
+static void
+trim_and_append (SegChartSeries *series,
+                 double          now,
+                 double          value)
+{
+  const SegChartPoint *points;
+  guint n, first = 0;
+
+  points = seg_chart_series_get_points (series, &n);
+  while (first < n && points[first].x < now - WINDOW_MS)
+    first++;
+  /* Points older than the window are dropped so a long session does not grow the chart. */
+  if (first > 60)
+    {
+      g_autofree SegChartPoint *keep = g_memdup2 (points + first, (n - first) * sizeof *points);
+
+      seg_chart_series_set_points (series, keep, n - first);
+    }
+  seg_chart_series_append (series, now, value);
+}
+
+static void
+tick_cb (SegLiveController *controller,
+         double             events_per_second,
+         double             quals_per_second,
+         SegTodayPage      *self)
+{
+  double now = (double) (g_get_real_time () / 1000);
+
+  trim_and_append (self->events_series, now,
+                   (double) seg_live_controller_get_events_last_minute (controller));
+  trim_and_append (self->quals_series, now, (double) self->new_arrivals);
+  self->new_arrivals = 0;
+  seg_chart_set_x_range (SEG_CHART (self->events_chart), now - WINDOW_MS, now);
+  seg_chart_set_x_range (SEG_CHART (self->quals_chart), now - WINDOW_MS, now);
+  update_stats (self);
+}
+
+static void
+arrivals_changed_cb (GListModel   *model,
+                     guint         position,
+                     guint         removed,
+                     guint         added,
+                     SegTodayPage *self)
+{
+  /* New arrivals are inserted at the top; count those the filter lets through. */
+  if (position != 0)
+    return;
+  for (guint i = 0; i < added; i++)
+    {
+      g_autoptr(SegLiveArrival) arrival = g_list_model_get_item (model, i);
+
+      if (arrival_filter_func (arrival, self))
+        self->new_arrivals++;
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->users_empty),
+                          g_list_model_get_n_items (G_LIST_MODEL (self->users_model)) == 0);
+}
+
+static void
+rebuild_filter (SegTodayPage *self)
+{
+  GListModel *segments = seg_live_controller_get_segments (self->controller);
+  g_autofree char *previous = g_strdup (selected_segment_id (self));
+  guint n = g_list_model_get_n_items (segments);
+  guint select = 0;
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
+
+  g_ptr_array_set_size (self->filter_ids, 0);
+  g_ptr_array_add (self->filter_ids, NULL);
+  g_ptr_array_add (names, (gpointer) _("All live segments"));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(SegSegment) seg = g_list_model_get_item (segments, i);
+
+      g_ptr_array_add (self->filter_ids, g_strdup (seg_segment_get_id (seg)));
+      g_ptr_array_add (names, (gpointer) seg_segment_get_name (seg));
+      if (g_strcmp0 (previous, seg_segment_get_id (seg)) == 0)
+        select = i + 1;
+    }
+  g_ptr_array_add (names, NULL);
+  gtk_string_list_splice (self->filter_names, 0,
+                          g_list_model_get_n_items (G_LIST_MODEL (self->filter_names)),
+                          (const char * const *) names->pdata);
+  gtk_drop_down_set_selected (self->filter, select);
+  gtk_filter_changed (GTK_FILTER (self->users_filter), GTK_FILTER_CHANGE_DIFFERENT);
+}
+
+static void
+engine_changed_cb (SegLiveController *controller,
+                   SegTodayPage      *self)
+{
+  rebuild_filter (self);
+  update_stats (self);
+}
+
+static void
+filter_selected_cb (SegTodayPage *self)
+{
+  gtk_filter_changed (GTK_FILTER (self->users_filter), GTK_FILTER_CHANGE_DIFFERENT);
+  gtk_widget_set_visible (GTK_WIDGET (self->users_empty),
+                          g_list_model_get_n_items (G_LIST_MODEL (self->users_model)) == 0);
+}
+
+static void
+set_ingest_subtitle (SegTodayPage *self,
+                     const char   *error)
+{
+  g_autofree char *text = NULL;
+
+  if (error != NULL)
+    text = g_markup_escape_text (error, -1);
+  else if (self->controller != NULL && seg_live_controller_is_ingesting (self->controller))
+    {
+      const char *addr = gtk_editable_get_text (GTK_EDITABLE (self->address_row));
+
+      text = g_strdup_printf (_("Listening on http://%s:%u/1/upload"),
+                              *addr ? addr : "127.0.0.1",
+                              seg_live_controller_get_ingest_port (self->controller));
+    }
+  else
+    text = g_strdup (_("Accept CleverTap upload requests over HTTP"));
+  adw_action_row_set_subtitle (self->ingest_row, text);
+}
+
+/**
+ * seg_today_page_set_ingest:
+ * @enabled: whether the endpoint listens
+ * @address: (nullable): the address to bind, 127.0.0.1 by default
+ * @port: the port, 0 for any free one
+ *
+ * Returns: %TRUE if the endpoint is in the state asked for; on failure the reason is shown
+ */
+gboolean
+seg_today_page_set_ingest (SegTodayPage *self,
+                           gboolean      enabled,
+                           const char   *address,
+                           guint         port)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *port_text = NULL;
+  const char *token;
+  gboolean ok = TRUE;
+
+  g_return_val_if_fail (SEG_IS_TODAY_PAGE (self), FALSE);
+
+  if (address != NULL)
+    gtk_editable_set_text (GTK_EDITABLE (self->address_row), address);
+  port_text = g_strdup_printf ("%u", port);
+  gtk_editable_set_text (GTK_EDITABLE (self->port_row), port_text);
+
+  if (self->controller == NULL)
+    ok = !enabled;
+  else if (!enabled)
+    seg_live_controller_stop_ingest (self->controller);
+  else
+    {
+      token = gtk_editable_get_text (GTK_EDITABLE (self->token_row));
+      ok = seg_live_controller_start_ingest (self->controller,
+                                             gtk_editable_get_text (GTK_EDITABLE (self->address_row)),
+                                             port, token, &error);
+    }
+  g_signal_handlers_block_matched (self->ingest_switch, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
+  gtk_switch_set_active (self->ingest_switch,
+                         self->controller != NULL && seg_live_controller_is_ingesting (self->controller));
+  g_signal_handlers_unblock_matched (self->ingest_switch, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
+  set_ingest_subtitle (self, error ? error->message : (ok ? NULL : _("Open a store first")));
+  return ok;
+}
+
+static gboolean
+ingest_switch_cb (GtkSwitch    *sw,
+                  gboolean      state,
+                  SegTodayPage *self)
+{
+  guint64 port = 0;
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->port_row));
+
+  if (*text != '\0' && !g_ascii_string_to_unsigned (text, 10, 0, 65535, &port, NULL))
+    {
+      set_ingest_subtitle (self, _("The port must be a number from 0 to 65535 (0 = any free port)"));
+      gtk_switch_set_state (sw, FALSE);
+      return TRUE;
+    }
+  seg_today_page_set_ingest (self, state, NULL, (guint) port);
+  gtk_switch_set_state (sw, gtk_switch_get_active (sw));
+  return TRUE;
+}
+
+static void
+address_changed_cb (SegTodayPage *self)
+{
+  const char *addr = gtk_editable_get_text (GTK_EDITABLE (self->address_row));
+
+  /* Off this computer, uploads must carry a bearer token. */
+  gtk_widget_set_visible (GTK_WIDGET (self->token_row),
+                          *addr != '\0' && g_strcmp0 (addr, "127.0.0.1") != 0
+                          && g_strcmp0 (addr, "::1") != 0 && g_strcmp0 (addr, "localhost") != 0);
+}
+
+static void
+setup_row_cb (GtkSignalListItemFactory *factory,
+              GtkListItem              *item,
+              gpointer                  user_data)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *user = gtk_label_new (NULL);
+  GtkWidget *segment = gtk_label_new (NULL);
+  GtkWidget *time = gtk_label_new (NULL);
+
+  gtk_widget_set_margin_top (box, 6);
+  gtk_widget_set_margin_bottom (box, 6);
+  gtk_widget_set_margin_start (box, 12);
+  gtk_widget_set_margin_end (box, 12);
+  gtk_label_set_xalign (GTK_LABEL (user), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (user), PANGO_ELLIPSIZE_END);
+  gtk_widget_set_hexpand (user, TRUE);
+  gtk_label_set_ellipsize (GTK_LABEL (segment), PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (segment, "dim-label");
+  gtk_widget_add_css_class (time, "numeric");
+  gtk_box_append (GTK_BOX (box), user);
+  gtk_box_append (GTK_BOX (box), segment);
+  gtk_box_append (GTK_BOX (box), time);
+  gtk_list_item_set_child (item, box);
+}
+
+static void
+bind_row_cb (GtkSignalListItemFactory *factory,
+             GtkListItem              *item,
+             SegTodayPage             *self)
+{
+  SegLiveArrival *arrival = gtk_list_item_get_item (item);
+  GtkWidget *user = gtk_widget_get_first_child (gtk_list_item_get_child (item));
+  GtkWidget *segment = gtk_widget_get_next_sibling (user);
+  GtkWidget *time = gtk_widget_get_next_sibling (segment);
+  g_autoptr(GDateTime) dt = NULL;
+  g_autoptr(GDateTime) local = NULL;
+  g_autofree char *when = NULL;
+
+  dt = g_date_time_new_from_unix_utc (seg_live_arrival_get_ts (arrival) / 1000);
+  local = self->store ? g_date_time_to_timezone (dt, seg_store_get_timezone (self->store))
+                      : g_date_time_to_local (dt);
+  when = g_date_time_format (local, "%H:%M:%S");
+  gtk_label_set_text (GTK_LABEL (user), seg_live_arrival_get_user_id (arrival));
+  gtk_label_set_text (GTK_LABEL (segment),
+                      segment_name (self, seg_live_arrival_get_segment_id (arrival)));
+  gtk_label_set_text (GTK_LABEL (time), when);
+}
+
+static void
+activate_cb (GtkListView  *view,
+             guint         position,
+             SegTodayPage *self)
+{
+  g_autoptr(SegLiveArrival) arrival = g_list_model_get_item (G_LIST_MODEL (self->users_model), position);
+
+  if (arrival != NULL)
+    g_signal_emit (self, signals[USER_ACTIVATED], 0, seg_live_arrival_get_user_id (arrival));
+}
+
+static GtkWidget *
+make_chart (const char      *title,
+            const char      *empty,
+            SegChartSeries **series)
+{
+  GtkWidget *chart = seg_chart_new ();
+  SegChartLayer *layer = seg_line_layer_new ();
+
+  seg_chart_set_title (SEG_CHART (chart), title);
+  seg_chart_set_x_axis (SEG_CHART (chart), SEG_CHART_X_AXIS_TIME);
+  seg_chart_set_empty_text (SEG_CHART (chart), empty);
+  *series = seg_chart_series_new (title);
+  seg_chart_layer_add_series (layer, *series);
+  seg_chart_add_layer (SEG_CHART (chart), layer);
+  gtk_widget_set_size_request (chart, -1, 180);
+  return chart;
+}
+
+static GtkWidget *
+heading (const char *text)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_add_css_class (label, "heading");
+  gtk_widget_set_margin_top (label, 12);
+  return label;
+}
+
+static void
+seg_today_page_dispose (GObject *object)
+{
+  SegTodayPage *self = SEG_TODAY_PAGE (object);
+
+  seg_today_page_set_store (self, NULL);
+  g_clear_pointer (&self->scroller, gtk_widget_unparent);
+  g_clear_object (&self->events_series);
+  g_clear_object (&self->quals_series);
+  g_clear_pointer (&self->filter_ids, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (seg_today_page_parent_class)->dispose (object);
+}
+
+static void
+seg_today_page_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  SegTodayPage *self = SEG_TODAY_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      g_value_set_object (value, self->store);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+seg_today_page_set_property (GObject      *object,
+                             guint         prop_id,
+                             const GValue *value,
+                             GParamSpec   *pspec)
+{
+  SegTodayPage *self = SEG_TODAY_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      seg_today_page_set_store (self, g_value_get_object (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+seg_today_page_class_init (SegTodayPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = seg_today_page_dispose;
+  object_class->get_property = seg_today_page_get_property;
+  object_class->set_property = seg_today_page_set_property;
+
+  properties[PROP_STORE] =
+    g_param_spec_object ("store", NULL, NULL, SEG_TYPE_STORE,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[USER_ACTIVATED] =
+    g_signal_new ("user-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "todaypage");
+}
+
+static void
+seg_today_page_init (SegTodayPage *self)
+{
+  GtkWidget *clamp, *box, *group, *frame, *charts, *filter_box;
+  GtkListItemFactory *factory;
+  GtkNoSelection *selection;
+
+  self->filter_ids = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (self->filter_ids, NULL);
+
+  self->scroller = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (self->scroller), GTK_POLICY_NEVER,
+                                  GTK_POLICY_AUTOMATIC);
+  gtk_widget_set_parent (self->scroller, GTK_WIDGET (self));
+  clamp = adw_clamp_new ();
+  adw_clamp_set_maximum_size (ADW_CLAMP (clamp), 960);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->scroller), clamp);
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  gtk_widget_set_margin_top (box, 24);
+  gtk_widget_set_margin_bottom (box, 24);
+  gtk_widget_set_margin_start (box, 12);
+  gtk_widget_set_margin_end (box, 12);
+  adw_clamp_set_child (ADW_CLAMP (clamp), box);
+
+  /* Filter first: it governs everything below it. */
+  filter_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  {
+    GtkWidget *title = gtk_label_new (_("Today"));
+
+    gtk_widget_add_css_class (title, "title-1");
+    gtk_label_set_xalign (GTK_LABEL (title), 0);
+    gtk_widget_set_hexpand (title, TRUE);
+    gtk_box_append (GTK_BOX (filter_box), title);
+  }
+  self->filter_names = gtk_string_list_new ((const char *[]) { _("All live segments"), NULL });
+  self->filter = GTK_DROP_DOWN (gtk_drop_down_new (G_LIST_MODEL (self->filter_names), NULL));
+  gtk_widget_set_valign (GTK_WIDGET (self->filter), GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->filter), _("Show only the users of one live segment"));
+  g_signal_connect_swapped (self->filter, "notify::selected", G_CALLBACK (filter_selected_cb), self);
+  gtk_box_append (GTK_BOX (filter_box), GTK_WIDGET (self->filter));
+  gtk_box_append (GTK_BOX (box), filter_box);
+
+  self->stats_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_xalign (self->stats_label, 0);
+  gtk_label_set_wrap (self->stats_label, TRUE);
+  gtk_label_set_selectable (self->stats_label, TRUE);
+  gtk_widget_add_css_class (GTK_WIDGET (self->stats_label), "dim-label");
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->stats_label));
+
+  charts = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  gtk_box_set_homogeneous (GTK_BOX (charts), TRUE);
+  self->events_chart = make_chart (_("Events per minute"),
+                                   _("No events yet: switch a stream on below"),
+                                   &self->events_series);
+  self->quals_chart = make_chart (_("Users qualifying per second"),
+                                  _("Nobody has qualified yet"), &self->quals_series);
+  frame = gtk_frame_new (NULL);
+  gtk_frame_set_child (GTK_FRAME (frame), self->events_chart);
+  gtk_box_append (GTK_BOX (charts), frame);
+  frame = gtk_frame_new (NULL);
+  gtk_frame_set_child (GTK_FRAME (frame), self->quals_chart);
+  gtk_box_append (GTK_BOX (charts), frame);
+  gtk_box_append (GTK_BOX (box), charts);
+
+  gtk_box_append (GTK_BOX (box), heading (_("Users Trickling In")));
+  self->users_empty = GTK_LABEL (gtk_label_new (_("Users appear here the moment they qualify.")));
+  gtk_label_set_xalign (self->users_empty, 0);
+  gtk_widget_add_css_class (GTK_WIDGET (self->users_empty), "dim-label");
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->users_empty));
+  self->users_filter = gtk_custom_filter_new (arrival_filter_func, self, NULL);
+  self->users_model = gtk_filter_list_model_new (NULL, GTK_FILTER (self->users_filter));
+  selection = gtk_no_selection_new (G_LIST_MODEL (g_object_ref (self->users_model)));
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_row_cb), self);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_row_cb), self);
+  self->users_view = GTK_LIST_VIEW (gtk_list_view_new (GTK_SELECTION_MODEL (selection), factory));
+  gtk_list_view_set_single_click_activate (self->users_view, TRUE);
+  gtk_widget_add_css_class (GTK_WIDGET (self->users_view), "rich-list");
+  g_signal_connect (self->users_view, "activate", G_CALLBACK (activate_cb), self);
+  {
+    GtkWidget *sw = gtk_scrolled_window_new ();
+
+    gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (sw), GTK_WIDGET (self->users_view));
+    gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (sw), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+    gtk_widget_set_size_request (sw, -1, 220);
+    frame = gtk_frame_new (NULL);
+    gtk_frame_set_child (GTK_FRAME (frame), sw);
+    gtk_box_append (GTK_BOX (box), frame);
+  }
+
+  group = adw_preferences_group_new ();
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Streams"));
+  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
+    _("Events from a stream are stored and run through the live segments as they arrive."));
+  gtk_widget_set_margin_top (group, 12);
+  self->ingest_row = ADW_ACTION_ROW (adw_action_row_new ());
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->ingest_row), _("Ingest Endpoint"));
+  self->ingest_switch = GTK_SWITCH (gtk_switch_new ());
+  gtk_widget_set_valign (GTK_WIDGET (self->ingest_switch), GTK_ALIGN_CENTER);
+  g_signal_connect (self->ingest_switch, "state-set", G_CALLBACK (ingest_switch_cb), self);
+  adw_action_row_add_suffix (self->ingest_row, GTK_WIDGET (self->ingest_switch));
+  adw_action_row_set_activatable_widget (self->ingest_row, GTK_WIDGET (self->ingest_switch));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->ingest_row));
+  self->address_row = ADW_ENTRY_ROW (adw_entry_row_new ());
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->address_row), _("Address"));
+  gtk_editable_set_text (GTK_EDITABLE (self->address_row), "127.0.0.1");
+  g_signal_connect_swapped (self->address_row, "changed", G_CALLBACK (address_changed_cb), self);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->address_row));
+  self->port_row = ADW_ENTRY_ROW (adw_entry_row_new ());
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->port_row), _("Port (0 = any free port)"));
+  gtk_editable_set_text (GTK_EDITABLE (self->port_row), "8765");
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->port_row));
+  self->token_row = ADW_PASSWORD_ENTRY_ROW (adw_password_entry_row_new ());
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->token_row),
+                                 _("Bearer Token (required off this computer)"));
+  gtk_widget_set_visible (GTK_WIDGET (self->token_row), FALSE);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->token_row));
+  gtk_box_append (GTK_BOX (box), group);
+
+  set_ingest_subtitle (self, NULL);
+  update_stats (self);
+}
+
+GtkWidget *
+seg_today_page_new (void)
+{
+  return g_object_new (SEG_TYPE_TODAY_PAGE, NULL);
+}
+
+SegStore *
+seg_today_page_get_store (SegTodayPage *self)
+{
+  g_return_val_if_fail (SEG_IS_TODAY_PAGE (self), NULL);
+  return self->store;
+}
+
+/**
+ * seg_today_page_set_store:
+ * @store: (nullable): the store whose live segments run, or %NULL to stop
+ *
+ * Starts a live controller over @store (stopping the previous one and its streams).
+ */
+void
+seg_today_page_set_store (SegTodayPage *self,
+                          SegStore     *store)
+{
+  g_return_if_fail (SEG_IS_TODAY_PAGE (self));
+
+  if (self->store == store)
+    return;
+
+  if (self->controller != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->controller, self);
+      g_signal_handlers_disconnect_by_data (seg_live_controller_get_arrivals (self->controller), self);
+      g_object_run_dispose (G_OBJECT (self->controller));
+    }
+  g_clear_object (&self->controller);
+  g_set_object (&self->store, store);
+  if (store != NULL)
+    {
+      self->controller = seg_live_controller_new (store);
+      g_signal_connect (self->controller, "engine-changed", G_CALLBACK (engine_changed_cb), self);
+      g_signal_connect (self->controller, "tick", G_CALLBACK (tick_cb), self);
+      g_signal_connect (seg_live_controller_get_arrivals (self->controller), "items-changed",
+                        G_CALLBACK (arrivals_changed_cb), self);
+    }
+  if (self->users_model != NULL)
+    gtk_filter_list_model_set_model (self->users_model,
+                                     self->controller ? seg_live_controller_get_arrivals (self->controller) : NULL);
+  if (self->events_series != NULL)
+    {
+      seg_chart_series_clear (self->events_series);
+      seg_chart_series_clear (self->quals_series);
+      gtk_switch_set_active (self->ingest_switch, FALSE);
+      set_ingest_subtitle (self, NULL);
+      update_stats (self);
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
+}
+
+/**
+ * seg_today_page_get_controller:
+ *
+ * Returns: (transfer none) (nullable): the live controller of the page's store
+ */
+SegLiveController *
+seg_today_page_get_controller (SegTodayPage *self)
+{
+  g_return_val_if_fail (SEG_IS_TODAY_PAGE (self), NULL);
+  return self->controller;
+}
+
+/**
+ * seg_today_page_get_filter_model:
+ *
+ * Returns: (transfer none): the names the segment filter offers (first: all live segments)
+ */
+GListModel *
+seg_today_page_get_filter_model (SegTodayPage *self)
+{
+  g_return_val_if_fail (SEG_IS_TODAY_PAGE (self), NULL);
+  return G_LIST_MODEL (self->filter_names);
+}
+
+/**
+ * seg_today_page_get_user_model:
+ *
+ * Returns: (transfer none): the SegLiveArrival rows the list shows, newest first
+ */
+GListModel *
+seg_today_page_get_user_model (SegTodayPage *self)
+{
+  g_return_val_if_fail (SEG_IS_TODAY_PAGE (self), NULL);
+  return G_LIST_MODEL (self->users_model);
+}
+
+/**
+ * seg_today_page_select_segment:
+ * @segment_id: (nullable): a live segment's id, or %NULL for all
+ */
+void
+seg_today_page_select_segment (SegTodayPage *self,
+                               const char   *segment_id)
+{
+  g_return_if_fail (SEG_IS_TODAY_PAGE (self));
+
+  for (guint i = 0; i < self->filter_ids->len; i++)
+    if (g_strcmp0 (g_ptr_array_index (self->filter_ids, i), segment_id) == 0)
+      {
+        gtk_drop_down_set_selected (self->filter, i);
+        return;
+      }
+}
+
+GtkWidget *
+seg_today_page_get_events_chart (SegTodayPage *self)
+{
+  g_return_val_if_fail (SEG_IS_TODAY_PAGE (self), NULL);
+  return self->events_chart;
+}
+
+GtkWidget *
+seg_today_page_get_stats_label (SegTodayPage *self)
+{
+  g_return_val_if_fail (SEG_IS_TODAY_PAGE (self), NULL);
+  return GTK_WIDGET (self->stats_label);
+}
