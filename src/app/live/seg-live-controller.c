@@ -7,6 +7,7 @@
 #include <json-glib/json-glib.h>
 
 #include "live/seg-live-ingest.h"
+#include "live/seg-live-replay.h"
 #include "seg-definition.h"
 #include "seg-live-arrival.h"
 #include "seg-live-controller.h"
@@ -21,6 +22,13 @@ struct _SegLiveController
   SegLiveClock  *clock;
   SegLiveEngine *engine;
   SegLiveIngest *ingest;
+  SegLiveEngine *replay_engine;    /* runs in the replay's own (scaled) clock */
+  SegLiveReplay *replay;
+  guint          tick_id;
+  guint          flush_id;
+  GPtrArray     *pending;          /* SegLiveArrival not yet in the list, oldest first */
+  guint64        last_events;
+  guint64        last_quals;
   char          *ingest_address;
   char          *ingest_token;
   guint          ingest_port;      /* the port actually bound, kept across reloads */
@@ -45,6 +53,34 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (SegLiveController, seg_live_controller, G_TYPE_OBJECT)
 
+/* Arrivals reach the list in batches, a few times a second: a busy stream qualifies
+ * thousands of users a second, and one list change each would starve the frame clock. */
+static gboolean
+flush_arrivals_cb (gpointer data)
+{
+  SegLiveController *self = data;
+  g_autoptr(GPtrArray) batch = g_steal_pointer (&self->pending);
+  guint n;
+
+  self->flush_id = 0;
+  if (batch == NULL || batch->len == 0)
+    return G_SOURCE_REMOVE;
+  /* Newest first; only the newest SEG_LIVE_CONTROLLER_MAX_ARRIVALS are kept. */
+  for (guint i = 0, j = batch->len - 1; i < j; i++, j--)
+    {
+      gpointer t = batch->pdata[i];
+      batch->pdata[i] = batch->pdata[j];
+      batch->pdata[j] = t;
+    }
+  n = MIN (batch->len, SEG_LIVE_CONTROLLER_MAX_ARRIVALS);
+  g_list_store_splice (self->arrivals, 0, 0, batch->pdata, n);
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->arrivals));
+  if (n > SEG_LIVE_CONTROLLER_MAX_ARRIVALS)
+    g_list_store_splice (self->arrivals, SEG_LIVE_CONTROLLER_MAX_ARRIVALS,
+                         n - SEG_LIVE_CONTROLLER_MAX_ARRIVALS, NULL, 0);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 qualified_cb (SegLiveEngine     *engine,
               const char        *segment_id,
@@ -52,26 +88,57 @@ qualified_cb (SegLiveEngine     *engine,
               gint64             ts_ms,
               SegLiveController *self)
 {
-  g_autoptr(SegLiveArrival) arrival = seg_live_arrival_new (segment_id, user_id, ts_ms);
-  guint n;
-
-  g_list_store_insert (self->arrivals, 0, arrival);
-  /* The list is what the user watches arrive, bounded so a busy stream cannot grow it
-   * without end; the stored memberships keep everyone. */
-  n = g_list_model_get_n_items (G_LIST_MODEL (self->arrivals));
-  if (n > SEG_LIVE_CONTROLLER_MAX_ARRIVALS)
-    g_list_store_splice (self->arrivals, SEG_LIVE_CONTROLLER_MAX_ARRIVALS,
-                         n - SEG_LIVE_CONTROLLER_MAX_ARRIVALS, NULL, 0);
+  if (self->pending == NULL)
+    self->pending = g_ptr_array_new_with_free_func (g_object_unref);
+  g_ptr_array_add (self->pending, seg_live_arrival_new (segment_id, user_id, ts_ms));
+  /* The list is bounded, so only the newest of a large burst are worth keeping. */
+  if (self->pending->len > 2 * SEG_LIVE_CONTROLLER_MAX_ARRIVALS)
+    g_ptr_array_remove_range (self->pending, 0, self->pending->len - SEG_LIVE_CONTROLLER_MAX_ARRIVALS);
+  if (self->flush_id == 0)
+    self->flush_id = g_timeout_add (200, flush_arrivals_cb, self);
 }
 
 static void
-rate_tick_cb (SegLiveEngine     *engine,
-              double             events_per_second,
-              double             quals_per_second,
-              SegLiveController *self)
+add_stats (SegLiveEngine *engine,
+           guint64       *events,
+           guint64       *quals)
 {
-  self->per_second[self->tick++ % G_N_ELEMENTS (self->per_second)] = events_per_second;
-  g_signal_emit (self, signals[TICK], 0, events_per_second, quals_per_second);
+  SegLiveEngineStats st;
+
+  if (engine == NULL)
+    return;
+  seg_live_engine_get_stats (engine, &st);
+  *events += st.events;
+  *quals += st.qualifications;
+}
+
+/* Once a second of wall time, whatever clock the engines run in (a replay's runs faster):
+ * the rates are differences of the engines' own counters. */
+static gboolean
+tick_cb (gpointer data)
+{
+  SegLiveController *self = data;
+  guint64 events = 0, quals = 0;
+  double ev, q;
+
+  add_stats (self->engine, &events, &quals);
+  add_stats (self->replay_engine, &events, &quals);
+  ev = events >= self->last_events ? (double) (events - self->last_events) : 0;
+  q = quals >= self->last_quals ? (double) (quals - self->last_quals) : 0;
+  self->last_events = events;
+  self->last_quals = quals;
+  self->per_second[self->tick++ % G_N_ELEMENTS (self->per_second)] = ev;
+  g_signal_emit (self, signals[TICK], 0, ev, q);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+reset_counters (SegLiveController *self)
+{
+  self->last_events = 0;
+  self->last_quals = 0;
+  add_stats (self->engine, &self->last_events, &self->last_quals);
+  add_stats (self->replay_engine, &self->last_events, &self->last_quals);
 }
 
 static void
@@ -166,7 +233,6 @@ list_cb (GObject      *source,
   drop_engine (self);
   self->engine = g_steal_pointer (&engine);
   g_signal_connect (self->engine, "user-qualified", G_CALLBACK (qualified_cb), self);
-  g_signal_connect (self->engine, "rate-tick", G_CALLBACK (rate_tick_cb), self);
   if (was_ingesting)
     {
       g_autoptr(GError) local_error = NULL;
@@ -180,6 +246,7 @@ list_cb (GObject      *source,
   g_free (self->segments_key);
   self->segments_key = g_string_free (g_steal_pointer (&key), FALSE);
   self->loaded = TRUE;
+  reset_counters (self);
   g_signal_emit (self, signals[ENGINE_CHANGED], 0);
 }
 
@@ -202,6 +269,10 @@ seg_live_controller_dispose (GObject *object)
   SegLiveController *self = SEG_LIVE_CONTROLLER (object);
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->tick_id, g_source_remove);
+  g_clear_handle_id (&self->flush_id, g_source_remove);
+  g_clear_pointer (&self->pending, g_ptr_array_unref);
+  seg_live_controller_stop_replay (self);
   drop_engine (self);
   if (self->store != NULL)
     g_signal_handlers_disconnect_by_data (self->store, self);
@@ -249,6 +320,7 @@ seg_live_controller_init (SegLiveController *self)
   self->clock = seg_live_clock_new_real ();
   self->segments = g_list_store_new (SEG_TYPE_SEGMENT);
   self->arrivals = g_list_store_new (SEG_TYPE_LIVE_ARRIVAL);
+  self->tick_id = g_timeout_add (1000, tick_cb, self);
 }
 
 /**
@@ -395,4 +467,165 @@ seg_live_controller_get_ingest_port (SegLiveController *self)
 {
   g_return_val_if_fail (SEG_IS_LIVE_CONTROLLER (self), 0);
   return self->ingest != NULL ? self->ingest_port : 0;
+}
+
+static SegLiveEngine *
+new_replay_engine (SegLiveController  *self,
+                   SegLiveReplay      *replay,
+                   GError            **error)
+{
+  g_autoptr(SegLiveEngine) engine = NULL;
+  GListModel *segments = G_LIST_MODEL (self->segments);
+
+  engine = seg_live_engine_new (seg_live_replay_get_clock (replay),
+                                seg_store_get_timezone (self->store));
+  seg_live_engine_set_store (engine, self->store);
+  for (guint i = 0; i < g_list_model_get_n_items (segments); i++)
+    {
+      g_autoptr(SegSegment) seg = g_list_model_get_item (segments, i);
+      g_autoptr(JsonNode) node = seg_definition_to_node (seg_segment_get_definition (seg));
+      g_autoptr(SegLiveTrigger) trigger = NULL;
+      g_autoptr(GError) local_error = NULL;
+
+      trigger = seg_live_trigger_new_from_definition_node (node, &local_error);
+      if (trigger == NULL
+          || !seg_live_engine_add_segment (engine, seg_segment_get_id (seg), trigger, &local_error))
+        g_debug ("Live segment %s cannot run: %s", seg_segment_get_name (seg), local_error->message);
+    }
+  if (seg_live_engine_get_n_segments (engine) == 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                   _("The store has no live segments to replay the events through"));
+      return NULL;
+    }
+  return g_steal_pointer (&engine);
+}
+
+typedef struct
+{
+  char          *path;
+  double         speed;
+  GTimeZone     *tz;
+} ReplayLoad;
+
+static void
+replay_load_free (ReplayLoad *load)
+{
+  g_free (load->path);
+  g_time_zone_unref (load->tz);
+  g_free (load);
+}
+
+/* Parses the whole file in a worker thread; the replay's source is attached later, on the
+ * controller's context, by seg_live_replay_start(). */
+static void
+replay_load_thread (GTask        *task,
+                    gpointer      source_object,
+                    gpointer      task_data,
+                    GCancellable *cancellable)
+{
+  ReplayLoad *load = task_data;
+  g_autoptr(SegLiveClock) base = seg_live_clock_new_real ();
+  g_autoptr(GError) error = NULL;
+  SegLiveReplay *replay;
+
+  replay = seg_live_replay_new_from_file (load->path, base, load->speed, load->tz, &error);
+  if (replay == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, replay, g_object_unref);
+}
+
+/**
+ * seg_live_controller_start_replay_async:
+ * @path: a JSON-lines file of upload elements
+ * @speed: 1 to 1000 times real time
+ *
+ * Loads @path off the UI thread and plays it back through the store's live segments, in
+ * an engine of its own whose clock follows the replay. Qualifications appear with the
+ * live ones; they are not stored as memberships (replayed time is not now).
+ */
+void
+seg_live_controller_start_replay_async (SegLiveController   *self,
+                                        const char          *path,
+                                        double               speed,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  ReplayLoad *load;
+
+  g_return_if_fail (SEG_IS_LIVE_CONTROLLER (self));
+  g_return_if_fail (path != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, seg_live_controller_start_replay_async);
+  load = g_new0 (ReplayLoad, 1);
+  load->path = g_strdup (path);
+  load->speed = CLAMP (speed, 1.0, SEG_LIVE_REPLAY_MAX_SPEED);
+  load->tz = g_time_zone_ref (seg_store_get_timezone (self->store));
+  g_task_set_task_data (task, load, (GDestroyNotify) replay_load_free);
+  g_task_run_in_thread (task, replay_load_thread);
+}
+
+gboolean
+seg_live_controller_start_replay_finish (SegLiveController  *self,
+                                         GAsyncResult       *result,
+                                         GError            **error)
+{
+  g_autoptr(SegLiveReplay) replay = NULL;
+  g_autoptr(SegLiveEngine) engine = NULL;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  replay = g_task_propagate_pointer (G_TASK (result), error);
+  if (replay == NULL)
+    return FALSE;
+  engine = new_replay_engine (self, replay, error);
+  if (engine == NULL)
+    return FALSE;
+  seg_live_controller_stop_replay (self);
+  self->replay = g_steal_pointer (&replay);
+  self->replay_engine = g_steal_pointer (&engine);
+  g_signal_connect (self->replay_engine, "user-qualified", G_CALLBACK (qualified_cb), self);
+  reset_counters (self);
+  seg_live_replay_start (self->replay, self->replay_engine);
+  return TRUE;
+}
+
+void
+seg_live_controller_stop_replay (SegLiveController *self)
+{
+  g_return_if_fail (SEG_IS_LIVE_CONTROLLER (self));
+
+  g_clear_object (&self->replay);
+  if (self->replay_engine != NULL)
+    g_signal_handlers_disconnect_by_data (self->replay_engine, self);
+  g_clear_object (&self->replay_engine);
+  reset_counters (self);
+}
+
+/**
+ * seg_live_controller_get_replay:
+ *
+ * Returns: (transfer none) (nullable): the replay playing, if any
+ */
+SegLiveReplay *
+seg_live_controller_get_replay (SegLiveController *self)
+{
+  g_return_val_if_fail (SEG_IS_LIVE_CONTROLLER (self), NULL);
+  return self->replay;
+}
+
+/**
+ * seg_live_controller_get_replay_engine:
+ *
+ * Returns: (transfer none) (nullable): the engine the replay plays into, if any
+ */
+SegLiveEngine *
+seg_live_controller_get_replay_engine (SegLiveController *self)
+{
+  g_return_val_if_fail (SEG_IS_LIVE_CONTROLLER (self), NULL);
+  return self->replay_engine;
 }

@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 
 #include "live/seg-live-engine.h"
+#include "live/seg-live-replay.h"
 #include "seg-store.h"
 
 G_BEGIN_DECLS
@@ -19,7 +20,8 @@ G_DECLARE_FINAL_TYPE (SegLiveController, seg_live_controller, SEG, LIVE_CONTROLL
  *
  * Signals:
  *  - engine-changed (): the engine was rebuilt (segments changed)
- *  - tick (double events_per_second, double qualifications_per_second), once a second
+ *  - tick (double events_per_second, double qualifications_per_second), once a second of
+ *    wall time, counted over the live engine and a replay's
  */
 
 #define SEG_LIVE_CONTROLLER_MAX_ARRIVALS 10000
@@ -39,5 +41,17 @@ gboolean           seg_live_controller_start_ingest    (SegLiveController  *self
 void               seg_live_controller_stop_ingest     (SegLiveController  *self);
 gboolean           seg_live_controller_is_ingesting    (SegLiveController  *self);
 guint              seg_live_controller_get_ingest_port (SegLiveController  *self);
+void               seg_live_controller_start_replay_async  (SegLiveController   *self,
+                                                            const char          *path,
+                                                            double               speed,
+                                                            GCancellable        *cancellable,
+                                                            GAsyncReadyCallback  callback,
+                                                            gpointer             user_data);
+gboolean           seg_live_controller_start_replay_finish (SegLiveController   *self,
+                                                            GAsyncResult        *result,
+                                                            GError             **error);
+void               seg_live_controller_stop_replay         (SegLiveController   *self);
+SegLiveReplay     *seg_live_controller_get_replay          (SegLiveController   *self);
+SegLiveEngine     *seg_live_controller_get_replay_engine   (SegLiveController   *self);
 
 G_END_DECLS

@@ -30,6 +30,10 @@ struct _SegTodayPage
   AdwEntryRow       *address_row;
   AdwEntryRow       *port_row;
   AdwPasswordEntryRow *token_row;
+  AdwActionRow      *replay_row;
+  GtkSpinButton     *replay_speed;
+  GtkWidget         *replay_stop;
+  GCancellable      *replay_cancellable;
   GtkDropDown       *filter;
   GtkStringList     *filter_names;
   GPtrArray         *filter_ids;     /* segment id per filter position, NULL = all */
@@ -117,6 +121,24 @@ update_stats (SegTodayPage *self)
                             "%s users tracked · %u pending deadlines · %s held in memory"),
                           events, seg_live_engine_get_n_segments (engine), users,
                           st.pending_timers, held);
+  engine = seg_live_controller_get_replay_engine (self->controller);
+  if (engine != NULL)
+    {
+      SegLiveReplay *replay = seg_live_controller_get_replay (self->controller);
+      g_autofree char *replay_held = NULL;
+      char *more;
+
+      seg_live_engine_get_stats (engine, &st);
+      replay_held = g_format_size (st.bytes_held + st.bytes_members);
+      /* Translators: the replay's engine state, after the live engine's. */
+      more = g_strdup_printf (_("%s\nReplay: %u of %u events played · %u users tracked · "
+                                "%u pending deadlines · %s held in memory"),
+                              text, seg_live_replay_get_n_played (replay),
+                              seg_live_replay_get_n_records (replay), st.n_users,
+                              st.pending_timers, replay_held);
+      g_free (text);
+      text = more;
+    }
   gtk_label_set_text (self->stats_label, text);
 }
 
@@ -380,6 +402,101 @@ activate_cb (GtkListView  *view,
     g_signal_emit (self, signals[USER_ACTIVATED], 0, seg_live_arrival_get_user_id (arrival));
 }
 
+static void
+replay_started_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(SegTodayPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  if (!seg_live_controller_start_replay_finish (SEG_LIVE_CONTROLLER (source), result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        adw_action_row_set_subtitle (self->replay_row, error->message);
+      return;
+    }
+  text = g_strdup_printf (_("Playing %u events at %g×"),
+                          seg_live_replay_get_n_records (seg_live_controller_get_replay (SEG_LIVE_CONTROLLER (source))),
+                          gtk_spin_button_get_value (self->replay_speed));
+  adw_action_row_set_subtitle (self->replay_row, text);
+  gtk_widget_set_sensitive (self->replay_stop, TRUE);
+  update_stats (self);
+}
+
+/**
+ * seg_today_page_start_replay:
+ * @path: a JSON-lines file of upload elements
+ * @speed: 1 to 1000 times real time
+ *
+ * Plays @path through the live segments, loading it off the UI thread.
+ */
+void
+seg_today_page_start_replay (SegTodayPage *self,
+                             const char   *path,
+                             double        speed)
+{
+  g_return_if_fail (SEG_IS_TODAY_PAGE (self));
+
+  if (self->controller == NULL)
+    return;
+  g_cancellable_cancel (self->replay_cancellable);
+  g_clear_object (&self->replay_cancellable);
+  self->replay_cancellable = g_cancellable_new ();
+  gtk_spin_button_set_value (self->replay_speed, speed);
+  adw_action_row_set_subtitle (self->replay_row, _("Reading the file…"));
+  seg_live_controller_start_replay_async (self->controller, path, speed, self->replay_cancellable,
+                                          replay_started_cb, g_object_ref (self));
+}
+
+static void
+replay_chosen_cb (GtkNativeDialog *dialog,
+                  int              response,
+                  SegTodayPage    *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = g_file_get_path (file);
+
+      if (path != NULL)
+        seg_today_page_start_replay (self, path, gtk_spin_button_get_value (self->replay_speed));
+      else
+        adw_action_row_set_subtitle (self->replay_row, _("Choose a file on this computer"));
+    }
+  g_object_unref (dialog);
+}
+
+static void
+replay_choose_cb (SegTodayPage *self)
+{
+  GtkFileChooserNative *chooser;
+  GtkFileFilter *filter = gtk_file_filter_new ();
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  chooser = gtk_file_chooser_native_new (_("Replay Events"), GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Replay"), NULL);
+  gtk_file_filter_set_name (filter, _("JSON lines"));
+  gtk_file_filter_add_pattern (filter, "*.jsonl");
+  gtk_file_filter_add_pattern (filter, "*.ndjson");
+  gtk_file_filter_add_pattern (filter, "*.json");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  g_object_unref (filter);
+  g_signal_connect (chooser, "response", G_CALLBACK (replay_chosen_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+replay_stop_cb (SegTodayPage *self)
+{
+  if (self->controller != NULL)
+    seg_live_controller_stop_replay (self->controller);
+  gtk_widget_set_sensitive (self->replay_stop, FALSE);
+  adw_action_row_set_subtitle (self->replay_row, _("Play a JSON-lines export back, 1× to 1000× faster"));
+  update_stats (self);
+}
+
 static GtkWidget *
 make_chart (const char      *title,
             const char      *empty,
@@ -414,6 +531,8 @@ seg_today_page_dispose (GObject *object)
 {
   SegTodayPage *self = SEG_TODAY_PAGE (object);
 
+  g_cancellable_cancel (self->replay_cancellable);
+  g_clear_object (&self->replay_cancellable);
   seg_today_page_set_store (self, NULL);
   g_clear_pointer (&self->scroller, gtk_widget_unparent);
   g_clear_object (&self->events_series);
@@ -599,6 +718,28 @@ seg_today_page_init (SegTodayPage *self)
                                  _("Bearer Token (required off this computer)"));
   gtk_widget_set_visible (GTK_WIDGET (self->token_row), FALSE);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->token_row));
+  self->replay_row = ADW_ACTION_ROW (adw_action_row_new ());
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->replay_row), _("Replay a File"));
+  self->replay_speed = GTK_SPIN_BUTTON (gtk_spin_button_new_with_range (1, 1000, 1));
+  gtk_spin_button_set_value (self->replay_speed, 100);
+  gtk_widget_set_valign (GTK_WIDGET (self->replay_speed), GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->replay_speed), _("Times faster than real time"));
+  adw_action_row_add_suffix (self->replay_row, GTK_WIDGET (self->replay_speed));
+  {
+    GtkWidget *choose = gtk_button_new_with_mnemonic (_("_Choose…"));
+
+    gtk_widget_set_valign (choose, GTK_ALIGN_CENTER);
+    g_signal_connect_swapped (choose, "clicked", G_CALLBACK (replay_choose_cb), self);
+    adw_action_row_add_suffix (self->replay_row, choose);
+    self->replay_stop = gtk_button_new_from_icon_name ("media-playback-stop-symbolic");
+    gtk_widget_set_tooltip_text (self->replay_stop, _("Stop the replay"));
+    gtk_widget_set_valign (self->replay_stop, GTK_ALIGN_CENTER);
+    gtk_widget_set_sensitive (self->replay_stop, FALSE);
+    g_signal_connect_swapped (self->replay_stop, "clicked", G_CALLBACK (replay_stop_cb), self);
+    adw_action_row_add_suffix (self->replay_row, self->replay_stop);
+  }
+  adw_action_row_set_subtitle (self->replay_row, _("Play a JSON-lines export back, 1× to 1000× faster"));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->replay_row));
   gtk_box_append (GTK_BOX (box), group);
 
   set_ingest_subtitle (self, NULL);

@@ -32,6 +32,9 @@ gboolean           seg_today_page_set_ingest       (SegTodayPage *self,
                                                     gboolean      enabled,
                                                     const char   *address,
                                                     guint         port);
+void               seg_today_page_start_replay     (SegTodayPage *self,
+                                                    const char   *path,
+                                                    double        speed);
 GtkWidget         *seg_today_page_get_events_chart (SegTodayPage *self);
 GtkWidget         *seg_today_page_get_stats_label  (SegTodayPage *self);
 
