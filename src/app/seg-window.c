@@ -300,7 +300,16 @@ find_user_action (GSimpleAction *action,
   seg_segments_view_find_user (SEG_SEGMENTS_VIEW (self->segments_view));
 }
 
+static void
+show_today_action (GSimpleAction *action,
+                   GVariant      *parameter,
+                   gpointer       user_data)
+{
+  seg_window_set_visible_page (SEG_WINDOW (user_data), "today");
+}
+
 static const GActionEntry win_actions[] = {
+  { "show-today", show_today_action },
   { "open-store", open_store_action },
   { "connections", connections_action },
   { "find-user", find_user_action },

@@ -23,6 +23,7 @@ struct _SegTodayPage
 
   SegStore          *store;
   SegLiveController *controller;
+  GSettings         *settings;
 
   GtkWidget         *scroller;
   AdwActionRow      *ingest_row;
@@ -234,6 +235,15 @@ static void
 engine_changed_cb (SegLiveController *controller,
                    SegTodayPage      *self)
 {
+  /* The endpoint the user left on comes back on with the store. */
+  if (self->settings != NULL && !seg_live_controller_is_ingesting (controller)
+      && g_settings_get_boolean (self->settings, "live-ingest-enabled"))
+    {
+      g_autofree char *address = g_settings_get_string (self->settings, "live-ingest-address");
+
+      seg_today_page_set_ingest (self, TRUE, address,
+                                 g_settings_get_uint (self->settings, "live-ingest-port"));
+    }
   rebuild_filter (self);
   update_stats (self);
 }
@@ -327,6 +337,13 @@ ingest_switch_cb (GtkSwitch    *sw,
       return TRUE;
     }
   seg_today_page_set_ingest (self, state, NULL, (guint) port);
+  if (self->settings != NULL)
+    {
+      g_settings_set_boolean (self->settings, "live-ingest-enabled", gtk_switch_get_active (sw));
+      g_settings_set_string (self->settings, "live-ingest-address",
+                             gtk_editable_get_text (GTK_EDITABLE (self->address_row)));
+      g_settings_set_uint (self->settings, "live-ingest-port", (guint) port);
+    }
   gtk_switch_set_state (sw, gtk_switch_get_active (sw));
   return TRUE;
 }
@@ -534,6 +551,7 @@ seg_today_page_dispose (GObject *object)
   g_cancellable_cancel (self->replay_cancellable);
   g_clear_object (&self->replay_cancellable);
   seg_today_page_set_store (self, NULL);
+  g_clear_object (&self->settings);
   g_clear_pointer (&self->scroller, gtk_widget_unparent);
   g_clear_object (&self->events_series);
   g_clear_object (&self->quals_series);
@@ -741,6 +759,24 @@ seg_today_page_init (SegTodayPage *self)
   adw_action_row_set_subtitle (self->replay_row, _("Play a JSON-lines export back, 1× to 1000× faster"));
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->replay_row));
   gtk_box_append (GTK_BOX (box), group);
+
+  /* Without the installed schema (a test build), nothing is remembered. */
+  {
+    GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+    g_autoptr(GSettingsSchema) schema = source ? g_settings_schema_source_lookup (source, SCHEMA_ID, TRUE) : NULL;
+
+    if (schema != NULL && g_settings_schema_has_key (schema, "live-ingest-enabled"))
+      {
+        g_autofree char *address = NULL;
+        g_autofree char *port = NULL;
+
+        self->settings = g_settings_new (SCHEMA_ID);
+        address = g_settings_get_string (self->settings, "live-ingest-address");
+        port = g_strdup_printf ("%u", g_settings_get_uint (self->settings, "live-ingest-port"));
+        gtk_editable_set_text (GTK_EDITABLE (self->address_row), address);
+        gtk_editable_set_text (GTK_EDITABLE (self->port_row), port);
+      }
+  }
 
   set_ingest_subtitle (self, NULL);
   update_stats (self);
