@@ -86,6 +86,38 @@ counted_per_minute (gpointer data)
   return seg_live_controller_get_events_last_minute (seg_today_page_get_controller (data)) >= 3;
 }
 
+static double day_target;
+
+static gboolean
+days_reach (gpointer data)
+{
+  SegChartSeries *series = seg_today_page_get_days_series (data);
+  guint n;
+  const SegChartPoint *points = seg_chart_series_get_points (series, &n);
+
+  return n > 0 && points[n - 1].y >= day_target;
+}
+
+static void
+post (SoupSession *session,
+      guint        port,
+      const char  *body)
+{
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/1/upload", port);
+  g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr(GBytes) reply = NULL;
+  g_autoptr(GError) error = NULL;
+
+  soup_message_set_request_body_from_bytes (msg, "application/json",
+                                            g_bytes_new_take (g_strdup (body), strlen (body)));
+  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, result_cb, &res);
+  g_assert_true (wait_until (is_set, &res));
+  reply = soup_session_send_and_read_finish (session, res, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+}
+
 static void
 test_ingest_to_today (void)
 {
@@ -164,9 +196,30 @@ test_ingest_to_today (void)
   g_assert_nonnull (strstr (stats, "events in the last minute"));
   g_assert_nonnull (strstr (stats, "1 live segments running"));
 
-  /* Filtering by the live segment keeps u1. */
+  /* Filtering by the live segment keeps u1, and its chart of users per day reads 1 today
+   * (from the memberships the store kept)... */
   seg_today_page_select_segment (page, seg_live_arrival_get_segment_id (arrival));
   g_assert_cmpuint (g_list_model_get_n_items (seg_today_page_get_user_model (page)), ==, 1);
+  day_target = 1;
+  g_assert_true (wait_until (days_reach, page));
+  {
+    guint n;
+    const SegChartPoint *points = seg_chart_series_get_points (seg_today_page_get_days_series (page), &n);
+
+    g_assert_cmpfloat (points[n - 1].y, ==, 1);
+  }
+
+  /* ...and goes up to 2 when another user qualifies. */
+  g_free (body);
+  body = g_strdup_printf ("{\"d\":[{\"type\":\"event\",\"identity\":\"u3\",\"ts\":%" G_GINT64_FORMAT
+                          ",\"evtName\":\"Charged\",\"evtData\":{\"amount\":99}}]}", now_s);
+  post (session, port, body);
+  day_target = 2;
+  g_assert_true (wait_until (days_reach, page));
+  g_assert_cmpuint (g_list_model_get_n_items (seg_today_page_get_user_model (page)), ==, 2);
+  g_clear_object (&arrival);
+  arrival = g_list_model_get_item (seg_today_page_get_user_model (page), 0);
+  g_assert_cmpstr (seg_live_arrival_get_user_id (arrival), ==, "u3");
 
   seg_today_page_set_ingest (page, FALSE, NULL, 0);
   g_assert_cmpuint (seg_live_controller_get_ingest_port (seg_today_page_get_controller (page)), ==, 0);

@@ -629,3 +629,150 @@ seg_live_controller_get_replay_engine (SegLiveController *self)
   g_return_val_if_fail (SEG_IS_LIVE_CONTROLLER (self), NULL);
   return self->replay_engine;
 }
+
+typedef struct
+{
+  char      *segment_id;
+  GTimeZone *tz;
+} DaysLoad;
+
+static void
+days_load_free (DaysLoad *load)
+{
+  g_free (load->segment_id);
+  g_time_zone_unref (load->tz);
+  g_free (load);
+}
+
+typedef struct
+{
+  DaysLoad   *load;
+  GHashTable *days;
+} DaysCollect;
+
+static gint64
+floor_day (gint64     ms,
+           GTimeZone *tz)
+{
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (ms / 1000);
+  g_autoptr(GDateTime) local = g_date_time_to_timezone (utc, tz);
+  g_autoptr(GDateTime) midnight = g_date_time_new (tz, g_date_time_get_year (local),
+                                                   g_date_time_get_month (local),
+                                                   g_date_time_get_day_of_month (local), 0, 0, 0);
+
+  return g_date_time_to_unix (midnight) * 1000;
+}
+
+static void
+days_collect_cb (const SegLiveMembership *m,
+                 gpointer                 user_data)
+{
+  DaysCollect *c = user_data;
+  gint64 day;
+  GHashTable *users;
+
+  if (g_strcmp0 (m->segment_id, c->load->segment_id) != 0)
+    return;
+  day = floor_day (m->ts_ms, c->load->tz);
+  users = g_hash_table_lookup (c->days, &day);
+  if (users == NULL)
+    {
+      users = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      g_hash_table_insert (c->days, g_memdup2 (&day, sizeof day), users);
+    }
+  g_hash_table_add (users, g_strdup (m->user_id));
+}
+
+/* Reads the stored memberships in a worker thread: the store's sink read is locked. */
+static void
+days_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  SegLiveController *self = source_object;
+  DaysCollect c = { task_data, seg_live_controller_new_days () };
+  g_autoptr(GError) error = NULL;
+
+  if (!seg_live_sink_load (SEG_LIVE_SINK (self->store), days_collect_cb, &c, &error))
+    {
+      g_hash_table_unref (c.days);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_return_pointer (task, c.days, (GDestroyNotify) g_hash_table_unref);
+}
+
+/**
+ * seg_live_controller_new_days:
+ *
+ * Returns: (transfer full): an empty table of days (gint64 ms of local midnight) to the
+ *   set of users who qualified that day
+ */
+GHashTable *
+seg_live_controller_new_days (void)
+{
+  return g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                (GDestroyNotify) g_hash_table_unref);
+}
+
+/**
+ * seg_live_controller_day_of:
+ *
+ * Returns: the local midnight (in the store's time zone) of the day holding @ts_ms
+ */
+gint64
+seg_live_controller_day_of (SegLiveController *self,
+                            gint64             ts_ms)
+{
+  g_return_val_if_fail (SEG_IS_LIVE_CONTROLLER (self), 0);
+  return floor_day (ts_ms, seg_store_get_timezone (self->store));
+}
+
+/**
+ * seg_live_controller_load_days_async:
+ * @segment_id: a live segment
+ *
+ * Counts the users who qualified for @segment_id on each day, from the memberships the
+ * store keeps, off the UI thread.
+ */
+void
+seg_live_controller_load_days_async (SegLiveController   *self,
+                                     const char          *segment_id,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  DaysLoad *load;
+
+  g_return_if_fail (SEG_IS_LIVE_CONTROLLER (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, seg_live_controller_load_days_async);
+  if (!SEG_IS_LIVE_SINK (self->store))
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                               _("This store does not keep live memberships"));
+      return;
+    }
+  load = g_new0 (DaysLoad, 1);
+  load->segment_id = g_strdup (segment_id);
+  load->tz = g_time_zone_ref (seg_store_get_timezone (self->store));
+  g_task_set_task_data (task, load, (GDestroyNotify) days_load_free);
+  g_task_run_in_thread (task, days_thread);
+}
+
+/**
+ * seg_live_controller_load_days_finish:
+ *
+ * Returns: (transfer full): see seg_live_controller_new_days()
+ */
+GHashTable *
+seg_live_controller_load_days_finish (SegLiveController  *self,
+                                      GAsyncResult       *result,
+                                      GError            **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

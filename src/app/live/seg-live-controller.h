@@ -53,5 +53,16 @@ gboolean           seg_live_controller_start_replay_finish (SegLiveController   
 void               seg_live_controller_stop_replay         (SegLiveController   *self);
 SegLiveReplay     *seg_live_controller_get_replay          (SegLiveController   *self);
 SegLiveEngine     *seg_live_controller_get_replay_engine   (SegLiveController   *self);
+GHashTable        *seg_live_controller_new_days            (void);
+gint64             seg_live_controller_day_of              (SegLiveController   *self,
+                                                            gint64               ts_ms);
+void               seg_live_controller_load_days_async     (SegLiveController   *self,
+                                                            const char          *segment_id,
+                                                            GCancellable        *cancellable,
+                                                            GAsyncReadyCallback  callback,
+                                                            gpointer             user_data);
+GHashTable        *seg_live_controller_load_days_finish    (SegLiveController   *self,
+                                                            GAsyncResult        *result,
+                                                            GError             **error);
 
 G_END_DECLS

@@ -6,6 +6,7 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "charts/seg-bar-layer.h"
 #include "charts/seg-chart.h"
 #include "charts/seg-chart-series.h"
 #include "charts/seg-line-layer.h"
@@ -43,6 +44,12 @@ struct _SegTodayPage
   GtkWidget         *quals_chart;
   SegChartSeries    *quals_series;
   GtkLabel          *stats_label;
+  GtkWidget         *days_frame;
+  GtkWidget         *days_chart;
+  SegChartSeries    *days_series;
+  GHashTable        *days;           /* day ms → set of users, for the selected segment */
+  gint64             days_from;      /* the selected segment's creation day */
+  GCancellable      *days_cancellable;
   GtkLabel          *users_empty;
   GtkListView       *users_view;
   GtkCustomFilter   *users_filter;
@@ -95,6 +102,82 @@ arrival_filter_func (gpointer item,
   const char *id = selected_segment_id (self);
 
   return id == NULL || g_strcmp0 (id, seg_live_arrival_get_segment_id (item)) == 0;
+}
+
+static void
+update_days_chart (SegTodayPage *self)
+{
+  g_autoptr(GArray) points = g_array_new (FALSE, FALSE, sizeof (SegChartPoint));
+  gint64 today, day;
+
+  if (self->days == NULL)
+    {
+      seg_chart_series_clear (self->days_series);
+      return;
+    }
+  today = seg_live_controller_day_of (self->controller, g_get_real_time () / 1000);
+  day = MIN (self->days_from, today);
+  /* Every day since the segment was made, the quiet ones as zero. */
+  for (guint guard = 0; day <= today && guard < 3660; guard++)
+    {
+      GHashTable *users = g_hash_table_lookup (self->days, &day);
+      SegChartPoint p = { (double) day, users ? (double) g_hash_table_size (users) : 0 };
+
+      g_array_append_val (points, p);
+      day = seg_live_controller_day_of (self->controller, day + 36 * 3600 * 1000);
+    }
+  seg_chart_series_set_points (self->days_series, (SegChartPoint *) points->data, points->len);
+}
+
+static void
+add_to_days (SegTodayPage   *self,
+             SegLiveArrival *arrival)
+{
+  gint64 day = seg_live_controller_day_of (self->controller, seg_live_arrival_get_ts (arrival));
+  GHashTable *users = g_hash_table_lookup (self->days, &day);
+
+  if (users == NULL)
+    {
+      users = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      g_hash_table_insert (self->days, g_memdup2 (&day, sizeof day), users);
+    }
+  g_hash_table_add (users, g_strdup (seg_live_arrival_get_user_id (arrival)));
+}
+
+static void
+days_loaded_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(SegTodayPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) days = NULL;
+
+  days = seg_live_controller_load_days_finish (SEG_LIVE_CONTROLLER (source), result, &error);
+  if (days == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        seg_chart_set_empty_text (SEG_CHART (self->days_chart), error->message);
+      return;
+    }
+  if (self->controller != SEG_LIVE_CONTROLLER (source))
+    return;
+  g_clear_pointer (&self->days, g_hash_table_unref);
+  self->days = g_steal_pointer (&days);
+  /* The engine writes memberships to the store about once a second: the users listed
+   * already may not be stored yet, and are counted from the list (sets drop repeats). */
+  {
+    GListModel *arrivals = seg_live_controller_get_arrivals (self->controller);
+
+    for (guint i = 0; i < g_list_model_get_n_items (arrivals); i++)
+      {
+        g_autoptr(SegLiveArrival) arrival = g_list_model_get_item (arrivals, i);
+
+        if (arrival_filter_func (arrival, self))
+          add_to_days (self, arrival);
+      }
+  }
+  update_days_chart (self);
 }
 
 static void
@@ -196,11 +279,19 @@ arrivals_changed_cb (GListModel   *model,
       g_autoptr(SegLiveArrival) arrival = g_list_model_get_item (model, i);
 
       if (arrival_filter_func (arrival, self))
-        self->new_arrivals++;
+        {
+          self->new_arrivals++;
+          if (self->days != NULL)
+            add_to_days (self, arrival);
+        }
     }
+  if (self->days != NULL && added > 0)
+    update_days_chart (self);
   gtk_widget_set_visible (GTK_WIDGET (self->users_empty),
                           g_list_model_get_n_items (G_LIST_MODEL (self->users_model)) == 0);
 }
+
+static void filter_selected_cb (SegTodayPage *self);
 
 static void
 rebuild_filter (SegTodayPage *self)
@@ -227,8 +318,10 @@ rebuild_filter (SegTodayPage *self)
   gtk_string_list_splice (self->filter_names, 0,
                           g_list_model_get_n_items (G_LIST_MODEL (self->filter_names)),
                           (const char * const *) names->pdata);
+  g_signal_handlers_block_by_func (self->filter, filter_selected_cb, self);
   gtk_drop_down_set_selected (self->filter, select);
-  gtk_filter_changed (GTK_FILTER (self->users_filter), GTK_FILTER_CHANGE_DIFFERENT);
+  g_signal_handlers_unblock_by_func (self->filter, filter_selected_cb, self);
+  filter_selected_cb (self);
 }
 
 static void
@@ -251,6 +344,32 @@ engine_changed_cb (SegLiveController *controller,
 static void
 filter_selected_cb (SegTodayPage *self)
 {
+  const char *id = selected_segment_id (self);
+
+  g_cancellable_cancel (self->days_cancellable);
+  g_clear_object (&self->days_cancellable);
+  g_clear_pointer (&self->days, g_hash_table_unref);
+  seg_chart_series_clear (self->days_series);
+  gtk_widget_set_visible (self->days_frame, id != NULL && self->controller != NULL);
+  if (id != NULL && self->controller != NULL)
+    {
+      GListModel *segments = seg_live_controller_get_segments (self->controller);
+
+      self->days_from = g_get_real_time () / 1000;
+      for (guint i = 0; i < g_list_model_get_n_items (segments); i++)
+        {
+          g_autoptr(SegSegment) seg = g_list_model_get_item (segments, i);
+
+          if (g_strcmp0 (seg_segment_get_id (seg), id) == 0 && seg_segment_get_created (seg) > 0)
+            self->days_from = seg_segment_get_created (seg);
+        }
+      self->days_from = seg_live_controller_day_of (self->controller, self->days_from);
+      seg_chart_set_title (SEG_CHART (self->days_chart), segment_name (self, id));
+      self->days_cancellable = g_cancellable_new ();
+      seg_live_controller_load_days_async (self->controller, id, self->days_cancellable,
+                                           days_loaded_cb, g_object_ref (self));
+    }
+
   gtk_filter_changed (GTK_FILTER (self->users_filter), GTK_FILTER_CHANGE_DIFFERENT);
   gtk_widget_set_visible (GTK_WIDGET (self->users_empty),
                           g_list_model_get_n_items (G_LIST_MODEL (self->users_model)) == 0);
@@ -550,8 +669,12 @@ seg_today_page_dispose (GObject *object)
 
   g_cancellable_cancel (self->replay_cancellable);
   g_clear_object (&self->replay_cancellable);
+  g_cancellable_cancel (self->days_cancellable);
+  g_clear_object (&self->days_cancellable);
+  g_clear_pointer (&self->days, g_hash_table_unref);
   seg_today_page_set_store (self, NULL);
   g_clear_object (&self->settings);
+  g_clear_object (&self->days_series);
   g_clear_pointer (&self->scroller, gtk_widget_unparent);
   g_clear_object (&self->events_series);
   g_clear_object (&self->quals_series);
@@ -682,6 +805,24 @@ seg_today_page_init (SegTodayPage *self)
   gtk_frame_set_child (GTK_FRAME (frame), self->quals_chart);
   gtk_box_append (GTK_BOX (charts), frame);
   gtk_box_append (GTK_BOX (box), charts);
+
+  /* The selected live segment's history: users who qualified each day since it was made. */
+  self->days_chart = seg_chart_new ();
+  seg_chart_set_x_axis (SEG_CHART (self->days_chart), SEG_CHART_X_AXIS_TIME);
+  seg_chart_set_time_bucket (SEG_CHART (self->days_chart), SEG_CHART_TIME_BUCKET_DAY);
+  seg_chart_set_empty_text (SEG_CHART (self->days_chart), _("Nobody has qualified yet"));
+  {
+    SegChartLayer *layer = seg_bar_layer_new (SEG_BAR_LAYER_GROUPED);
+
+    self->days_series = seg_chart_series_new (_("Users qualified per day"));
+    seg_chart_layer_add_series (layer, self->days_series);
+    seg_chart_add_layer (SEG_CHART (self->days_chart), layer);
+  }
+  gtk_widget_set_size_request (self->days_chart, -1, 180);
+  self->days_frame = gtk_frame_new (NULL);
+  gtk_frame_set_child (GTK_FRAME (self->days_frame), self->days_chart);
+  gtk_widget_set_visible (self->days_frame, FALSE);
+  gtk_box_append (GTK_BOX (box), self->days_frame);
 
   gtk_box_append (GTK_BOX (box), heading (_("Users Trickling In")));
   self->users_empty = GTK_LABEL (gtk_label_new (_("Users appear here the moment they qualify.")));
@@ -826,6 +967,8 @@ seg_today_page_set_store (SegTodayPage *self,
       g_signal_connect (seg_live_controller_get_arrivals (self->controller), "items-changed",
                         G_CALLBACK (arrivals_changed_cb), self);
     }
+  if (store != NULL && self->days_chart != NULL)
+    seg_chart_set_time_zone (SEG_CHART (self->days_chart), seg_store_get_timezone (store));
   if (self->users_model != NULL)
     gtk_filter_list_model_set_model (self->users_model,
                                      self->controller ? seg_live_controller_get_arrivals (self->controller) : NULL);
@@ -899,6 +1042,18 @@ seg_today_page_get_events_chart (SegTodayPage *self)
 {
   g_return_val_if_fail (SEG_IS_TODAY_PAGE (self), NULL);
   return self->events_chart;
+}
+
+/**
+ * seg_today_page_get_days_series:
+ *
+ * Returns: (transfer none): users who qualified per day for the selected live segment
+ */
+SegChartSeries *
+seg_today_page_get_days_series (SegTodayPage *self)
+{
+  g_return_val_if_fail (SEG_IS_TODAY_PAGE (self), NULL);
+  return self->days_series;
 }
 
 GtkWidget *

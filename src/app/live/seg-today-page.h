@@ -3,6 +3,7 @@
 
 #include <gtk/gtk.h>
 
+#include "charts/seg-chart-series.h"
 #include "seg-live-controller.h"
 
 G_BEGIN_DECLS
@@ -36,6 +37,7 @@ void               seg_today_page_start_replay     (SegTodayPage *self,
                                                     const char   *path,
                                                     double        speed);
 GtkWidget         *seg_today_page_get_events_chart (SegTodayPage *self);
+SegChartSeries    *seg_today_page_get_days_series  (SegTodayPage *self);
 GtkWidget         *seg_today_page_get_stats_label  (SegTodayPage *self);
 
 G_END_DECLS
