@@ -308,8 +308,20 @@ show_today_action (GSimpleAction *action,
   seg_window_set_visible_page (SEG_WINDOW (user_data), "today");
 }
 
+static void
+show_live_report_action (GSimpleAction *action,
+                         GVariant      *parameter,
+                         gpointer       user_data)
+{
+  SegWindow *self = SEG_WINDOW (user_data);
+
+  seg_today_page_select_segment (SEG_TODAY_PAGE (self->today_page), g_variant_get_string (parameter, NULL));
+  seg_window_set_visible_page (self, "today");
+}
+
 static const GActionEntry win_actions[] = {
   { "show-today", show_today_action },
+  { "show-live-report", show_live_report_action, "s" },
   { "open-store", open_store_action },
   { "connections", connections_action },
   { "find-user", find_user_action },

@@ -55,6 +55,7 @@ struct _SegTodayPage
   GtkCustomFilter   *users_filter;
   GtkFilterListModel *users_model;
 
+  char              *pending_select; /* asked for before the segments were listed */
   guint              new_arrivals;   /* arrivals in the selected segments since the last tick */
 };
 
@@ -297,7 +298,8 @@ static void
 rebuild_filter (SegTodayPage *self)
 {
   GListModel *segments = seg_live_controller_get_segments (self->controller);
-  g_autofree char *previous = g_strdup (selected_segment_id (self));
+  g_autofree char *previous = self->pending_select ? g_steal_pointer (&self->pending_select)
+                                                   : g_strdup (selected_segment_id (self));
   guint n = g_list_model_get_n_items (segments);
   guint select = 0;
   g_autoptr(GPtrArray) names = g_ptr_array_new ();
@@ -675,6 +677,7 @@ seg_today_page_dispose (GObject *object)
   seg_today_page_set_store (self, NULL);
   g_clear_object (&self->settings);
   g_clear_object (&self->days_series);
+  g_clear_pointer (&self->pending_select, g_free);
   g_clear_pointer (&self->scroller, gtk_widget_unparent);
   g_clear_object (&self->events_series);
   g_clear_object (&self->quals_series);
@@ -1029,12 +1032,14 @@ seg_today_page_select_segment (SegTodayPage *self,
 {
   g_return_if_fail (SEG_IS_TODAY_PAGE (self));
 
+  g_clear_pointer (&self->pending_select, g_free);
   for (guint i = 0; i < self->filter_ids->len; i++)
     if (g_strcmp0 (g_ptr_array_index (self->filter_ids, i), segment_id) == 0)
       {
         gtk_drop_down_set_selected (self->filter, i);
         return;
       }
+  self->pending_select = g_strdup (segment_id);
 }
 
 GtkWidget *
