@@ -366,7 +366,12 @@ filter_selected_cb (SegTodayPage *self)
             self->days_from = seg_segment_get_created (seg);
         }
       self->days_from = seg_live_controller_day_of (self->controller, self->days_from);
-      seg_chart_set_title (SEG_CHART (self->days_chart), segment_name (self, id));
+      {
+        /* Translators: %s is the name of a live segment. */
+        g_autofree char *title = g_strdup_printf (_("Users qualified per day · %s"), segment_name (self, id));
+
+        seg_chart_set_title (SEG_CHART (self->days_chart), title);
+      }
       self->days_cancellable = g_cancellable_new ();
       seg_live_controller_load_days_async (self->controller, id, self->days_cancellable,
                                            days_loaded_cb, g_object_ref (self));
