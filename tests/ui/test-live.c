@@ -9,6 +9,7 @@
 #include <adwaita.h>
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
+#include <stdio.h>
 
 #include "live/seg-live-arrival.h"
 #include "live/seg-today-page.h"
@@ -220,6 +221,29 @@ test_ingest_to_today (void)
   g_clear_object (&arrival);
   arrival = g_list_model_get_item (seg_today_page_get_user_model (page), 0);
   g_assert_cmpstr (seg_live_arrival_get_user_id (arrival), ==, "u3");
+
+  /* A followed file: u4 qualifies when a line is appended to it. */
+  {
+    g_autofree char *tail_path = g_build_filename (dir, "events.jsonl", NULL);
+    g_autofree char *line = NULL;
+    FILE *f;
+
+    g_assert_true (g_file_set_contents (tail_path, "", 0, NULL));
+    g_assert_true (seg_today_page_start_tail (page, tail_path));
+    line = g_strdup_printf ("{\"type\":\"event\",\"identity\":\"u4\",\"ts\":%" G_GINT64_FORMAT
+                            ",\"evtName\":\"Charged\",\"evtData\":{\"amount\":50}}\n", now_s);
+    f = fopen (tail_path, "a");
+    g_assert_nonnull (f);
+    fputs (line, f);
+    fclose (f);
+    day_target = 3;
+    g_assert_true (wait_until (days_reach, page));
+    g_clear_object (&arrival);
+    arrival = g_list_model_get_item (seg_today_page_get_user_model (page), 0);
+    g_assert_cmpstr (seg_live_arrival_get_user_id (arrival), ==, "u4");
+    seg_live_controller_stop_tail (seg_today_page_get_controller (page));
+    g_remove (tail_path);
+  }
 
   seg_today_page_set_ingest (page, FALSE, NULL, 0);
   g_assert_cmpuint (seg_live_controller_get_ingest_port (seg_today_page_get_controller (page)), ==, 0);

@@ -8,6 +8,7 @@
 
 #include "live/seg-live-ingest.h"
 #include "live/seg-live-replay.h"
+#include "live/seg-live-tail.h"
 #include "seg-definition.h"
 #include "seg-live-arrival.h"
 #include "seg-live-controller.h"
@@ -24,6 +25,8 @@ struct _SegLiveController
   SegLiveIngest *ingest;
   SegLiveEngine *replay_engine;    /* runs in the replay's own (scaled) clock */
   SegLiveReplay *replay;
+  SegLiveTail   *tail;
+  char          *tail_path;
   guint          tick_id;
   guint          flush_id;
   GPtrArray     *pending;          /* SegLiveArrival not yet in the list, oldest first */
@@ -145,6 +148,7 @@ static void
 drop_engine (SegLiveController *self)
 {
   g_clear_object (&self->ingest);
+  g_clear_object (&self->tail);
   if (self->engine != NULL)
     g_signal_handlers_disconnect_by_data (self->engine, self);
   g_clear_object (&self->engine);
@@ -176,6 +180,7 @@ list_cb (GObject      *source,
   g_autoptr(GString) key = g_string_new (NULL);
   g_autoptr(SegLiveEngine) engine = NULL;
   gboolean was_ingesting;
+  gboolean was_tailing;
 
   list = seg_store_list_segments_finish (SEG_STORE (source), result, &error);
   if (list == NULL)
@@ -230,6 +235,7 @@ list_cb (GObject      *source,
     }
 
   was_ingesting = self->ingest != NULL;
+  was_tailing = self->tail != NULL;
   drop_engine (self);
   self->engine = g_steal_pointer (&engine);
   g_signal_connect (self->engine, "user-qualified", G_CALLBACK (qualified_cb), self);
@@ -239,6 +245,18 @@ list_cb (GObject      *source,
 
       if (!listen_ingest (self, &local_error))
         g_warning ("Could not restart the ingest endpoint: %s", local_error->message);
+    }
+  if (was_tailing)
+    {
+      g_autoptr(GError) local_error = NULL;
+
+      /* Following on from the end: what was read is not read twice. */
+      self->tail = seg_live_tail_new (self->engine, self->tail_path, FALSE);
+      if (!seg_live_tail_start (self->tail, &local_error))
+        {
+          g_warning ("Could not follow %s again: %s", self->tail_path, local_error->message);
+          g_clear_object (&self->tail);
+        }
     }
 
   g_list_store_splice (self->segments, 0, g_list_model_get_n_items (G_LIST_MODEL (self->segments)),
@@ -293,6 +311,7 @@ seg_live_controller_finalize (GObject *object)
   g_free (self->segments_key);
   g_free (self->ingest_address);
   g_free (self->ingest_token);
+  g_free (self->tail_path);
 
   G_OBJECT_CLASS (seg_live_controller_parent_class)->finalize (object);
 }
@@ -775,4 +794,57 @@ seg_live_controller_load_days_finish (SegLiveController  *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * seg_live_controller_start_tail:
+ * @path: a JSON-lines file another program appends to
+ * @from_start: read what the file holds already first
+ *
+ * Follows @path into the live engine (events are not written to the store).
+ *
+ * Returns: %FALSE with @error set if the file cannot be followed
+ */
+gboolean
+seg_live_controller_start_tail (SegLiveController  *self,
+                                const char         *path,
+                                gboolean            from_start,
+                                GError            **error)
+{
+  g_autoptr(SegLiveTail) tail = NULL;
+
+  g_return_val_if_fail (SEG_IS_LIVE_CONTROLLER (self), FALSE);
+
+  if (self->engine == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_PENDING,
+                   _("The live segments are still loading; try again in a moment"));
+      return FALSE;
+    }
+  tail = seg_live_tail_new (self->engine, path, from_start);
+  if (!seg_live_tail_start (tail, error))
+    return FALSE;
+  g_set_object (&self->tail, tail);
+  g_free (self->tail_path);
+  self->tail_path = g_strdup (path);
+  return TRUE;
+}
+
+void
+seg_live_controller_stop_tail (SegLiveController *self)
+{
+  g_return_if_fail (SEG_IS_LIVE_CONTROLLER (self));
+  g_clear_object (&self->tail);
+}
+
+/**
+ * seg_live_controller_get_tail:
+ *
+ * Returns: (transfer none) (nullable): the file being followed, if any
+ */
+SegLiveTail *
+seg_live_controller_get_tail (SegLiveController *self)
+{
+  g_return_val_if_fail (SEG_IS_LIVE_CONTROLLER (self), NULL);
+  return self->tail;
 }

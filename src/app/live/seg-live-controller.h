@@ -5,6 +5,7 @@
 
 #include "live/seg-live-engine.h"
 #include "live/seg-live-replay.h"
+#include "live/seg-live-tail.h"
 #include "seg-store.h"
 
 G_BEGIN_DECLS
@@ -64,5 +65,11 @@ void               seg_live_controller_load_days_async     (SegLiveController   
 GHashTable        *seg_live_controller_load_days_finish    (SegLiveController   *self,
                                                             GAsyncResult        *result,
                                                             GError             **error);
+gboolean           seg_live_controller_start_tail          (SegLiveController   *self,
+                                                            const char          *path,
+                                                            gboolean             from_start,
+                                                            GError             **error);
+void               seg_live_controller_stop_tail           (SegLiveController   *self);
+SegLiveTail       *seg_live_controller_get_tail            (SegLiveController   *self);
 
 G_END_DECLS

@@ -32,6 +32,8 @@ struct _SegTodayPage
   AdwEntryRow       *address_row;
   AdwEntryRow       *port_row;
   AdwPasswordEntryRow *token_row;
+  AdwActionRow      *tail_row;
+  GtkWidget         *tail_stop;
   AdwActionRow      *replay_row;
   GtkSpinButton     *replay_speed;
   GtkWidget         *replay_stop;
@@ -227,6 +229,8 @@ update_stats (SegTodayPage *self)
   gtk_label_set_text (self->stats_label, text);
 }
 
+static void update_tail_row (SegTodayPage *self);
+
 static void
 trim_and_append (SegChartSeries *series,
                  double          now,
@@ -260,6 +264,7 @@ tick_cb (SegLiveController *controller,
                    (double) seg_live_controller_get_events_last_minute (controller));
   trim_and_append (self->quals_series, now, (double) self->new_arrivals);
   self->new_arrivals = 0;
+  update_tail_row (self);
   seg_chart_set_x_range (SEG_CHART (self->events_chart), now - WINDOW_MS, now);
   seg_chart_set_x_range (SEG_CHART (self->quals_chart), now - WINDOW_MS, now);
   update_stats (self);
@@ -640,6 +645,87 @@ replay_stop_cb (SegTodayPage *self)
   update_stats (self);
 }
 
+static void
+update_tail_row (SegTodayPage *self)
+{
+  SegLiveTail *tail = self->controller ? seg_live_controller_get_tail (self->controller) : NULL;
+  g_autofree char *text = NULL;
+
+  gtk_widget_set_sensitive (self->tail_stop, tail != NULL);
+  if (tail == NULL)
+    return;
+  text = g_strdup_printf (_("%s: %" G_GUINT64_FORMAT " events read, %" G_GUINT64_FORMAT " lines skipped"),
+                          (const char *) g_object_get_data (G_OBJECT (tail), "seg-path"),
+                          seg_live_tail_get_n_records (tail), seg_live_tail_get_n_rejected (tail));
+  adw_action_row_set_subtitle (self->tail_row, text);
+}
+
+/**
+ * seg_today_page_start_tail:
+ * @path: a JSON-lines file another program appends to
+ *
+ * Returns: %TRUE if @path is followed; on failure the reason is shown in the row
+ */
+gboolean
+seg_today_page_start_tail (SegTodayPage *self,
+                           const char   *path)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_return_val_if_fail (SEG_IS_TODAY_PAGE (self), FALSE);
+
+  if (self->controller == NULL
+      || !seg_live_controller_start_tail (self->controller, path, FALSE, &error))
+    {
+      adw_action_row_set_subtitle (self->tail_row, error ? error->message : _("Open a store first"));
+      gtk_widget_set_sensitive (self->tail_stop, FALSE);
+      return FALSE;
+    }
+  g_object_set_data_full (G_OBJECT (seg_live_controller_get_tail (self->controller)), "seg-path",
+                          g_path_get_basename (path), g_free);
+  update_tail_row (self);
+  return TRUE;
+}
+
+static void
+tail_chosen_cb (GtkNativeDialog *dialog,
+                int              response,
+                SegTodayPage    *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = g_file_get_path (file);
+
+      if (path != NULL)
+        seg_today_page_start_tail (self, path);
+      else
+        adw_action_row_set_subtitle (self->tail_row, _("Choose a file on this computer"));
+    }
+  g_object_unref (dialog);
+}
+
+static void
+tail_choose_cb (SegTodayPage *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkFileChooserNative *chooser;
+
+  chooser = gtk_file_chooser_native_new (_("Follow a File"), GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Follow"), NULL);
+  g_signal_connect (chooser, "response", G_CALLBACK (tail_chosen_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+tail_stop_cb (SegTodayPage *self)
+{
+  if (self->controller != NULL)
+    seg_live_controller_stop_tail (self->controller);
+  gtk_widget_set_sensitive (self->tail_stop, FALSE);
+  adw_action_row_set_subtitle (self->tail_row, _("Read events as another program appends JSON lines to a file"));
+}
+
 static GtkWidget *
 make_chart (const char      *title,
             const char      *empty,
@@ -861,7 +947,7 @@ seg_today_page_init (SegTodayPage *self)
   group = adw_preferences_group_new ();
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Streams"));
   adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
-    _("Events from a stream are stored and run through the live segments as they arrive."));
+    _("Events run through the live segments as they arrive; the ingest endpoint also stores them."));
   gtk_widget_set_margin_top (group, 12);
   self->ingest_row = ADW_ACTION_ROW (adw_action_row_new ());
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->ingest_row), _("Ingest Endpoint"));
@@ -885,6 +971,24 @@ seg_today_page_init (SegTodayPage *self)
                                  _("Bearer Token (required off this computer)"));
   gtk_widget_set_visible (GTK_WIDGET (self->token_row), FALSE);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->token_row));
+  self->tail_row = ADW_ACTION_ROW (adw_action_row_new ());
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->tail_row), _("Follow a File"));
+  adw_action_row_set_subtitle (self->tail_row, _("Read events as another program appends JSON lines to a file"));
+  {
+    GtkWidget *choose = gtk_button_new_with_mnemonic (_("C_hoose…"));
+
+    gtk_widget_set_valign (choose, GTK_ALIGN_CENTER);
+    g_signal_connect_swapped (choose, "clicked", G_CALLBACK (tail_choose_cb), self);
+    adw_action_row_add_suffix (self->tail_row, choose);
+    self->tail_stop = gtk_button_new_from_icon_name ("media-playback-stop-symbolic");
+    gtk_widget_set_tooltip_text (self->tail_stop, _("Stop following the file"));
+    gtk_widget_set_valign (self->tail_stop, GTK_ALIGN_CENTER);
+    gtk_widget_set_sensitive (self->tail_stop, FALSE);
+    g_signal_connect_swapped (self->tail_stop, "clicked", G_CALLBACK (tail_stop_cb), self);
+    adw_action_row_add_suffix (self->tail_row, self->tail_stop);
+  }
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->tail_row));
+
   self->replay_row = ADW_ACTION_ROW (adw_action_row_new ());
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->replay_row), _("Replay a File"));
   self->replay_speed = GTK_SPIN_BUTTON (gtk_spin_button_new_with_range (1, 1000, 1));

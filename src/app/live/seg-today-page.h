@@ -33,6 +33,8 @@ gboolean           seg_today_page_set_ingest       (SegTodayPage *self,
                                                     gboolean      enabled,
                                                     const char   *address,
                                                     guint         port);
+gboolean           seg_today_page_start_tail       (SegTodayPage *self,
+                                                    const char   *path);
 void               seg_today_page_start_replay     (SegTodayPage *self,
                                                     const char   *path,
                                                     double        speed);
