@@ -183,6 +183,8 @@ list_cb (GObject      *source,
   gboolean was_tailing;
 
   list = seg_store_list_segments_finish (SEG_STORE (source), result, &error);
+  if (self->store == NULL)        /* disposed meanwhile */
+    return;
   if (list == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))

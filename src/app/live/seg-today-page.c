@@ -157,6 +157,8 @@ days_loaded_cb (GObject      *source,
   g_autoptr(GHashTable) days = NULL;
 
   days = seg_live_controller_load_days_finish (SEG_LIVE_CONTROLLER (source), result, &error);
+  if (self->controller != SEG_LIVE_CONTROLLER (source))
+    return;
   if (days == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -559,8 +561,11 @@ replay_started_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
 
-  if (!seg_live_controller_start_replay_finish (SEG_LIVE_CONTROLLER (source), result, &error))
+  if (!seg_live_controller_start_replay_finish (SEG_LIVE_CONTROLLER (source), result, &error)
+      || self->controller != SEG_LIVE_CONTROLLER (source))
     {
+      if (self->controller != SEG_LIVE_CONTROLLER (source))
+        return;
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         adw_action_row_set_subtitle (self->replay_row, error->message);
       return;
@@ -847,7 +852,7 @@ seg_today_page_init (SegTodayPage *self)
   g_ptr_array_add (self->filter_ids, NULL);
 
   self->scroller = gtk_scrolled_window_new ();
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (self->scroller), GTK_POLICY_NEVER,
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (self->scroller), GTK_POLICY_AUTOMATIC,
                                   GTK_POLICY_AUTOMATIC);
   gtk_widget_set_parent (self->scroller, GTK_WIDGET (self));
   clamp = adw_clamp_new ();
