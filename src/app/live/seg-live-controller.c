@@ -603,6 +603,11 @@ seg_live_controller_start_replay_finish (SegLiveController  *self,
   replay = g_task_propagate_pointer (G_TASK (result), error);
   if (replay == NULL)
     return FALSE;
+  if (self->store == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_CLOSED, _("The store was closed"));
+      return FALSE;
+    }
   engine = new_replay_engine (self, replay, error);
   if (engine == NULL)
     return FALSE;

@@ -1068,6 +1068,8 @@ seg_today_page_set_store (SegTodayPage *self,
   if (self->store == store)
     return;
 
+  g_cancellable_cancel (self->replay_cancellable);
+  g_cancellable_cancel (self->days_cancellable);
   if (self->controller != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->controller, self);
