@@ -57,7 +57,6 @@ struct _SegTodayPage
   GtkCustomFilter   *users_filter;
   GtkFilterListModel *users_model;
 
-  guint              scroll_id;
   char              *pending_select; /* asked for before the segments were listed */
   guint              new_arrivals;   /* arrivals in the selected segments since the last tick */
 };
@@ -273,17 +272,6 @@ tick_cb (SegLiveController *controller,
   update_stats (self);
 }
 
-static gboolean
-scroll_to_newest_cb (gpointer data)
-{
-  SegTodayPage *self = data;
-  GtkAdjustment *adj = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->users_view));
-
-  self->scroll_id = 0;
-  gtk_adjustment_set_value (adj, gtk_adjustment_get_lower (adj));
-  return G_SOURCE_REMOVE;
-}
-
 static void
 arrivals_changed_cb (GListModel   *model,
                      guint         position,
@@ -294,15 +282,6 @@ arrivals_changed_cb (GListModel   *model,
   /* New arrivals are inserted at the top; count those the filter lets through. */
   if (position != 0)
     return;
-  /* Someone watching the top of the list keeps seeing the newest; someone who scrolled
-   * down to read stays where they are. */
-  {
-    GtkAdjustment *adj = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->users_view));
-
-    if (adj != NULL && added > 0 && self->scroll_id == 0
-        && gtk_adjustment_get_value (adj) <= gtk_adjustment_get_lower (adj) + 48)
-      self->scroll_id = g_idle_add_full (GTK_PRIORITY_RESIZE + 1, scroll_to_newest_cb, self, NULL);
-  }
   for (guint i = 0; i < added; i++)
     {
       g_autoptr(SegLiveArrival) arrival = g_list_model_get_item (model, i);
@@ -321,7 +300,6 @@ arrivals_changed_cb (GListModel   *model,
 }
 
 static void filter_selected_cb (SegTodayPage *self);
-static gboolean scroll_to_newest_cb (gpointer data);
 
 static void
 rebuild_filter (SegTodayPage *self)
@@ -407,8 +385,6 @@ filter_selected_cb (SegTodayPage *self)
     }
 
   gtk_filter_changed (GTK_FILTER (self->users_filter), GTK_FILTER_CHANGE_DIFFERENT);
-  if (self->scroll_id == 0)
-    self->scroll_id = g_idle_add_full (GTK_PRIORITY_RESIZE + 1, scroll_to_newest_cb, self, NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->users_empty),
                           g_list_model_get_n_items (G_LIST_MODEL (self->users_model)) == 0);
 }
@@ -798,7 +774,6 @@ seg_today_page_dispose (GObject *object)
   g_clear_object (&self->settings);
   g_clear_object (&self->days_series);
   g_clear_pointer (&self->pending_select, g_free);
-  g_clear_handle_id (&self->scroll_id, g_source_remove);
   g_clear_pointer (&self->scroller, gtk_widget_unparent);
   g_clear_object (&self->events_series);
   g_clear_object (&self->quals_series);
