@@ -391,6 +391,8 @@ seg_application_startup (GApplication *app)
                                          (const char *[]) { "<Control>o", NULL });
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.connections",
                                          (const char *[]) { "<Control><Shift>o", NULL });
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.show-today",
+                                         (const char *[]) { "<Alt>t", NULL });
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.find-user",
                                          (const char *[]) { "<Control>u", NULL });
 }

@@ -371,6 +371,12 @@ seg_segments_view_open_report (SegSegmentsView *self,
   g_return_if_fail (SEG_IS_SEGMENT (segment));
   g_return_if_fail (self->store != NULL);
 
+  /* A live segment's report is live: the window shows it on the Today page. */
+  if (seg_segment_get_kind (segment) == SEG_SEGMENT_KIND_LIVE
+      && gtk_widget_activate_action (GTK_WIDGET (self), "win.show-live-report", "s",
+                                     seg_segment_get_id (segment)))
+    return;
+
   remove_child (self, &self->report);
   self->report = seg_segment_report_new (self->store, segment);
   g_signal_connect_object (self->report, "open-user", G_CALLBACK (open_user_cb), self,

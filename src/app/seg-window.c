@@ -10,6 +10,7 @@
 #include "seg-event-info.h"
 #include "seg-format.h"
 #include "seg-local-store.h"
+#include "live/seg-today-page.h"
 #include "seg-segment.h"
 #include "seg-segments-view.h"
 #include "seg-window.h"
@@ -55,6 +56,7 @@ struct _SegWindow
   guint                 demo_timeout;
 
   GtkWidget            *segments_view;       /* the segment list, wizard and reports */
+  GtkWidget            *today_page;          /* live segments running now */
   AdwViewStack         *data_stack;          /* "segments" and "overview", once there is data */
   AdwViewSwitcherTitle *switcher_title;      /* owned: only one title is in the header bar */
   GtkWidget            *switcher_bar;        /* at the bottom, in narrow windows */
@@ -92,6 +94,15 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void seg_window_open_store (SegWindow *self);
+
+/* A user who just qualified for a live segment: show their profile. */
+static void
+today_user_activated_cb (SegWindow  *self,
+                         const char *user_id)
+{
+  adw_view_stack_set_visible_child_name (self->data_stack, "segments");
+  seg_segments_view_open_user (SEG_SEGMENTS_VIEW (self->segments_view), user_id);
+}
 static void store_opened          (SegWindow *self,
                                    SegStore  *store,
                                    GError    *error);
@@ -289,7 +300,28 @@ find_user_action (GSimpleAction *action,
   seg_segments_view_find_user (SEG_SEGMENTS_VIEW (self->segments_view));
 }
 
+static void
+show_today_action (GSimpleAction *action,
+                   GVariant      *parameter,
+                   gpointer       user_data)
+{
+  seg_window_set_visible_page (SEG_WINDOW (user_data), "today");
+}
+
+static void
+show_live_report_action (GSimpleAction *action,
+                         GVariant      *parameter,
+                         gpointer       user_data)
+{
+  SegWindow *self = SEG_WINDOW (user_data);
+
+  seg_today_page_select_segment (SEG_TODAY_PAGE (self->today_page), g_variant_get_string (parameter, NULL));
+  seg_window_set_visible_page (self, "today");
+}
+
 static const GActionEntry win_actions[] = {
+  { "show-today", show_today_action },
+  { "show-live-report", show_live_report_action, "s" },
   { "open-store", open_store_action },
   { "connections", connections_action },
   { "find-user", find_user_action },
@@ -1206,6 +1238,13 @@ seg_window_init (SegWindow *self)
     page = adw_view_stack_add_titled (self->data_stack, self->segments_view, "segments",
                                       _("Segments"));
     adw_view_stack_page_set_icon_name (page, "view-list-symbolic");
+
+    /* Today: the live segments running now (src/app/live). */
+    self->today_page = seg_today_page_new ();
+    g_object_bind_property (self, "store", self->today_page, "store", G_BINDING_SYNC_CREATE);
+    g_signal_connect_swapped (self->today_page, "user-activated", G_CALLBACK (today_user_activated_cb), self);
+    page = adw_view_stack_add_titled (self->data_stack, self->today_page, "today", _("Today"));
+    adw_view_stack_page_set_icon_name (page, "media-record-symbolic");
 
     g_object_ref (overview);
     adw_view_stack_remove (self->view_stack, overview);
