@@ -68,6 +68,8 @@ struct _SegWindow
   /* Template widgets */
   AdwHeaderBar         *header_bar;
   AdwWindowTitle       *window_title;
+  GtkMenuButton        *store_button;
+  GtkLabel             *store_label;
   GtkMenuButton        *primary_menu_button;
   AdwToastOverlay      *toast_overlay;
   AdwViewStack         *view_stack;
@@ -319,6 +321,124 @@ show_live_report_action (GSimpleAction *action,
   seg_window_set_visible_page (self, "today");
 }
 
+/* The store switcher: the header's button names the store in use; its menu offers the
+ * recently opened stores, the saved ClickHouse connections, and the ways to another. */
+
+#define N_RECENT_STORES 8
+
+static char *
+store_display_name (const char *path)
+{
+  if (seg_clickhouse_location_is_uri (path))
+    {
+      SegClickhouseLocation where;
+      char *name;
+
+      if (!seg_clickhouse_location_parse (path, &where, NULL))
+        return g_strdup (path);
+      name = seg_clickhouse_location_describe (&where);
+      seg_clickhouse_location_clear (&where);
+      return name;
+    }
+  return g_path_get_basename (path);
+}
+
+static void
+add_store_item (GMenu      *section,
+                const char *path)
+{
+  g_autofree char *label = store_display_name (path);
+  g_autoptr(GMenuItem) item = g_menu_item_new (label, NULL);
+
+  g_menu_item_set_action_and_target_value (item, "win.switch-store", g_variant_new_string (path));
+  g_menu_append_item (section, item);
+}
+
+static void
+update_store_switcher (SegWindow *self)
+{
+  GtkApplication *application = gtk_window_get_application (GTK_WINDOW (self));
+  const char *current;
+  g_autofree char *name = NULL;
+  g_autoptr(GMenu) menu = g_menu_new ();
+  g_autoptr(GMenu) recent = g_menu_new ();
+  g_autoptr(GMenu) remote = g_menu_new ();
+  g_autoptr(GMenu) more = g_menu_new ();
+  g_auto(GStrv) recents = NULL;
+  g_auto(GStrv) connections = NULL;
+
+  if (application == NULL || self->settings == NULL || self->store_button == NULL)
+    return;
+  current = seg_application_get_store_path (SEG_APPLICATION (application));
+  name = current ? store_display_name (current) : g_strdup ("");
+  gtk_label_set_label (self->store_label, name);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->store_button), current);
+
+  recents = g_settings_get_strv (self->settings, "recent-stores");
+  for (guint i = 0; recents[i] != NULL; i++)
+    if (g_strcmp0 (recents[i], current) != 0)
+      add_store_item (recent, recents[i]);
+  connections = g_settings_get_strv (self->settings, "clickhouse-connections");
+  for (guint i = 0; connections[i] != NULL; i++)
+    if (g_strcmp0 (connections[i], current) != 0 &&
+        !g_strv_contains ((const char * const *) recents, connections[i]))
+      add_store_item (remote, connections[i]);
+  g_menu_append (more, _("Open Store File…"), "win.open-store");
+  g_menu_append (more, _("ClickHouse Connections…"), "win.connections");
+  if (g_menu_model_get_n_items (G_MENU_MODEL (recent)) > 0)
+    g_menu_append_section (menu, _("Recent Stores"), G_MENU_MODEL (recent));
+  if (g_menu_model_get_n_items (G_MENU_MODEL (remote)) > 0)
+    g_menu_append_section (menu, _("ClickHouse Connections"), G_MENU_MODEL (remote));
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (more));
+  gtk_menu_button_set_menu_model (self->store_button, G_MENU_MODEL (menu));
+}
+
+/* A store that opened becomes the newest of the recent ones. */
+static void
+remember_store (SegWindow  *self,
+                const char *path)
+{
+  g_auto(GStrv) recents = NULL;
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) updated = NULL;
+  guint n = 1;
+
+  if (self->settings == NULL || path == NULL)
+    return;
+  recents = g_settings_get_strv (self->settings, "recent-stores");
+  g_strv_builder_add (builder, path);
+  for (guint i = 0; recents[i] != NULL && n < N_RECENT_STORES; i++)
+    if (!g_str_equal (recents[i], path))
+      {
+        g_strv_builder_add (builder, recents[i]);
+        n++;
+      }
+  updated = g_strv_builder_end (builder);
+  g_settings_set_strv (self->settings, "recent-stores", (const char * const *) updated);
+  update_store_switcher (self);
+}
+
+static void
+switch_store_action (GSimpleAction *action,
+                     GVariant      *parameter,
+                     gpointer       user_data)
+{
+  SegWindow *self = SEG_WINDOW (user_data);
+  GtkApplication *application = gtk_window_get_application (GTK_WINDOW (self));
+  const char *path = g_variant_get_string (parameter, NULL);
+
+  if (application == NULL)
+    return;
+  if (!seg_clickhouse_location_is_uri (path) && !g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      g_autofree char *text = g_strdup_printf (_("The store “%s” is not there any more"), path);
+
+      seg_window_add_toast (self, adw_toast_new (text));
+      return;
+    }
+  seg_application_set_store_path (SEG_APPLICATION (application), path);
+}
+
 static const GActionEntry win_actions[] = {
   { "show-today", show_today_action },
   { "show-live-report", show_live_report_action, "s" },
@@ -327,6 +447,7 @@ static const GActionEntry win_actions[] = {
   { "find-user", find_user_action },
   { "import", import_action },
   { "reload-store", reload_store_action },
+  { "switch-store", switch_store_action, "s" },
 };
 
 static void
@@ -531,6 +652,12 @@ store_opened (SegWindow *self,
     }
 
   seg_window_set_store (self, store);
+  {
+    GtkApplication *application = gtk_window_get_application (GTK_WINDOW (self));
+
+    if (application != NULL)
+      remember_store (self, seg_application_get_store_path (SEG_APPLICATION (application)));
+  }
   seg_window_refresh (self);
 
   if (self->pending_import != NULL)
@@ -1121,6 +1248,13 @@ application_notify_cb (SegWindow  *self,
   g_signal_connect_object (application, "notify::store-path",
                            G_CALLBACK (store_path_notify_cb), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (application, "notify::store-path",
+                           G_CALLBACK (update_store_switcher), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "changed::clickhouse-connections",
+                           G_CALLBACK (update_store_switcher), self,
+                           G_CONNECT_SWAPPED);
+  update_store_switcher (self);
 
   seg_window_open_store (self);
 }
@@ -1188,6 +1322,8 @@ seg_window_class_init (SegWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/seg-window.ui");
   gtk_widget_class_bind_template_child (widget_class, SegWindow, header_bar);
   gtk_widget_class_bind_template_child (widget_class, SegWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, SegWindow, store_button);
+  gtk_widget_class_bind_template_child (widget_class, SegWindow, store_label);
   gtk_widget_class_bind_template_child (widget_class, SegWindow, primary_menu_button);
   gtk_widget_class_bind_template_child (widget_class, SegWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, SegWindow, view_stack);

@@ -732,6 +732,46 @@ test_import_types_and_saved_mapping (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static gboolean
+menu_offers (GMenuModel *model,
+             const char *path)
+{
+  for (int i = 0; i < g_menu_model_get_n_items (model); i++)
+    {
+      g_autoptr(GMenuModel) section = g_menu_model_get_item_link (model, i, G_MENU_LINK_SECTION);
+      g_autoptr(GVariant) target = g_menu_model_get_item_attribute_value (model, i, G_MENU_ATTRIBUTE_TARGET,
+                                                                          G_VARIANT_TYPE_STRING);
+
+      if (section != NULL && menu_offers (section, path))
+        return TRUE;
+      if (target != NULL && g_str_equal (g_variant_get_string (target, NULL), path))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* The header names the store in use and switches back to a recent one. */
+static void
+test_store_switcher (void)
+{
+  g_autofree char *first = g_build_filename (tmp_dir, "first.segstore", NULL);
+  SegWindow *window;
+  GtkWidget *label, *button;
+  StoreWait wait;
+
+  window = window_on_store ("first.segstore");
+  window = window_on_store ("second.segstore");
+  label = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window), SEG_TYPE_WINDOW, "store_label"));
+  button = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window), SEG_TYPE_WINDOW, "store_button"));
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (label)), ==, "second.segstore");
+  g_assert_true (menu_offers (gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (button)), first));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.switch-store", "s", first));
+  wait = (StoreWait) { window, first };
+  g_assert_true (wait_until (store_is_open, &wait));
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (label)), ==, "first.segstore");
+}
+
 /* The widest descendants that cannot shrink to @limit, for a useful failure message. */
 static void
 report_wide (GtkWidget *widget,
@@ -871,6 +911,7 @@ main (int   argc,
   g_test_add_func ("/Import/types-and-saved-mapping", test_import_types_and_saved_mapping);
   g_test_add_func ("/Window/store-error", test_store_error);
   g_test_add_func ("/Window/narrow", test_narrow_window);
+  g_test_add_func ("/Window/store-switcher", test_store_switcher);
 
   ret = g_test_run ();
 
