@@ -127,6 +127,13 @@ find_descendant (GtkWidget  *widget,
 }
 
 static gboolean
+is_primary_menu (GtkWidget     *widget,
+                 gconstpointer  data)
+{
+  return gtk_menu_button_get_primary (GTK_MENU_BUTTON (widget));
+}
+
+static gboolean
 has_action_name (GtkWidget     *widget,
                  gconstpointer  action_name)
 {
@@ -205,7 +212,7 @@ test_window_opens (void)
                    "default.segstore");
 
   /* The primary menu offers Preferences, Keyboard Shortcuts and About, all of them real. */
-  menu_button = find_descendant (header_bar, GTK_TYPE_MENU_BUTTON, NULL, NULL);
+  menu_button = find_descendant (header_bar, GTK_TYPE_MENU_BUTTON, is_primary_menu, NULL);
   g_assert_nonnull (menu_button);
   g_assert_true (gtk_widget_get_mapped (menu_button));
   menu = gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (menu_button));
