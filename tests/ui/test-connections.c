@@ -8,6 +8,8 @@
 
 #include "config.h"
 
+#include "ui-test-util.h"
+
 #include <gio/gio.h>
 #include <gtk/gtk.h>
 #include <libsoup/soup.h>
@@ -28,44 +30,6 @@
 
 static SegApplication *app;
 static const char *server;
-
-typedef gboolean (*Predicate) (gpointer data);
-
-static gboolean
-wake_cb (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-/* Runs the main context until @predicate holds, for at most twenty seconds; the
- * window keeps drawing and answering all along (nothing here blocks it). */
-static gboolean
-wait_until (Predicate predicate,
-            gpointer  data)
-{
-  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
-  guint wake_id = g_timeout_add (20, wake_cb, NULL);
-  gboolean ok;
-
-  while (!(ok = predicate (data)) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (wake_id);
-  return ok;
-}
-
-static gboolean
-is_set (gpointer data)
-{
-  return *(gpointer *) data != NULL;
-}
-
-static void
-result_cb (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
 
 static gboolean
 dialog_idle (gpointer data)
@@ -119,8 +83,8 @@ make_team_database (void)
   def = seg_definition_new_from_json ("{\"version\":1,\"match\":{\"did\":\"Charged\"}}", -1, &error);
   g_assert_no_error (error);
   draft = seg_segment_new (NULL, "Team buyers", def);
-  seg_store_save_segment_async (SEG_STORE (store), draft, NULL, result_cb, &res);
-  g_assert_true (wait_until (is_set, &res));
+  seg_store_save_segment_async (SEG_STORE (store), draft, NULL, ui_test_result_cb, &res);
+  g_assert_true (ui_test_wait_until (ui_test_pointer_is_set, &res));
   saved = seg_store_save_segment_finish (SEG_STORE (store), res, &error);
   g_assert_no_error (error);
 }
@@ -305,7 +269,7 @@ test_connections (void)
   seg_connections_dialog_set_fields (dialog, dead, user, secret, DATABASE);
   seg_connections_dialog_test (dialog);
   g_assert_true (seg_connections_dialog_is_busy (dialog));
-  g_assert_true (wait_until (dialog_idle, dialog));
+  g_assert_true (ui_test_wait_until (dialog_idle, dialog));
   g_test_message ("dead server: %s", seg_connections_dialog_get_status (dialog));
   g_assert_false (seg_connections_dialog_get_status_ok (dialog));
   g_assert_nonnull (strstr (seg_connections_dialog_get_status (dialog), "Could not connect"));
@@ -313,7 +277,7 @@ test_connections (void)
   /* A wrong password: ClickHouse's own words. */
   seg_connections_dialog_set_fields (dialog, server, user, "not the password", DATABASE);
   seg_connections_dialog_test (dialog);
-  g_assert_true (wait_until (dialog_idle, dialog));
+  g_assert_true (ui_test_wait_until (dialog_idle, dialog));
   g_test_message ("wrong password: %s", seg_connections_dialog_get_status (dialog));
   g_assert_false (seg_connections_dialog_get_status_ok (dialog));
   g_assert_nonnull (strstr (seg_connections_dialog_get_status (dialog), "password"));
@@ -321,7 +285,7 @@ test_connections (void)
   /* The right one: the server's version. */
   seg_connections_dialog_set_fields (dialog, server, user, secret, DATABASE);
   seg_connections_dialog_test (dialog);
-  g_assert_true (wait_until (dialog_idle, dialog));
+  g_assert_true (ui_test_wait_until (dialog_idle, dialog));
   g_test_message ("right password: %s", seg_connections_dialog_get_status (dialog));
   g_assert_true (seg_connections_dialog_get_status_ok (dialog));
   g_assert_nonnull (strstr (seg_connections_dialog_get_status (dialog), "Connected to ClickHouse"));
@@ -336,16 +300,16 @@ test_connections (void)
                                 g_uri_get_port (http), DATABASE);
   }
   wait = (OpenWait) { SEG_WINDOW (window), location };
-  g_assert_true (wait_until (remote_store_shown, &wait));
+  g_assert_true (ui_test_wait_until (remote_store_shown, &wait));
   view = SEG_SEGMENTS_VIEW (seg_window_get_page (SEG_WINDOW (window), "segments"));
-  g_assert_true (wait_until (list_has_team_segment, seg_segments_view_get_list_page (view)));
+  g_assert_true (ui_test_wait_until (list_has_team_segment, seg_segments_view_get_list_page (view)));
 
   {
     g_autoptr(GUri) http = g_uri_parse (server, G_URI_FLAGS_NONE, NULL);
     g_autofree char *server_attr = g_strdup_printf ("http://%s:%d/", g_uri_get_host (http), g_uri_get_port (http));
 
-    seg_clickhouse_keyring_lookup_async (server_attr, user, NULL, result_cb, &res);
-    g_assert_true (wait_until (is_set, &res));
+    seg_clickhouse_keyring_lookup_async (server_attr, user, NULL, ui_test_result_cb, &res);
+    g_assert_true (ui_test_wait_until (ui_test_pointer_is_set, &res));
     password = seg_clickhouse_keyring_lookup_finish (res, &error);
     g_assert_no_error (error);
     g_assert_cmpstr (password, ==, secret);
@@ -380,8 +344,8 @@ test_connections (void)
     seg_connections_dialog_remove (dialog, location);
     g_assert_cmpuint (seg_connections_dialog_get_n_saved (dialog), ==, 0);
     g_usleep (200 * 1000);
-    seg_clickhouse_keyring_lookup_async (server_attr, user, NULL, result_cb, &res);
-    g_assert_true (wait_until (is_set, &res));
+    seg_clickhouse_keyring_lookup_async (server_attr, user, NULL, ui_test_result_cb, &res);
+    g_assert_true (ui_test_wait_until (ui_test_pointer_is_set, &res));
     password = seg_clickhouse_keyring_lookup_finish (res, &error);
     g_assert_no_error (error);
     g_assert_cmpstr (password, ==, "");
@@ -407,7 +371,7 @@ test_dead_store (void)
   g_application_activate (G_APPLICATION (app));
   window = gtk_application_get_active_window (GTK_APPLICATION (app));
   seg_application_set_store_path (app, location);
-  g_assert_true (wait_until (shows_error, window));
+  g_assert_true (ui_test_wait_until (shows_error, window));
   g_assert_nonnull (g_action_map_lookup_action (G_ACTION_MAP (window), "reload-store"));
   g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "connections"));
   gtk_window_destroy (window);
@@ -447,7 +411,7 @@ test_server_errors (void)
 
       seg_connections_dialog_set_fields (dialog, fake->url, "default", "", "nowhere");
       seg_connections_dialog_test (dialog);
-      g_assert_true (wait_until (dialog_idle, dialog));
+      g_assert_true (ui_test_wait_until (dialog_idle, dialog));
       g_test_message ("fake server %u: %s", cases[i].mode, seg_connections_dialog_get_status (dialog));
       g_assert_cmpuint (fake->requests, >=, 1);
       g_assert_false (seg_connections_dialog_get_status_ok (dialog));
@@ -519,8 +483,8 @@ test_cancel_connecting (void)
   g_application_activate (G_APPLICATION (app));
   window = gtk_application_get_active_window (GTK_APPLICATION (app));
   seg_application_set_store_path (app, location);
-  g_assert_true (wait_until (fake_requested, fake));
-  g_assert_true (wait_until (cancel_shown, window));
+  g_assert_true (ui_test_wait_until (fake_requested, fake));
+  g_assert_true (ui_test_wait_until (cancel_shown, window));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.connections", NULL));
   dialog = find_dialog ();
@@ -530,7 +494,7 @@ test_cancel_connecting (void)
 
   g_signal_emit_by_name (find_button (GTK_WIDGET (window), "_Cancel"), "clicked");
   g_assert_cmpstr (seg_window_get_visible_page (SEG_WINDOW (window)), ==, "error");
-  g_assert_true (wait_until (fake_aborted, fake));
+  g_assert_true (ui_test_wait_until (fake_aborted, fake));
   g_assert_nonnull (find_button (GTK_WIDGET (window), "_Try Again"));
   g_assert_null (seg_window_get_store (SEG_WINDOW (window)));
   gtk_window_destroy (window);

@@ -8,6 +8,8 @@
 
 #include "config.h"
 
+#include "ui-test-util.h"
+
 #include <glib/gstdio.h>
 #include <string.h>
 
@@ -30,57 +32,6 @@
 static SegApplication *app;
 static char *tmp_dir;
 
-typedef gboolean (*Predicate) (gpointer data);
-
-static gboolean
-wake_cb (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-/* Runs the main context until @predicate holds, for at most fifteen seconds. */
-static gboolean
-wait_until (Predicate predicate,
-            gpointer  data)
-{
-  gint64 deadline = g_get_monotonic_time () + 15 * G_USEC_PER_SEC;
-  guint wake_id = g_timeout_add (20, wake_cb, NULL);
-  gboolean ok;
-
-  while (!(ok = predicate (data)) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-
-  g_source_remove (wake_id);
-  return ok;
-}
-
-static void
-settle (void)
-{
-  for (guint i = 0; i < 20; i++)
-    g_main_context_iteration (NULL, FALSE);
-}
-
-static GtkWidget *
-find_descendant (GtkWidget *widget,
-                 GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_descendant (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
 /* Whether a label under @widget reads @text, as a user would look for it. */
 static gboolean
 has_label_text (GtkWidget  *widget,
@@ -96,12 +47,6 @@ has_label_text (GtkWidget  *widget,
       return TRUE;
 
   return FALSE;
-}
-
-static gboolean
-widget_is_mapped (gpointer data)
-{
-  return gtk_widget_get_mapped (GTK_WIDGET (data));
 }
 
 typedef struct
@@ -134,11 +79,11 @@ window_on_store (const char *name)
   g_application_activate (G_APPLICATION (app));
   window = gtk_application_get_active_window (GTK_APPLICATION (app));
   g_assert_true (SEG_IS_WINDOW (window));
-  g_assert_true (wait_until (widget_is_mapped, window));
+  g_assert_true (ui_test_wait_until (ui_test_widget_is_mapped, window));
 
   seg_application_set_store_path (app, path);
   wait = (StoreWait) { SEG_WINDOW (window), path };
-  g_assert_true (wait_until (store_is_open, &wait));
+  g_assert_true (ui_test_wait_until (store_is_open, &wait));
 
   return SEG_WINDOW (window);
 }
@@ -178,10 +123,10 @@ test_window_shows_store (void)
   }
 
   window = window_on_store ("filled.segstore");
-  g_assert_true (wait_until (page_is_overview, window));
+  g_assert_true (ui_test_wait_until (page_is_overview, window));
   g_assert_cmpuint (store_n_events (window), ==, 3000);
 
-  list_view = find_descendant (seg_window_get_page (window, "overview"), GTK_TYPE_LIST_VIEW);
+  list_view = ui_test_find_descendant (seg_window_get_page (window, "overview"), GTK_TYPE_LIST_VIEW, NULL, NULL);
   g_assert_nonnull (list_view);
   model = G_LIST_MODEL (gtk_list_view_get_model (GTK_LIST_VIEW (list_view)));
   g_assert_nonnull (model);
@@ -189,7 +134,7 @@ test_window_shows_store (void)
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 6);
   g_assert_true (gtk_widget_get_mapped (list_view));
 
-  label = find_descendant (GTK_WIDGET (window), GTK_TYPE_LABEL);
+  label = ui_test_find_descendant (GTK_WIDGET (window), GTK_TYPE_LABEL, NULL, NULL);
   g_assert_nonnull (label);
   {
     /* The stats line names the real numbers. */
@@ -216,12 +161,6 @@ static gboolean
 int_is_set (gpointer data)
 {
   return *(int *) data >= 0;
-}
-
-static gboolean
-pointer_is_set (gpointer data)
-{
-  return *(gpointer *) data != NULL;
 }
 
 static void
@@ -252,17 +191,17 @@ test_demo_loader (void)
   handler = g_signal_connect (window, "demo-loaded", G_CALLBACK (demo_loaded_cb), &result);
   g_action_group_activate_action (G_ACTION_GROUP (app), "load-demo", NULL);
   g_assert_cmpstr (seg_window_get_visible_page (window), ==, "loading");
-  g_assert_true (wait_until (int_is_set, &result));
+  g_assert_true (ui_test_wait_until (int_is_set, &result));
   g_signal_handler_disconnect (window, handler);
   g_assert_cmpint (result, ==, 1);
 
   g_assert_cmpuint (store_n_events (window), ==, SEG_DEMO_N_EVENTS);
   g_assert_cmpuint (seg_local_store_get_n_users (SEG_LOCAL_STORE (seg_window_get_store (window))),
                     ==, SEG_DEMO_N_USERS);
-  g_assert_true (wait_until (page_is_overview, window));
+  g_assert_true (ui_test_wait_until (page_is_overview, window));
 
   seg_store_list_segments_async (seg_window_get_store (window), NULL, segments_cb, &segments);
-  g_assert_true (wait_until (pointer_is_set, &segments));
+  g_assert_true (ui_test_wait_until (ui_test_pointer_is_set, &segments));
   for (guint n = 0; names[n] != NULL; n++)
     {
       gboolean found = FALSE;
@@ -299,7 +238,7 @@ wait_for_page (SegImportAssistant *assistant,
 {
   PageWait wait = { assistant, page };
 
-  if (!wait_until (assistant_on_page, &wait))
+  if (!ui_test_wait_until (assistant_on_page, &wait))
     g_error ("The assistant is on page %s, not %s", seg_import_assistant_get_page (assistant),
              page);
 }
@@ -338,7 +277,7 @@ test_import_csv (void)
   g_action_group_activate_action (G_ACTION_GROUP (window), "import", NULL);
   assistant = seg_window_open_import (window, NULL);
   g_assert_nonnull (assistant);
-  g_assert_true (wait_until (widget_is_mapped, assistant));
+  g_assert_true (ui_test_wait_until (ui_test_widget_is_mapped, assistant));
   g_assert_cmpstr (seg_import_assistant_get_page (assistant), ==, "choose");
 
   seg_import_assistant_set_file (assistant, file);
@@ -349,7 +288,7 @@ test_import_csv (void)
                                     SEG_TIME_FORMAT_ISO8601);
   seg_import_assistant_set_policy (assistant, SEG_IMPORT_POLICY_SKIP);
   seg_import_assistant_set_timezone (assistant, "UTC");
-  g_assert_true (wait_until (has_preview, assistant));
+  g_assert_true (ui_test_wait_until (has_preview, assistant));
   g_assert_cmpuint (seg_import_assistant_get_n_preview (assistant), ==, 4);
 
   g_assert_true (seg_import_assistant_start (assistant));
@@ -380,8 +319,8 @@ test_import_csv (void)
   /* Show Segments leads to the data. */
   g_signal_emit_by_name (assistant, "show-segments");
   gtk_window_close (GTK_WINDOW (assistant));
-  settle ();
-  g_assert_true (wait_until (page_is_overview, window));
+  ui_test_settle ();
+  g_assert_true (ui_test_wait_until (page_is_overview, window));
 
   /* The same file again adds nothing and says so. */
   assistant = seg_window_open_import (window, file);
@@ -393,7 +332,7 @@ test_import_csv (void)
   g_assert_true (seg_import_summary_get_already_imported (seg_import_assistant_get_summary (assistant)));
   g_assert_cmpuint (store_n_events (window), ==, 4);
   gtk_window_close (GTK_WINDOW (assistant));
-  settle ();
+  ui_test_settle ();
 
   g_unlink (path);
 }
@@ -426,12 +365,12 @@ test_import_cancel (void)
   g_assert_null (seg_import_assistant_get_summary (assistant));
   g_assert_cmpuint (store_n_events (window), ==, 0);
   g_assert_cmpuint (seg_local_store_get_n_users (SEG_LOCAL_STORE (seg_window_get_store (window))), ==, 0);
-  notice = find_descendant (GTK_WIDGET (assistant), GTK_TYPE_LABEL);
+  notice = ui_test_find_descendant (GTK_WIDGET (assistant), GTK_TYPE_LABEL, NULL, NULL);
   g_assert_nonnull (notice);
   g_assert_cmpstr (seg_window_get_visible_page (window), ==, "empty");
 
   gtk_window_close (GTK_WINDOW (assistant));
-  settle ();
+  ui_test_settle ();
   g_unlink (path);
 }
 
@@ -460,16 +399,16 @@ test_import_custom_list (void)
   g_assert_cmpstr (seg_import_assistant_get_format_id (assistant), ==, "clevertap-list");
   g_assert_true (seg_import_assistant_start (assistant));
   wait_for_page (assistant, "summary");
-  g_assert_true (wait_until (has_list_segment, assistant));
+  g_assert_true (ui_test_wait_until (has_list_segment, assistant));
 
   g_object_get (seg_import_assistant_get_list_segment (assistant), "name", &name, "kind", &kind, NULL);
   g_assert_cmpstr (name, ==, "VIP customers");
   g_assert_cmpint (kind, ==, SEG_SEGMENT_KIND_CUSTOM_LIST);
 
   gtk_window_close (GTK_WINDOW (assistant));
-  settle ();
+  ui_test_settle ();
   /* The window shows the new segment. */
-  g_assert_true (wait_until (page_is_overview, window));
+  g_assert_true (ui_test_wait_until (page_is_overview, window));
   g_unlink (path);
 }
 
@@ -490,12 +429,12 @@ test_store_error (void)
   g_application_activate (G_APPLICATION (app));
   window = gtk_application_get_active_window (GTK_APPLICATION (app));
   seg_application_set_store_path (app, path);
-  g_assert_true (wait_until (page_is_error, window));
+  g_assert_true (ui_test_wait_until (page_is_error, window));
   g_assert_null (seg_window_get_store (SEG_WINDOW (window)));
   g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "import"));
 
   page = ADW_STATUS_PAGE (adw_view_stack_get_child_by_name (
-    ADW_VIEW_STACK (find_descendant (GTK_WIDGET (window), ADW_TYPE_VIEW_STACK)), "error"));
+    ADW_VIEW_STACK (ui_test_find_descendant (GTK_WIDGET (window), ADW_TYPE_VIEW_STACK, NULL, NULL)), "error"));
   g_assert_cmpstr (adw_status_page_get_title (page), ==, "Could Not Open the Store");
   g_assert_nonnull (strstr (adw_status_page_get_description (page), path));
   g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "open-store"));
@@ -546,11 +485,11 @@ test_drop_file (void)
   g_assert_true (g_file_equal (seg_import_assistant_get_file (assistant), file));
   wait_for_page (assistant, "options");
   g_assert_cmpstr (seg_import_assistant_get_format_id (assistant), ==, "csv");
-  g_assert_true (wait_until (has_preview, assistant));
+  g_assert_true (ui_test_wait_until (has_preview, assistant));
   g_assert_cmpuint (seg_import_assistant_get_n_preview (assistant), ==, 1);
 
   gtk_window_close (GTK_WINDOW (assistant));
-  settle ();
+  ui_test_settle ();
   g_unlink (path);
 }
 
@@ -614,7 +553,7 @@ test_segments_view_routes (void)
 
   seg_store_list_segments_async (seg_window_get_store (window), NULL, segments_listed_cb,
                                  &segments);
-  g_assert_true (wait_until (pointer_is_set, &segments));
+  g_assert_true (ui_test_wait_until (ui_test_pointer_is_set, &segments));
   for (guint i = 0; i < g_list_model_get_n_items (segments) && frequent == NULL; i++)
     {
       g_autoptr(GObject) item = g_list_model_get_item (segments, i);
@@ -661,7 +600,7 @@ property_type (SegWindow  *window,
   g_autoptr(GListModel) props = NULL;
 
   seg_store_list_properties_async (seg_window_get_store (window), event, NULL, properties_listed_cb, &props);
-  g_assert_true (wait_until (pointer_is_set, &props));
+  g_assert_true (ui_test_wait_until (ui_test_pointer_is_set, &props));
   for (guint i = 0; i < g_list_model_get_n_items (props); i++)
     {
       g_autoptr(SegPropertyInfo) info = g_list_model_get_item (props, i);
@@ -706,7 +645,7 @@ test_import_types_and_saved_mapping (void)
   wait_for_page (assistant, "summary");
   g_assert_cmpuint (seg_import_summary_get_events (seg_import_assistant_get_summary (assistant)), ==, 2);
   gtk_window_close (GTK_WINDOW (assistant));
-  settle ();
+  ui_test_settle ();
   /* The zip codes are text, with their leading zero; the amounts numbers. */
   g_assert_cmpint (property_type (window, "Charged", "zip"), ==, SEG_VALUE_TYPE_STRING);
   g_assert_cmpint (property_type (window, "Charged", "spent"), ==, SEG_VALUE_TYPE_NUMBER);
@@ -714,7 +653,7 @@ test_import_types_and_saved_mapping (void)
   /* Same columns, in a new store (where nothing has typed zip yet): the saved mapping
    * comes back by itself, types included, so 10115 is stored as text, not a number. */
   gtk_window_destroy (GTK_WINDOW (window));
-  settle ();
+  ui_test_settle ();
   window = window_on_store ("types-reopened.segstore");
   assistant = seg_window_open_import (window, file2);
   wait_for_page (assistant, "options");
@@ -725,7 +664,7 @@ test_import_types_and_saved_mapping (void)
   g_assert_cmpuint (seg_import_summary_get_events (seg_import_assistant_get_summary (assistant)), ==, 1);
   g_assert_cmpuint (seg_import_summary_get_rejected (seg_import_assistant_get_summary (assistant)), ==, 0);
   gtk_window_close (GTK_WINDOW (assistant));
-  settle ();
+  ui_test_settle ();
   g_assert_cmpuint (store_n_events (window), ==, 1);
   g_assert_cmpint (property_type (window, "Charged", "zip"), ==, SEG_VALUE_TYPE_STRING);
   g_assert_cmpint (property_type (window, "Charged", "spent"), ==, SEG_VALUE_TYPE_NUMBER);
@@ -768,7 +707,7 @@ test_store_switcher (void)
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.switch-store", "s", first));
   wait = (StoreWait) { window, first };
-  g_assert_true (wait_until (store_is_open, &wait));
+  g_assert_true (ui_test_wait_until (store_is_open, &wait));
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (label)), ==, "first.segstore");
 }
 
@@ -862,7 +801,7 @@ test_narrow_window (void)
           all = g_list_model_get_item (model, 0);
           seg_segments_view_open_report (view, all);
         }
-      settle ();
+      ui_test_settle ();
       g_assert_true (g_str_has_prefix (pages[i], seg_segments_view_get_visible_page (view)));
       report_wide (GTK_WIDGET (window), 360, wide);
       if (min_width (GTK_WIDGET (window)) > 360)
@@ -870,7 +809,7 @@ test_narrow_window (void)
       g_assert_cmpint (min_width (GTK_WIDGET (window)), <=, 360);
     }
   seg_window_set_visible_page (window, "overview");
-  settle ();
+  ui_test_settle ();
   g_assert_cmpint (min_width (GTK_WIDGET (window)), <=, 360);
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -916,7 +855,7 @@ main (int   argc,
   ret = g_test_run ();
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
-  settle ();
+  ui_test_settle ();
   g_clear_object (&app);
 
   remove_tree (tmp_dir);

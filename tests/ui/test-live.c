@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include "ui-test-util.h"
+
 #include <adwaita.h>
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
@@ -16,36 +18,6 @@
 #include "seg-definition.h"
 #include "seg-local-store.h"
 #include "seg-segment.h"
-
-static gboolean
-wait_until (gboolean (*cond) (gpointer),
-            gpointer   data)
-{
-  gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-
-  while (!cond (data))
-    {
-      if (g_get_monotonic_time () > end)
-        return FALSE;
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-  return TRUE;
-}
-
-static gboolean
-is_set (gpointer data)
-{
-  return *(gpointer *) data != NULL;
-}
-
-static void
-result_cb (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
 
 static void
 save_segment (SegStore   *store,
@@ -60,8 +32,8 @@ save_segment (SegStore   *store,
 
   g_assert_no_error (error);
   draft = seg_segment_new (NULL, name, def);
-  seg_store_save_segment_async (store, draft, NULL, result_cb, &res);
-  g_assert_true (wait_until (is_set, &res));
+  seg_store_save_segment_async (store, draft, NULL, ui_test_result_cb, &res);
+  g_assert_true (ui_test_wait_until (ui_test_pointer_is_set, &res));
   saved = seg_store_save_segment_finish (store, res, &error);
   g_assert_no_error (error);
 }
@@ -112,8 +84,8 @@ post (SoupSession *session,
 
   soup_message_set_request_body_from_bytes (msg, "application/json",
                                             g_bytes_new_take (g_strdup (body), strlen (body)));
-  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, result_cb, &res);
-  g_assert_true (wait_until (is_set, &res));
+  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, ui_test_result_cb, &res);
+  g_assert_true (ui_test_wait_until (ui_test_pointer_is_set, &res));
   reply = soup_session_send_and_read_finish (session, res, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
@@ -154,7 +126,7 @@ test_ingest_to_today (void)
   gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (page));
   seg_today_page_set_store (page, SEG_STORE (store));
   gtk_window_present (GTK_WINDOW (window));
-  g_assert_true (wait_until (controller_loaded, page));
+  g_assert_true (ui_test_wait_until (controller_loaded, page));
 
   /* The filter offers every live segment and never a past-behavior one. */
   names = seg_today_page_get_filter_model (page);
@@ -176,14 +148,14 @@ test_ingest_to_today (void)
   msg = soup_message_new ("POST", url);
   soup_message_set_request_body_from_bytes (msg, "application/json",
                                             g_bytes_new_take (g_strdup (body), strlen (body)));
-  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, result_cb, &res);
-  g_assert_true (wait_until (is_set, &res));
+  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, ui_test_result_cb, &res);
+  g_assert_true (ui_test_wait_until (ui_test_pointer_is_set, &res));
   reply = soup_session_send_and_read_finish (session, res, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
 
   /* The qualified user appears in the list; the other does not. */
-  g_assert_true (wait_until (has_user, page));
+  g_assert_true (ui_test_wait_until (has_user, page));
   g_assert_cmpuint (g_list_model_get_n_items (seg_today_page_get_user_model (page)), ==, 1);
   arrival = g_list_model_get_item (seg_today_page_get_user_model (page), 0);
   g_assert_cmpstr (seg_live_arrival_get_user_id (arrival), ==, "u1");
@@ -191,7 +163,7 @@ test_ingest_to_today (void)
   g_assert_cmpuint (seg_live_engine_get_n_members (engine, seg_live_arrival_get_segment_id (arrival)), ==, 1);
 
   /* Three events reach the per-minute count within a rate tick or two. */
-  g_assert_true (wait_until (counted_per_minute, page));
+  g_assert_true (ui_test_wait_until (counted_per_minute, page));
   g_assert_cmpuint (seg_live_controller_get_events_last_minute (seg_today_page_get_controller (page)), ==, 3);
   stats = g_strdup (gtk_label_get_text (GTK_LABEL (seg_today_page_get_stats_label (page))));
   g_assert_nonnull (strstr (stats, "events in the last minute"));
@@ -202,7 +174,7 @@ test_ingest_to_today (void)
   seg_today_page_select_segment (page, seg_live_arrival_get_segment_id (arrival));
   g_assert_cmpuint (g_list_model_get_n_items (seg_today_page_get_user_model (page)), ==, 1);
   day_target = 1;
-  g_assert_true (wait_until (days_reach, page));
+  g_assert_true (ui_test_wait_until (days_reach, page));
   {
     guint n;
     const SegChartPoint *points = seg_chart_series_get_points (seg_today_page_get_days_series (page), &n);
@@ -216,7 +188,7 @@ test_ingest_to_today (void)
                           ",\"evtName\":\"Charged\",\"evtData\":{\"amount\":99}}]}", now_s);
   post (session, port, body);
   day_target = 2;
-  g_assert_true (wait_until (days_reach, page));
+  g_assert_true (ui_test_wait_until (days_reach, page));
   g_assert_cmpuint (g_list_model_get_n_items (seg_today_page_get_user_model (page)), ==, 2);
   g_clear_object (&arrival);
   arrival = g_list_model_get_item (seg_today_page_get_user_model (page), 0);
@@ -237,7 +209,7 @@ test_ingest_to_today (void)
     fputs (line, f);
     fclose (f);
     day_target = 3;
-    g_assert_true (wait_until (days_reach, page));
+    g_assert_true (ui_test_wait_until (days_reach, page));
     g_clear_object (&arrival);
     arrival = g_list_model_get_item (seg_today_page_get_user_model (page), 0);
     g_assert_cmpstr (seg_live_arrival_get_user_id (arrival), ==, "u4");

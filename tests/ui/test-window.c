@@ -8,6 +8,8 @@
 
 #include "config.h"
 
+#include "ui-test-util.h"
+
 #include <glib/gstdio.h>
 
 #include "seg-application.h"
@@ -16,44 +18,6 @@
 
 static SegApplication *app;
 static char *data_home;
-
-typedef gboolean (*Predicate) (gpointer data);
-
-static gboolean
-wake_cb (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-/* Runs the main context until @predicate holds, for at most ten seconds. */
-static gboolean
-wait_until (Predicate predicate,
-            gpointer  data)
-{
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-  guint wake_id = g_timeout_add (20, wake_cb, NULL);
-  gboolean ok;
-
-  while (!(ok = predicate (data)) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-
-  g_source_remove (wake_id);
-  return ok;
-}
-
-/* Lets pending idles and frames run, for windows that are going away. */
-static void
-settle (void)
-{
-  for (guint i = 0; i < 20; i++)
-    g_main_context_iteration (NULL, FALSE);
-}
-
-static gboolean
-widget_is_mapped (gpointer data)
-{
-  return gtk_widget_get_mapped (GTK_WIDGET (data));
-}
 
 static GtkWindow *
 find_toplevel (GType type)
@@ -87,7 +51,7 @@ toplevel_is_gone (gpointer data)
 static GtkWindow *
 wait_for_toplevel (GType type)
 {
-  g_assert_true (wait_until (toplevel_is_mapped, GSIZE_TO_POINTER (type)));
+  g_assert_true (ui_test_wait_until (toplevel_is_mapped, GSIZE_TO_POINTER (type)));
   return find_toplevel (type);
 }
 
@@ -98,32 +62,8 @@ close_toplevel (GType type)
 
   g_assert_nonnull (window);
   gtk_window_close (window);
-  g_assert_true (wait_until (toplevel_is_gone, GSIZE_TO_POINTER (type)));
-  settle ();
-}
-
-/* The first descendant of @widget of @type for which @match (if any) holds. */
-static GtkWidget *
-find_descendant (GtkWidget  *widget,
-                 GType       type,
-                 gboolean  (*match) (GtkWidget *, gconstpointer),
-                 gconstpointer match_data)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type) &&
-      (match == NULL || match (widget, match_data)))
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_descendant (child, type, match, match_data);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
+  g_assert_true (ui_test_wait_until (toplevel_is_gone, GSIZE_TO_POINTER (type)));
+  ui_test_settle ();
 }
 
 static gboolean
@@ -154,7 +94,7 @@ get_main_window (void)
   g_application_activate (G_APPLICATION (app));
   window = gtk_application_get_active_window (GTK_APPLICATION (app));
   g_assert_true (SEG_IS_WINDOW (window));
-  g_assert_true (wait_until (widget_is_mapped, window));
+  g_assert_true (ui_test_wait_until (ui_test_widget_is_mapped, window));
 
   return SEG_WINDOW (window);
 }
@@ -202,17 +142,17 @@ test_window_opens (void)
   const char *empty_actions[] = { "win.import", "win.open-store", "app.load-demo" };
 
   /* The header bar, with the window title naming the store in use. */
-  header_bar = find_descendant (GTK_WIDGET (window), ADW_TYPE_HEADER_BAR, NULL, NULL);
+  header_bar = ui_test_find_descendant (GTK_WIDGET (window), ADW_TYPE_HEADER_BAR, NULL, NULL);
   g_assert_nonnull (header_bar);
   g_assert_true (gtk_widget_get_mapped (header_bar));
-  title = find_descendant (header_bar, ADW_TYPE_WINDOW_TITLE, NULL, NULL);
+  title = ui_test_find_descendant (header_bar, ADW_TYPE_WINDOW_TITLE, NULL, NULL);
   g_assert_nonnull (title);
   g_assert_cmpstr (adw_window_title_get_title (ADW_WINDOW_TITLE (title)), ==, "Segment Studio");
   g_assert_cmpstr (adw_window_title_get_subtitle (ADW_WINDOW_TITLE (title)), ==,
                    "default.segstore");
 
   /* The primary menu offers Preferences, Keyboard Shortcuts and About, all of them real. */
-  menu_button = find_descendant (header_bar, GTK_TYPE_MENU_BUTTON, is_primary_menu, NULL);
+  menu_button = ui_test_find_descendant (header_bar, GTK_TYPE_MENU_BUTTON, is_primary_menu, NULL);
   g_assert_nonnull (menu_button);
   g_assert_true (gtk_widget_get_mapped (menu_button));
   menu = gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (menu_button));
@@ -227,16 +167,16 @@ test_window_opens (void)
 
   /* First run: once the (new, empty) store is open, the empty state, offering the three
    * ways in. */
-  g_assert_true (wait_until (page_is_empty, window));
+  g_assert_true (ui_test_wait_until (page_is_empty, window));
   g_assert_cmpstr (seg_window_get_visible_page (window), ==, "empty");
-  status_page = find_descendant (GTK_WIDGET (window), ADW_TYPE_STATUS_PAGE, NULL, NULL);
+  status_page = ui_test_find_descendant (GTK_WIDGET (window), ADW_TYPE_STATUS_PAGE, NULL, NULL);
   g_assert_nonnull (status_page);
   g_assert_true (gtk_widget_get_mapped (status_page));
   g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (status_page)), ==,
                    "Welcome to Segment Studio");
   for (guint i = 0; i < G_N_ELEMENTS (empty_actions); i++)
     {
-      GtkWidget *button = find_descendant (status_page, GTK_TYPE_BUTTON,
+      GtkWidget *button = ui_test_find_descendant (status_page, GTK_TYPE_BUTTON,
                                            has_action_name, empty_actions[i]);
 
       g_assert_nonnull (button);
@@ -278,8 +218,8 @@ test_shortcuts_window (void)
 
   /* Closing only hides the overlay, which the window keeps for next time. */
   gtk_window_close (GTK_WINDOW (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window))));
-  g_assert_true (wait_until (toplevel_is_gone, GSIZE_TO_POINTER (GTK_TYPE_SHORTCUTS_WINDOW)));
-  settle ();
+  g_assert_true (ui_test_wait_until (toplevel_is_gone, GSIZE_TO_POINTER (GTK_TYPE_SHORTCUTS_WINDOW)));
+  ui_test_settle ();
 }
 
 static gboolean
@@ -306,7 +246,7 @@ test_preferences_window (void)
   preferences = wait_for_toplevel (SEG_TYPE_PREFERENCES_WINDOW);
 
   /* The time zone choice is the setting, both ways. */
-  combo = find_descendant (GTK_WIDGET (preferences), ADW_TYPE_COMBO_ROW, NULL, NULL);
+  combo = ui_test_find_descendant (GTK_WIDGET (preferences), ADW_TYPE_COMBO_ROW, NULL, NULL);
   g_assert_nonnull (combo);
   g_assert_cmpuint (g_list_model_get_n_items (adw_combo_row_get_model (ADW_COMBO_ROW (combo))), ==, 3);
   g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (combo)), ==, 0);
@@ -328,7 +268,7 @@ test_preferences_window (void)
   g_settings_reset (settings, "display-timezone");
 
   /* The store row shows where the data lives. */
-  store_row = find_descendant (GTK_WIDGET (preferences), ADW_TYPE_ACTION_ROW,
+  store_row = ui_test_find_descendant (GTK_WIDGET (preferences), ADW_TYPE_ACTION_ROW,
                                is_not_combo_row, NULL);
   g_assert_nonnull (store_row);
   g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (store_row)), default_path));
@@ -374,17 +314,17 @@ test_open_store (void)
   chooser = wait_for_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG);
   g_assert_true (gtk_file_chooser_set_file (GTK_FILE_CHOOSER (chooser), file, &error));
   g_assert_no_error (error);
-  g_assert_true (wait_until (chooser_has_file, chooser));
+  g_assert_true (ui_test_wait_until (chooser_has_file, chooser));
   gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_ACCEPT);
 
-  g_assert_true (wait_until (store_path_is, path));
-  g_assert_true (wait_until (toplevel_is_gone, GSIZE_TO_POINTER (GTK_TYPE_FILE_CHOOSER_DIALOG)));
-  settle ();
+  g_assert_true (ui_test_wait_until (store_path_is, path));
+  g_assert_true (ui_test_wait_until (toplevel_is_gone, GSIZE_TO_POINTER (GTK_TYPE_FILE_CHOOSER_DIALOG)));
+  ui_test_settle ();
 
   saved = g_settings_get_string (seg_application_get_settings (app), "store-path");
   g_assert_cmpstr (saved, ==, path);
   g_assert_false (seg_application_get_store_path_is_default (app));
-  title = find_descendant (GTK_WIDGET (window), ADW_TYPE_WINDOW_TITLE, NULL, NULL);
+  title = ui_test_find_descendant (GTK_WIDGET (window), ADW_TYPE_WINDOW_TITLE, NULL, NULL);
   g_assert_cmpstr (adw_window_title_get_subtitle (ADW_WINDOW_TITLE (title)), ==, "shop.segstore");
 
   /* Back to the default store. */
@@ -419,9 +359,9 @@ test_window_state (void)
   gtk_window_set_default_size (GTK_WINDOW (window), 900, 640);
   g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
   gtk_window_close (GTK_WINDOW (window));
-  g_assert_true (wait_until (window_is_gone, NULL));
+  g_assert_true (ui_test_wait_until (window_is_gone, NULL));
   /* Reading the store may still hold the window until it answers. */
-  g_assert_true (wait_until (pointer_is_null, &window));
+  g_assert_true (ui_test_wait_until (pointer_is_null, &window));
   g_assert_null (window);
   g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 900);
   g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 640);
@@ -472,7 +412,7 @@ main (int   argc,
   ret = g_test_run ();
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
-  settle ();
+  ui_test_settle ();
   g_assert_null (gtk_application_get_windows (GTK_APPLICATION (app)));
   g_clear_object (&app);
 
