@@ -205,6 +205,23 @@ seg_window_add_toast (SegWindow *self,
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
+static char *
+store_display_name (const char *path)
+{
+  if (seg_clickhouse_location_is_uri (path))
+    {
+      SegClickhouseLocation where;
+      char *name;
+
+      if (!seg_clickhouse_location_parse (path, &where, NULL))
+        return g_strdup (path);
+      name = seg_clickhouse_location_describe (&where);
+      seg_clickhouse_location_clear (&where);
+      return name;
+    }
+  return g_path_get_basename (path);
+}
+
 static gboolean
 store_path_to_subtitle (GBinding     *binding,
                         const GValue *from_value,
@@ -213,23 +230,7 @@ store_path_to_subtitle (GBinding     *binding,
 {
   const char *path = g_value_get_string (from_value);
 
-  if (path == NULL)
-    g_value_set_string (to_value, NULL);
-  else if (seg_clickhouse_location_is_uri (path))
-    {
-      SegClickhouseLocation where;
-
-      if (seg_clickhouse_location_parse (path, &where, NULL))
-        {
-          g_value_take_string (to_value, seg_clickhouse_location_describe (&where));
-          seg_clickhouse_location_clear (&where);
-        }
-      else
-        g_value_set_string (to_value, path);
-    }
-  else
-    g_value_take_string (to_value, g_path_get_basename (path));
-
+  g_value_take_string (to_value, path ? store_display_name (path) : NULL);
   return TRUE;
 }
 
@@ -325,23 +326,6 @@ show_live_report_action (GSimpleAction *action,
  * recently opened stores, the saved ClickHouse connections, and the ways to another. */
 
 #define N_RECENT_STORES 8
-
-static char *
-store_display_name (const char *path)
-{
-  if (seg_clickhouse_location_is_uri (path))
-    {
-      SegClickhouseLocation where;
-      char *name;
-
-      if (!seg_clickhouse_location_parse (path, &where, NULL))
-        return g_strdup (path);
-      name = seg_clickhouse_location_describe (&where);
-      seg_clickhouse_location_clear (&where);
-      return name;
-    }
-  return g_path_get_basename (path);
-}
 
 static void
 add_store_item (GMenu      *section,
