@@ -5,6 +5,7 @@
 
 #include "live/seg-live-sink.h"
 #include "seg-dataset.h"
+#include "seg-key-set.h"
 #include "seg-local-store.h"
 #include "seg-local-writer.h"
 
@@ -38,7 +39,21 @@ struct _SegLocalStore
   GMutex         writer_lock;    /* one writer at a time */
   GCond          writer_cond;
   gboolean       writer_active;
+
+  /* The insert ids the store holds (seg-local-store-insert-ids.c); touched only by the
+   * writer holding the writer slot. */
+  GPtrArray     *insert_runs;     /* SegKeyRun, largest first */
+  GArray        *insert_run_ids;  /* gint64: each run's id in insert_id_runs */
+  gint64         next_insert_run;
+  gboolean       insert_runs_loaded;
 };
+
+typedef struct
+{
+  SegKeyRun *merged;
+  guint      n_replaced;
+  gint64     run_id;
+} SegInsertRunUpdate;
 
 SegLocalWriter *seg_local_writer_new (SegLocalStore *store);
 
@@ -69,6 +84,17 @@ guint64  *seg_local_store_live_trend     (SegLocalStore  *self,
                                           gint64          first_day_ms,
                                           gint64          last_day_ms,
                                           guint          *n_days);
+gboolean seg_local_store_load_insert_runs   (SegLocalStore       *self,
+                                            GError             **error);
+gboolean seg_local_store_write_insert_run   (SegLocalStore       *self,
+                                            SegKeyRun           *run,
+                                            SegInsertRunUpdate  *update,
+                                            GError             **error);
+void     seg_local_store_install_insert_run (SegLocalStore       *self,
+                                            SegInsertRunUpdate  *update);
+void     seg_local_store_clear_insert_runs  (SegLocalStore       *self);
+gboolean seg_local_store_migrate_insert_ids (SegLocalStore       *self,
+                                            GError             **error);
 void     seg_local_store_live_sink_iface_init (SegLiveSinkInterface *iface);
 void     seg_local_store_set_sqlite_error(sqlite3        *db,
                                           GError        **error);

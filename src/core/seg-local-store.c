@@ -26,7 +26,7 @@
  * 10M-event store answers its first question a second after it was opened.
  */
 
-#define SCHEMA_VERSION 2
+#define SCHEMA_VERSION 3
 #define CHUNK_MAGIC 0x31474553u   /* "SEG1" */
 
 static void seg_local_store_iface_init (SegStoreInterface *iface);
@@ -54,6 +54,11 @@ static const char *migrations[] = {
   /* 1 → 2: live segment memberships (seg-local-store-live.c) */
   "CREATE TABLE live_memberships (segment TEXT NOT NULL, user TEXT NOT NULL, key TEXT NOT NULL,"
   "  ts INTEGER NOT NULL, PRIMARY KEY (segment, user, key));",
+  /* 2 → 3: insert ids as sorted runs of 128-bit keys (seg-local-store-insert-ids.c);
+   * the rows of insert_ids are converted, then the table is dropped. */
+  "CREATE TABLE insert_id_runs (id INTEGER PRIMARY KEY, run INTEGER NOT NULL, n INTEGER NOT NULL,"
+  "  data BLOB NOT NULL);"
+  "CREATE INDEX insert_id_runs_run ON insert_id_runs (run);",
 };
 
 void
@@ -694,6 +699,7 @@ migrate (SegLocalStore  *self,
       if (!seg_local_store_exec (self, "BEGIN IMMEDIATE", error))
         return FALSE;
       if (!seg_local_store_exec (self, migrations[version], error) ||
+          (version == 2 && !seg_local_store_migrate_insert_ids (self, error)) ||
           !meta_set (self, "schema_version", vs, error))
         {
           seg_local_store_exec (self, "ROLLBACK", NULL);
@@ -961,6 +967,7 @@ seg_local_store_finalize (GObject *object)
   if (self->db != NULL)
     sqlite3_close (self->db);
   g_clear_pointer (&self->ds, seg_dataset_free);
+  seg_local_store_clear_insert_runs (self);
   g_clear_pointer (&self->tz, g_time_zone_unref);
   g_clear_pointer (&self->definitions, g_hash_table_unref);
   g_clear_object (&self->segments);

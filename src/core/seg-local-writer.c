@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "seg-key-set.h"
 #include "seg-local-store-private.h"
 #include "seg-record.h"
 
@@ -133,9 +134,7 @@ struct _SegLocalWriter
   SegProfileColumn *profile_cache_cols[KEY_CACHE];
   guint64         profile_values;
 
-  GHashTable     *insert_ids;
-  sqlite3_stmt   *insert_id_stmt;    /* prepared once: is an insert id stored already? */
-  int             stored_insert_ids; /* -1 not asked yet, 0 the store has none, 1 some */
+  SegKeySet      *new_keys;          /* the insert ids of this write (SegKey128) */
   GPtrArray      *fingerprints;
 
   SegLocalWriterStats stats;
@@ -170,14 +169,8 @@ writer_reset (SegLocalWriter *self)
   g_clear_pointer (&self->tables, g_ptr_array_unref);
   g_clear_pointer (&self->profile_index, g_hash_table_unref);
   g_clear_pointer (&self->profile_cols, g_ptr_array_unref);
-  g_clear_pointer (&self->insert_ids, g_hash_table_unref);
+  g_clear_pointer (&self->new_keys, seg_key_set_free);
   g_clear_pointer (&self->fingerprints, g_ptr_array_unref);
-  if (self->insert_id_stmt != NULL)
-    {
-      g_mutex_lock (&self->store->db_lock);
-      g_clear_pointer (&self->insert_id_stmt, sqlite3_finalize);
-      g_mutex_unlock (&self->store->db_lock);
-    }
   self->last_table = NULL;
 }
 
@@ -393,46 +386,30 @@ writer_table (SegLocalWriter *self,
   return t;
 }
 
-static gboolean
-insert_id_known (SegLocalWriter *self,
-                 const char     *event,
-                 const char     *insert_id)
+/* 1: the store or this write has the record already; 0: new (and now remembered);
+ * -1: the store's ids could not be read. */
+static int
+insert_id_known (SegLocalWriter   *self,
+                 const SegRecord  *r,
+                 const SegKey128  *key,
+                 GError          **error)
 {
-  g_autofree char *key = g_strconcat (event, "\x1f", insert_id, NULL);
-  sqlite3_stmt *stmt = NULL;
-  gboolean found = FALSE;
+  SegKey128 k;
 
-  if (g_hash_table_contains (self->insert_ids, key))
-    return TRUE;
-  /* Asking SQLite for every record made formats with insert ids (Mixpanel's $insert_id)
-   * ten times slower to import: ask once whether the store holds any, and keep one
-   * prepared statement for the stores that do. */
-  g_mutex_lock (&self->store->db_lock);
-  if (self->stored_insert_ids < 0)
+  if (key == NULL)
     {
-      self->stored_insert_ids = 0;
-      if (sqlite3_prepare_v2 (self->store->db, "SELECT 1 FROM insert_ids LIMIT 1", -1, &stmt, NULL) == SQLITE_OK &&
-          sqlite3_step (stmt) == SQLITE_ROW)
-        self->stored_insert_ids = 1;
-      g_clear_pointer (&stmt, sqlite3_finalize);
+      seg_key128_for_insert_id (r->event, r->insert_id, &k);
+      key = &k;
     }
-  if (self->stored_insert_ids > 0 && self->insert_id_stmt == NULL &&
-      sqlite3_prepare_v2 (self->store->db,
-                          "SELECT 1 FROM insert_ids WHERE event = ?1 AND insert_id = ?2",
-                          -1, &self->insert_id_stmt, NULL) != SQLITE_OK)
-    g_clear_pointer (&self->insert_id_stmt, sqlite3_finalize);
-  if (self->stored_insert_ids > 0 && self->insert_id_stmt != NULL)
-    {
-      sqlite3_bind_text (self->insert_id_stmt, 1, event, -1, SQLITE_STATIC);
-      sqlite3_bind_text (self->insert_id_stmt, 2, insert_id, -1, SQLITE_STATIC);
-      found = sqlite3_step (self->insert_id_stmt) == SQLITE_ROW;
-      sqlite3_reset (self->insert_id_stmt);
-      sqlite3_clear_bindings (self->insert_id_stmt);
-    }
-  g_mutex_unlock (&self->store->db_lock);
-  if (!found)
-    g_hash_table_add (self->insert_ids, g_steal_pointer (&key));
-  return found;
+  /* The store's ids are read once per store (this writer holds the only writer slot),
+   * then kept in memory with the store: a live batch or the next import checks them
+   * without asking SQLite. */
+  if (!seg_local_store_load_insert_runs (self->store, error))
+    return -1;
+  for (guint i = 0; i < self->store->insert_runs->len; i++)
+    if (seg_key_run_contains (g_ptr_array_index (self->store->insert_runs, i), key))
+      return 1;
+  return seg_key_set_add (self->new_keys, key) ? 0 : 1;
 }
 
 /* Grows a working profile column so that user @n - 1 fits. */
@@ -516,6 +493,7 @@ writer_add (SegLocalWriter   *self,
             const SegRecord  *r,
             const guint64    *user_hash,
             const guint64    *prop_hashes,
+            const SegKey128  *insert_key,
             GError          **error)
 {
   guint32 u;
@@ -541,11 +519,17 @@ writer_add (SegLocalWriter   *self,
           g_set_error (error, SEG_STORE_ERROR, SEG_STORE_ERROR_INVALID, _("An event needs a name"));
           return FALSE;
         }
-      if (r->insert_id != NULL && r->insert_id[0] != '\0' &&
-          insert_id_known (self, r->event, r->insert_id))
+      if (r->insert_id != NULL && r->insert_id[0] != '\0')
         {
-          self->stats.events_duplicate++;
-          return TRUE;
+          int known = insert_id_known (self, r, insert_key, error);
+
+          if (known < 0)
+            return FALSE;
+          if (known > 0)
+            {
+              self->stats.events_duplicate++;
+              return TRUE;
+            }
         }
       u = intern_user (self, r->user_id, user_hash);
       t = writer_table (self, r->event);
@@ -630,7 +614,7 @@ seg_local_writer_add (SegStoreWriter   *writer,
                       const SegRecord  *r,
                       GError          **error)
 {
-  return writer_add (SEG_LOCAL_WRITER (writer), r, NULL, NULL, error);
+  return writer_add (SEG_LOCAL_WRITER (writer), r, NULL, NULL, NULL, error);
 }
 
 /**
@@ -648,7 +632,7 @@ seg_local_writer_add_hashed (SegLocalWriter   *self,
                              const guint64    *prop_hashes,
                              GError          **error)
 {
-  return writer_add (self, record, &user_hash, prop_hashes, error);
+  return writer_add (self, record, &user_hash, prop_hashes, NULL, error);
 }
 
 static gboolean
@@ -787,40 +771,23 @@ delete_event_chunks (SegLocalStore  *store,
 }
 
 static gboolean
-insert_pairs (SegLocalStore  *store,
-              const char     *sql,
-              GHashTable     *set,
-              GPtrArray      *list,
-              gint64          now,
-              GError        **error)
+insert_sources (SegLocalStore  *store,
+                GPtrArray      *fingerprints,
+                gint64          now,
+                GError        **error)
 {
   sqlite3_stmt *stmt = NULL;
   gboolean ok = TRUE;
 
-  if (sqlite3_prepare_v2 (store->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+  if (sqlite3_prepare_v2 (store->db, "INSERT OR IGNORE INTO sources (fingerprint, imported) VALUES (?1, ?2)",
+                          -1, &stmt, NULL) != SQLITE_OK)
     {
       seg_local_store_set_sqlite_error (store->db, error);
       return FALSE;
     }
-  if (set != NULL)
+  for (guint i = 0; ok && i < fingerprints->len; i++)
     {
-      GHashTableIter iter;
-      gpointer key;
-
-      g_hash_table_iter_init (&iter, set);
-      while (ok && g_hash_table_iter_next (&iter, &key, NULL))
-        {
-          const char *k = key;
-          const char *sep = strchr (k, '\x1f');
-          sqlite3_bind_text (stmt, 1, k, (int) (sep - k), SQLITE_STATIC);
-          sqlite3_bind_text (stmt, 2, sep + 1, -1, SQLITE_STATIC);
-          ok = sqlite3_step (stmt) == SQLITE_DONE;
-          sqlite3_reset (stmt);
-        }
-    }
-  for (guint i = 0; ok && list != NULL && i < list->len; i++)
-    {
-      sqlite3_bind_text (stmt, 1, g_ptr_array_index (list, i), -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 1, g_ptr_array_index (fingerprints, i), -1, SQLITE_STATIC);
       sqlite3_bind_int64 (stmt, 2, now);
       ok = sqlite3_step (stmt) == SQLITE_DONE;
       sqlite3_reset (stmt);
@@ -847,6 +814,8 @@ seg_local_writer_commit (SegStoreWriter  *writer,
   SortJob sort_job;
   GThread *sort_thread;
   gboolean bulk_journal = FALSE;
+  g_autoptr(SegKeyRun) new_run = NULL;
+  SegInsertRunUpdate insert_update = { NULL, 0, 0 };
 
   if (self->done)
     {
@@ -854,7 +823,7 @@ seg_local_writer_commit (SegStoreWriter  *writer,
       return FALSE;
     }
   changed = self->tables->len > 0 || self->profile_values > 0 || self->new_users->n > 0;
-  if (!changed && self->fingerprints->len == 0)
+  if (!changed && self->fingerprints->len == 0 && seg_key_set_size (self->new_keys) == 0)
     {
       writer_finish (self, FALSE);
       return TRUE;
@@ -878,6 +847,9 @@ seg_local_writer_commit (SegStoreWriter  *writer,
   sort_job.n_users = n_users;
   sort_job.queue = g_async_queue_new ();
   sort_thread = g_thread_new ("seg-writer-sort", sort_tables_thread, &sort_job);
+  /* The insert ids of this write, sorted while the other thread sorts the tables. */
+  if (seg_key_set_size (self->new_keys) > 0)
+    new_run = seg_key_run_new_from_set (g_steal_pointer (&self->new_keys));
 
   g_mutex_lock (&store->db_lock);
   /* The first import into a store appends every page: with a rollback journal that
@@ -935,11 +907,10 @@ seg_local_writer_commit (SegStoreWriter  *writer,
   g_debug ("commit: tables written after %.3f s", (g_get_monotonic_time () - t0) / 1e6);
   for (guint i = 0; ok && i < new_profiles->len; i++)
     ok = seg_local_store_write_profile (store, g_ptr_array_index (new_profiles, i), n_users, error);
+  if (ok && new_run != NULL)
+    ok = seg_local_store_write_insert_run (store, g_steal_pointer (&new_run), &insert_update, error);
   if (ok)
-    ok = insert_pairs (store, "INSERT OR IGNORE INTO insert_ids (event, insert_id) VALUES (?1, ?2)",
-                       self->insert_ids, NULL, 0, error) &&
-         insert_pairs (store, "INSERT OR IGNORE INTO sources (fingerprint, imported) VALUES (?1, ?2)",
-                       NULL, self->fingerprints, g_get_real_time () / 1000, error);
+    ok = insert_sources (store, self->fingerprints, g_get_real_time () / 1000, error);
   if (ok && g_cancellable_set_error_if_cancelled (cancellable, error))
     ok = FALSE;
   g_debug ("commit: rows written after %.3f s", (g_get_monotonic_time () - t0) / 1e6);
@@ -953,9 +924,13 @@ seg_local_writer_commit (SegStoreWriter  *writer,
 
   if (!ok)
     {
+      g_clear_pointer (&insert_update.merged, seg_key_run_free);
       writer_finish (self, FALSE);
       return FALSE;
     }
+  /* Committed: the store's ids in memory follow the file. */
+  if (insert_update.merged != NULL)
+    seg_local_store_install_insert_run (store, &insert_update);
 
   g_debug ("commit: sorted and written in %.3f s", (g_get_monotonic_time () - t0) / 1e6);
   /* Install: a brief exclusive moment, no I/O. The hash indexes are dropped rather than
@@ -1050,8 +1025,7 @@ seg_local_writer_new (SegLocalStore *store)
   self->table_index = g_hash_table_new (g_str_hash, g_str_equal);
   self->profile_cols = g_ptr_array_new_with_free_func ((GDestroyNotify) seg_profile_column_free);
   self->profile_index = g_hash_table_new (g_str_hash, g_str_equal);
-  self->insert_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  self->stored_insert_ids = -1;
+  self->new_keys = seg_key_set_new ();
   self->fingerprints = g_ptr_array_new_with_free_func (g_free);
   return self;
 }

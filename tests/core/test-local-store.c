@@ -423,6 +423,130 @@ test_dedup (Fixture       *f,
   g_assert_cmpuint (seg_local_store_get_n_events (f->store), ==, 2);
 }
 
+static guint64
+add_ids (SegStoreWriter *w,
+         guint           first,
+         guint           n)
+{
+  g_autoptr(GError) error = NULL;
+  SegLocalWriterStats st;
+
+  for (guint i = first; i < first + n; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("ins-%u", i);
+      SegRecord r = { SEG_RECORD_EVENT, "u1", "Charged", fx_ms ("2024-06-01T10:00:00Z") + i, id, 0, NULL };
+
+      g_assert_true (seg_store_writer_add (w, &r, &error));
+      g_assert_no_error (error);
+    }
+  seg_local_writer_get_stats (SEG_LOCAL_WRITER (w), &st);
+  return st.events_duplicate;
+}
+
+static gint64
+sql_int (const char *path,
+         const char *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 v = -1;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) == SQLITE_OK && sqlite3_step (stmt) == SQLITE_ROW)
+    v = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return v;
+}
+
+/* Insert ids accumulate over many writes (an import, then live batches): every id is
+ * recognised again after a reopen, an aborted write records none, and the store keeps a
+ * handful of runs, not one per write. */
+static void
+test_insert_id_runs (Fixture       *f,
+                     gconstpointer  data)
+{
+  {
+    g_autoptr(SegStoreWriter) w = begin (f);
+    g_assert_cmpuint (add_ids (w, 0, 5000), ==, 0);
+    fx_commit (w);
+  }
+  /* 60 batches of 100, each overlapping the previous one by half. */
+  for (guint b = 0; b < 60; b++)
+    {
+      g_autoptr(SegStoreWriter) w = begin (f);
+      g_assert_cmpuint (add_ids (w, 4950 + b * 50, 100), ==, 50);
+      fx_commit (w);
+    }
+  g_assert_cmpuint (seg_local_store_get_n_events (f->store), ==, 8000);
+  {
+    g_autoptr(SegStoreWriter) w = begin (f);
+    g_assert_cmpuint (add_ids (w, 8000, 10), ==, 0);
+    seg_store_writer_abort (w);
+  }
+  g_assert_cmpint (sql_int (f->path, "SELECT COUNT(DISTINCT run) FROM insert_id_runs"), <=, 8);
+  g_assert_cmpint (sql_int (f->path, "SELECT SUM(n) FROM insert_id_runs"), ==, 8000);
+
+  g_clear_object (&f->store);
+  f->store = fx_open (f->path, NULL);
+  {
+    g_autoptr(SegStoreWriter) w = begin (f);
+    /* 0..7999 are known; the ten of the aborted write are not. */
+    g_assert_cmpuint (add_ids (w, 0, 8010), ==, 8000);
+    fx_commit (w);
+  }
+  g_assert_cmpuint (seg_local_store_get_n_events (f->store), ==, 8010);
+}
+
+/* A store written before schema 3 kept insert ids as text rows: they are converted when it
+ * is opened, and still recognised. */
+static void
+test_insert_ids_migrate (void)
+{
+  g_autofree char *dir = fx_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "s.db", NULL);
+
+  {
+    g_autoptr(SegLocalStore) store = fx_open (path, "UTC");
+    sqlite3 *db = NULL;
+
+    g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_exec (db, "DROP TABLE insert_id_runs;"
+                                   "CREATE TABLE insert_ids (event TEXT NOT NULL, insert_id TEXT NOT NULL,"
+                                   "  PRIMARY KEY (event, insert_id)) WITHOUT ROWID;"
+                                   "INSERT INTO insert_ids VALUES ('Charged', 'ins-1'), ('Charged', 'ins-2'),"
+                                   "  ('Refund', 'ins-1'), ('Charged', 'it''s \\ \"odd\"');"
+                                   "UPDATE meta SET value = '2' WHERE key = 'schema_version'",
+                                   NULL, NULL, NULL), ==, SQLITE_OK);
+    sqlite3_close (db);
+  }
+  {
+    g_autoptr(SegLocalStore) store = fx_open (path, "UTC");
+    g_autoptr(GError) error = NULL;
+    g_autoptr(SegStoreWriter) w = seg_store_begin_write (SEG_STORE (store), &error);
+    const char *ids[][2] = {
+      { "Charged", "ins-1" }, { "Charged", "ins-2" }, { "Refund", "ins-1" },
+      { "Charged", "it's \\ \"odd\"" }, { "Refund", "ins-2" },
+    };
+    SegLocalWriterStats st;
+
+    for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+      {
+        SegRecord r = { SEG_RECORD_EVENT, "u1", ids[i][0], fx_ms ("2024-06-01T10:00:00Z"), ids[i][1], 0, NULL };
+        g_assert_true (seg_store_writer_add (w, &r, &error));
+      }
+    seg_local_writer_get_stats (SEG_LOCAL_WRITER (w), &st);
+    g_assert_cmpuint (st.events_duplicate, ==, 4);
+    g_assert_cmpuint (st.events_added, ==, 1);
+    g_assert_true (seg_store_writer_commit (w, NULL, &error));
+    g_assert_no_error (error);
+  }
+  g_assert_cmpint (sql_int (path, "SELECT value FROM meta WHERE key = 'schema_version'"), ==, 3);
+  g_assert_cmpint (sql_int (path, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'insert_ids'"), ==, 0);
+  g_assert_cmpint (sql_int (path, "SELECT SUM(n) FROM insert_id_runs"), ==, 5);
+  fx_rmdir (dir);
+}
+
 static gpointer
 wait_model (GListModel *model)
 {
@@ -857,6 +981,9 @@ test_live_memberships (void)
     /* Make it an old store: schema 1, no live_memberships table. */
     g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
     g_assert_cmpint (sqlite3_exec (db, "DROP TABLE live_memberships;"
+                                   "DROP TABLE insert_id_runs;"
+                                   "CREATE TABLE insert_ids (event TEXT NOT NULL, insert_id TEXT NOT NULL,"
+                                   "  PRIMARY KEY (event, insert_id)) WITHOUT ROWID;"
                                    "UPDATE meta SET value = '1' WHERE key = 'schema_version'",
                                    NULL, NULL, NULL), ==, SQLITE_OK);
     sqlite3_close (db);
@@ -987,6 +1114,8 @@ main (int   argc,
   ADD ("live-evaluate", test_live_evaluate, NULL);
   ADD ("live-trend", test_live_trend, "America/New_York");
   ADD ("dedup", test_dedup, NULL);
+  ADD ("insert-id-runs", test_insert_id_runs, NULL);
+  g_test_add_func ("/LocalStore/insert-ids-migrate", test_insert_ids_migrate);
   ADD ("segments", test_segments, NULL);
   ADD ("reach-and-near", test_reach_and_near, NULL);
   ADD ("profiles-set-times-reopen", test_profiles_set_times_reopen, NULL);
