@@ -220,6 +220,14 @@ seg_key_set_contains (const SegKeySet *self,
   return FALSE;
 }
 
+/* A hint: @key will be looked up soon. */
+void
+seg_key_set_prefetch (const SegKeySet *self,
+                      const SegKey128 *key)
+{
+  __builtin_prefetch (&self->slots[key->hi & self->mask]);
+}
+
 /* Returns TRUE when @key was not in the set yet. */
 gboolean
 seg_key_set_add (SegKeySet       *self,

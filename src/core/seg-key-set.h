@@ -41,6 +41,8 @@ gboolean   seg_key_set_contains       (const SegKeySet  *self,
                                        const SegKey128  *key);
 gboolean   seg_key_set_add            (SegKeySet        *self,
                                        const SegKey128  *key);
+void       seg_key_set_prefetch       (const SegKeySet  *self,
+                                       const SegKey128  *key);
 
 typedef struct _SegKeyRun SegKeyRun;
 

@@ -636,6 +636,27 @@ seg_local_writer_add_hashed (SegLocalWriter   *self,
 }
 
 static gboolean
+seg_local_writer_add_hashed_vfunc (SegStoreWriter         *writer,
+                                   const SegRecord        *record,
+                                   const SegRecordHashes  *hashes,
+                                   GError                **error)
+{
+  return writer_add (SEG_LOCAL_WRITER (writer), record, &hashes->user, hashes->props,
+                     hashes->insert_key, error);
+}
+
+static void
+seg_local_writer_prefetch_vfunc (SegStoreWriter        *writer,
+                                 const SegRecordHashes *hashes)
+{
+  SegLocalWriter *self = SEG_LOCAL_WRITER (writer);
+
+  seg_local_writer_prefetch_hashed (self, hashes->user);
+  if (hashes->insert_key != NULL && self->new_keys != NULL)
+    seg_key_set_prefetch (self->new_keys, hashes->insert_key);
+}
+
+static gboolean
 seg_local_writer_begin_source (SegStoreWriter  *writer,
                                const char      *fingerprint,
                                gboolean        *already_imported,
@@ -988,6 +1009,8 @@ seg_local_writer_class_init (SegLocalWriterClass *klass)
 
   object_class->finalize = seg_local_writer_finalize;
   writer_class->add = seg_local_writer_add;
+  writer_class->add_hashed = seg_local_writer_add_hashed_vfunc;
+  writer_class->prefetch = seg_local_writer_prefetch_vfunc;
   writer_class->commit = seg_local_writer_commit;
   writer_class->abort = seg_local_writer_abort;
   writer_class->begin_source = seg_local_writer_begin_source;

@@ -37,6 +37,53 @@ seg_store_writer_add (SegStoreWriter   *self,
 }
 
 /**
+ * seg_store_writer_can_add_hashed:
+ *
+ * Returns: whether the writer takes records with precomputed hashes, from a thread other
+ *   than the one that commits (see #SegRecordHashes)
+ */
+gboolean
+seg_store_writer_can_add_hashed (SegStoreWriter *self)
+{
+  g_return_val_if_fail (SEG_IS_STORE_WRITER (self), FALSE);
+
+  return SEG_STORE_WRITER_GET_CLASS (self)->add_hashed != NULL;
+}
+
+/**
+ * seg_store_writer_add_hashed:
+ * @hashes: what the producer worked out for @record
+ *
+ * seg_store_writer_add() for a record whose hashes are known.
+ */
+gboolean
+seg_store_writer_add_hashed (SegStoreWriter         *self,
+                             const SegRecord        *record,
+                             const SegRecordHashes  *hashes,
+                             GError                **error)
+{
+  SegStoreWriterClass *klass;
+
+  g_return_val_if_fail (SEG_IS_STORE_WRITER (self), FALSE);
+  g_return_val_if_fail (record != NULL && hashes != NULL, FALSE);
+
+  klass = SEG_STORE_WRITER_GET_CLASS (self);
+  if (klass->add_hashed == NULL)
+    return klass->add (self, record, error);
+  return klass->add_hashed (self, record, hashes, error);
+}
+
+void
+seg_store_writer_prefetch (SegStoreWriter        *self,
+                           const SegRecordHashes *hashes)
+{
+  SegStoreWriterClass *klass = SEG_STORE_WRITER_GET_CLASS (self);
+
+  if (klass->prefetch != NULL)
+    klass->prefetch (self, hashes);
+}
+
+/**
  * seg_store_writer_commit:
  * @self: a #SegStoreWriter
  * @cancellable: (nullable): a #GCancellable

@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 
+#include "seg-key-set.h"
 #include "seg-record.h"
 
 G_BEGIN_DECLS
@@ -23,6 +24,22 @@ G_DECLARE_DERIVABLE_TYPE (SegStoreWriter, seg_store_writer, SEG, STORE_WRITER, G
  * Writers block: they are used from a worker thread (an import's GTask thread) or from
  * the live engine's own thread, never from the UI thread.
  */
+/**
+ * SegRecordHashes:
+ * @user: seg_intern_hash() of the record's user id
+ * @props: per property, seg_intern_hash() of its text (read for string values only)
+ * @insert_key: (nullable): seg_key128_for_insert_id() of the record, when it has an
+ *   insert id
+ *
+ * What a producer on another thread can work out for a writer in advance.
+ */
+typedef struct
+{
+  guint64          user;
+  const guint64   *props;
+  const SegKey128 *insert_key;
+} SegRecordHashes;
+
 struct _SegStoreWriterClass
 {
   GObjectClass parent_class;
@@ -39,7 +56,17 @@ struct _SegStoreWriterClass
                             gboolean        *already_imported,
                             GError         **error);
 
-  gpointer padding[8];
+  /* Optional. A writer that implements them takes records from any one thread at a
+   * time (not only the one that began and commits the write), with their hashes
+   * worked out by the producer; prefetch() is a hint that @hashes will be added soon. */
+  gboolean (*add_hashed) (SegStoreWriter         *self,
+                          const SegRecord        *record,
+                          const SegRecordHashes  *hashes,
+                          GError                **error);
+  void     (*prefetch)   (SegStoreWriter         *self,
+                          const SegRecordHashes  *hashes);
+
+  gpointer padding[6];
 };
 
 gboolean seg_store_writer_add    (SegStoreWriter   *self,
@@ -53,5 +80,13 @@ gboolean seg_store_writer_begin_source (SegStoreWriter  *self,
                                         const char      *fingerprint,
                                         gboolean        *already_imported,
                                         GError         **error);
+
+gboolean seg_store_writer_can_add_hashed (SegStoreWriter         *self);
+gboolean seg_store_writer_add_hashed     (SegStoreWriter         *self,
+                                          const SegRecord        *record,
+                                          const SegRecordHashes  *hashes,
+                                          GError                **error);
+void     seg_store_writer_prefetch       (SegStoreWriter         *self,
+                                          const SegRecordHashes  *hashes);
 
 G_END_DECLS

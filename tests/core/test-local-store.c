@@ -498,6 +498,35 @@ test_insert_id_runs (Fixture       *f,
   g_assert_cmpuint (seg_local_store_get_n_events (f->store), ==, 8010);
 }
 
+/* A damaged list of insert ids is reported, not taken as "nothing imported yet". */
+static void
+test_insert_ids_damaged (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db = NULL;
+
+  {
+    g_autoptr(SegStoreWriter) w = begin (f);
+    add_ids (w, 0, 10);
+    fx_commit (w);
+  }
+  g_clear_object (&f->store);
+  g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "UPDATE insert_id_runs SET data = substr(data, 1, 17)", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  f->store = fx_open (f->path, NULL);
+  {
+    g_autoptr(SegStoreWriter) w = begin (f);
+    SegRecord r = { SEG_RECORD_EVENT, "u1", "Charged", fx_ms ("2024-06-01T10:00:00Z"), "ins-1", 0, NULL };
+
+    g_assert_false (seg_store_writer_add (w, &r, &error));
+    g_assert_error (error, SEG_STORE_ERROR, SEG_STORE_ERROR_CORRUPT);
+    seg_store_writer_abort (w);
+  }
+  g_assert_cmpuint (seg_local_store_get_n_events (f->store), ==, 10);
+}
+
 /* A store written before schema 3 kept insert ids as text rows: they are converted when it
  * is opened, and still recognised. */
 static void
@@ -1115,6 +1144,7 @@ main (int   argc,
   ADD ("live-trend", test_live_trend, "America/New_York");
   ADD ("dedup", test_dedup, NULL);
   ADD ("insert-id-runs", test_insert_id_runs, NULL);
+  ADD ("insert-ids-damaged", test_insert_ids_damaged, NULL);
   g_test_add_func ("/LocalStore/insert-ids-migrate", test_insert_ids_migrate);
   ADD ("segments", test_segments, NULL);
   ADD ("reach-and-near", test_reach_and_near, NULL);

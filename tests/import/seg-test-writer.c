@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "seg-dataset.h"
 #include "seg-test-writer.h"
 
 struct _SegTestWriter
@@ -14,6 +15,9 @@ struct _SegTestWriter
   GPtrArray      *pending_ids;
   char           *fingerprint;
   gboolean        added_before_source;
+  guint           hashed_adds;
+  guint           fail_after;       /* 0: never */
+  GThread        *add_thread;       /* the thread of the last add */
 };
 
 G_DEFINE_FINAL_TYPE (SegTestWriter, seg_test_writer, SEG_TYPE_STORE_WRITER)
@@ -145,6 +149,41 @@ seg_test_writer_add (SegStoreWriter   *writer,
   return TRUE;
 }
 
+/* The pipelined path (SegImportSink's consumer thread): the hashes must be the ones the
+ * store would work out itself. */
+static gboolean
+seg_test_writer_add_hashed (SegStoreWriter         *writer,
+                            const SegRecord        *record,
+                            const SegRecordHashes  *hashes,
+                            GError                **error)
+{
+  SegTestWriter *self = SEG_TEST_WRITER (writer);
+
+  g_assert_cmphex (hashes->user, ==, seg_intern_hash (record->user_id, strlen (record->user_id)));
+  for (guint i = 0; i < record->n_props; i++)
+    if (record->props[i].type == SEG_VALUE_TYPE_STRING)
+      g_assert_cmphex (hashes->props[i], ==, seg_intern_hash (record->props[i].str, record->props[i].str_len));
+  if (record->kind == SEG_RECORD_EVENT && record->insert_id != NULL && record->insert_id[0] != '\0')
+    {
+      SegKey128 k;
+
+      g_assert_nonnull (hashes->insert_key);
+      seg_key128_for_insert_id (record->event, record->insert_id, &k);
+      g_assert_true (k.hi == hashes->insert_key->hi && k.lo == hashes->insert_key->lo);
+    }
+  else
+    g_assert_null (hashes->insert_key);
+
+  self->hashed_adds++;
+  self->add_thread = g_thread_self ();
+  if (self->fail_after > 0 && self->hashed_adds > self->fail_after)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE, "The test store is full after %u records", self->fail_after);
+      return FALSE;
+    }
+  return seg_test_writer_add (writer, record, error);
+}
+
 static gboolean
 seg_test_writer_commit (SegStoreWriter  *writer,
                         GCancellable    *cancellable,
@@ -221,6 +260,7 @@ seg_test_writer_class_init (SegTestWriterClass *klass)
 
   G_OBJECT_CLASS (klass)->finalize = seg_test_writer_finalize;
   writer_class->add = seg_test_writer_add;
+  writer_class->add_hashed = seg_test_writer_add_hashed;
   writer_class->commit = seg_test_writer_commit;
   writer_class->abort = seg_test_writer_abort;
   writer_class->begin_source = seg_test_writer_begin_source;
@@ -246,6 +286,25 @@ gboolean
 seg_test_writer_added_before_source (SegTestWriter *self)
 {
   return self->added_before_source;
+}
+
+guint
+seg_test_writer_get_hashed_adds (SegTestWriter *self)
+{
+  return self->hashed_adds;
+}
+
+GThread *
+seg_test_writer_get_add_thread (SegTestWriter *self)
+{
+  return self->add_thread;
+}
+
+void
+seg_test_writer_set_fail_after (SegTestWriter *self,
+                                guint          n)
+{
+  self->fail_after = n;
 }
 
 guint

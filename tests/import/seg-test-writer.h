@@ -35,6 +35,13 @@ G_DECLARE_FINAL_TYPE (SegTestWriter, seg_test_writer, SEG, TEST_WRITER, SegStore
 SegStoreWriter *seg_test_writer_new (TestStore *store);
 /* Records added but not yet committed. */
 guint           seg_test_writer_get_pending (SegTestWriter *self);
+/* Records that came through add_hashed() (the import's writing thread), and from which
+ * thread the last one came. */
+guint           seg_test_writer_get_hashed_adds (SegTestWriter *self);
+GThread        *seg_test_writer_get_add_thread  (SegTestWriter *self);
+/* Makes add_hashed() fail after n records. */
+void            seg_test_writer_set_fail_after  (SegTestWriter *self,
+                                                 guint          n);
 /* Whether records came before begin_source() declared the fingerprint. */
 gboolean        seg_test_writer_added_before_source (SegTestWriter *self);
 

@@ -468,6 +468,64 @@ test_preview (void)
   g_main_loop_unref (d.loop);
 }
 
+/* Records are parsed on the import's thread and written on another, in batches: a file
+ * of several batches arrives whole and in order, off the parsing thread, with the hashes
+ * the store would compute; a writer that fails stops the import with its own error and
+ * nothing is committed. */
+static void
+test_pipeline (void)
+{
+  g_autoptr(TestStore) store = test_store_new ();
+  g_autofree char *dir = g_dir_make_tmp ("seg-pipeline-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "big.mixpanel.jsonl", NULL);
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GFile) file = NULL;
+  const guint n = 10000;   /* a few batches of 4096 */
+
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (text, "{\"event\":\"E%u\",\"properties\":{\"time\":%u,\"distinct_id\":\"u%u\","
+                            "\"$insert_id\":\"i%u\",\"city\":\"C\u00e9%u\",\"n\":%u}}\n",
+                            i % 3, 1700000000 + i, i % 97, i, i % 5, i);
+  g_assert_true (g_file_set_contents (path, text->str, text->len, NULL));
+  file = g_file_new_for_path (path);
+
+  {
+    g_autoptr(SegStoreWriter) writer = seg_test_writer_new (store);
+    g_autoptr(SegImport) import = seg_import_new (file, writer);
+    g_autoptr(SegImportSummary) summary = NULL;
+    g_autoptr(GError) error = NULL;
+
+    seg_test_writer_set_fail_after (SEG_TEST_WRITER (writer), 5000);
+    summary = seg_import_run (import, NULL, &error);
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE);
+    g_assert_cmpstr (error->message, ==, "The test store is full after 5000 records");
+    g_assert_null (summary);
+    g_assert_cmpuint (store->records->len, ==, 0);
+    g_assert_cmpuint (store->commits, ==, 0);
+  }
+  {
+    g_autoptr(SegStoreWriter) writer = seg_test_writer_new (store);
+    g_autoptr(SegImport) import = seg_import_new (file, writer);
+    g_autoptr(SegImportSummary) summary = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autofree char *first = NULL, *last = NULL;
+
+    summary = seg_import_run (import, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (seg_import_summary_get_events (summary), ==, n);
+    g_assert_cmpuint (seg_test_writer_get_hashed_adds (SEG_TEST_WRITER (writer)), ==, n);
+    g_assert_true (seg_test_writer_get_add_thread (SEG_TEST_WRITER (writer)) != g_thread_self ());
+    g_assert_cmpuint (store->records->len, ==, n);
+    first = g_strdup (g_ptr_array_index (store->records, 0));
+    last = g_strdup (g_ptr_array_index (store->records, n - 1));
+    g_assert_true (g_str_has_prefix (first, "E|u0|E0|1700000000000|i0|"));
+    g_assert_true (g_str_has_prefix (last, "E|u8|E0|1700009999000|i9999|"));
+    g_assert_nonnull (strstr (last, "|city=string:C\u00e94|"));
+  }
+  g_assert_no_errno (g_remove (path));
+  g_assert_no_errno (g_rmdir (dir));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -482,6 +540,7 @@ main (int    argc,
   g_test_add_func ("/import/run/stop-policy", test_stop_policy);
   g_test_add_func ("/import/run/async-progress", test_async_progress);
   g_test_add_func ("/import/run/cancel", test_cancel_commits_nothing);
+  g_test_add_func ("/import/run/pipeline", test_pipeline);
   g_test_add_func ("/import/run/custom-list", test_custom_list_summary);
   g_test_add_func ("/import/run/options", test_timezone_and_event_name_options);
   g_test_add_func ("/import/run/unknown-format", test_unknown_format);

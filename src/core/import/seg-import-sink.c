@@ -5,9 +5,48 @@
 
 #include <glib/gi18n.h>
 
+#include <string.h>
+
+#include "seg-dataset.h"
 #include "seg-import-sink.h"
 
 #define PROGRESS_EVERY 8192
+
+/* Pipeline: records per batch, batches in flight, how far ahead the consumer prefetches. */
+#define BATCH_RECORDS   4096
+#define BATCH_IN_FLIGHT 4
+#define PREFETCH_AHEAD  8
+#define NONE            G_MAXSIZE
+
+typedef struct
+{
+  gint64     ts_ms;
+  gsize      user, event, insert;   /* offsets in the arena; NONE for none */
+  guint64    user_hash;
+  SegKey128  insert_key;
+  guint32    first_prop;
+  guint32    n_props;
+  guint8     kind;
+  guint8     hashed;
+} BatchRecord;
+
+typedef struct
+{
+  gsize         key, str, str_len;
+  double        num;
+  SegValueType  type;
+} BatchProp;
+
+typedef struct
+{
+  char        *arena;
+  gsize        len, cap;
+  BatchRecord *recs;
+  guint        n_recs;
+  BatchProp   *props;
+  guint64     *prop_hashes;
+  guint        n_props, cap_props;
+} Batch;
 
 struct _SegImportSink
 {
@@ -24,7 +63,20 @@ struct _SegImportSink
   GPtrArray             *identities;
   GPtrArray             *identity_types;
   GHashTable            *identity_set;
+
+  /* Pipeline */
+  SegHashedRecordFunc    hashed_func;
+  SegRecordPrefetchFunc  prefetch_func;
+  gpointer               pipeline_data;
+  GThread               *consumer;
+  GAsyncQueue           *full;       /* Batch, then &end_of_batches */
+  GAsyncQueue           *free;       /* Batch */
+  Batch                 *current;
+  int                    failed;     /* atomic: the consumer stopped with consumer_error */
+  GError                *consumer_error;
 };
+
+static Batch end_of_batches;
 
 G_DEFINE_QUARK (seg-import-error-quark, seg_import_error)
 
@@ -74,11 +126,269 @@ seg_import_sink_new (const char    *file_name,
   return sink;
 }
 
+static Batch *
+batch_new (void)
+{
+  Batch *b = g_new0 (Batch, 1);
+
+  b->cap = 256 * 1024;
+  b->arena = g_malloc (b->cap);
+  b->recs = g_new (BatchRecord, BATCH_RECORDS);
+  b->cap_props = BATCH_RECORDS * 4;
+  b->props = g_new (BatchProp, b->cap_props);
+  b->prop_hashes = g_new (guint64, b->cap_props);
+  return b;
+}
+
+static void
+batch_free (Batch *b)
+{
+  g_free (b->arena);
+  g_free (b->recs);
+  g_free (b->props);
+  g_free (b->prop_hashes);
+  g_free (b);
+}
+
+static gsize
+batch_put (Batch      *b,
+           const char *s,
+           gsize       len)
+{
+  gsize at = b->len;
+
+  if (b->len + len + 1 > b->cap)
+    {
+      while (b->len + len + 1 > b->cap)
+        b->cap *= 2;
+      b->arena = g_realloc (b->arena, b->cap);
+    }
+  memcpy (b->arena + b->len, s, len);
+  b->arena[b->len + len] = '\0';
+  b->len += len + 1;
+  return at;
+}
+
+static gsize
+batch_put_str (Batch      *b,
+               const char *s)
+{
+  return s == NULL ? NONE : batch_put (b, s, strlen (s));
+}
+
+/* Copies @record into @b (the consumer works out the hashes, off the reading thread). */
+static void
+batch_add (Batch           *b,
+           const SegRecord *r)
+{
+  BatchRecord *br = &b->recs[b->n_recs++];
+
+  br->hashed = FALSE;
+  br->kind = r->kind;
+  br->ts_ms = r->ts_ms;
+  br->user = batch_put_str (b, r->user_id);
+  br->event = batch_put_str (b, r->event);
+  br->insert = NONE;
+  if (r->kind == SEG_RECORD_EVENT && r->event != NULL && r->insert_id != NULL && r->insert_id[0] != '\0')
+    br->insert = batch_put_str (b, r->insert_id);
+  if (b->n_props + r->n_props > b->cap_props)
+    {
+      while (b->n_props + r->n_props > b->cap_props)
+        b->cap_props *= 2;
+      b->props = g_renew (BatchProp, b->props, b->cap_props);
+      b->prop_hashes = g_renew (guint64, b->prop_hashes, b->cap_props);
+    }
+  br->first_prop = b->n_props;
+  br->n_props = r->n_props;
+  for (guint i = 0; i < r->n_props; i++)
+    {
+      const SegPropValue *v = &r->props[i];
+      BatchProp *p = &b->props[b->n_props++];
+
+      p->key = batch_put_str (b, v->key);
+      p->type = v->type;
+      p->num = v->num;
+      p->str_len = v->str_len;
+      p->str = v->str != NULL ? batch_put (b, v->str, v->str_len) : NONE;
+    }
+}
+
+static inline const char *
+batch_str (const Batch *b,
+           gsize        off)
+{
+  return off == NONE ? NULL : b->arena + off;
+}
+
+/* Works out record @i's hashes (once, into the batch) and points @h at them. */
+static void
+batch_hashes (Batch           *b,
+              guint            i,
+              SegRecordHashes *h)
+{
+  BatchRecord *br = &b->recs[i];
+
+  if (!br->hashed)
+    {
+      const char *user = b->arena + br->user;
+
+      br->user_hash = seg_intern_hash (user, strlen (user));
+      if (br->insert != NONE)
+        seg_key128_for_insert_id (b->arena + br->event, b->arena + br->insert, &br->insert_key);
+      for (guint j = br->first_prop; j < br->first_prop + br->n_props; j++)
+        {
+          const BatchProp *p = &b->props[j];
+
+          b->prop_hashes[j] = p->type == SEG_VALUE_TYPE_STRING && p->str != NONE
+                              ? seg_intern_hash (b->arena + p->str, p->str_len) : 0;
+        }
+      br->hashed = TRUE;
+    }
+  h->user = br->user_hash;
+  h->props = b->prop_hashes + br->first_prop;
+  h->insert_key = br->insert == NONE ? NULL : &br->insert_key;
+}
+
+/* The consumer: hands each record of each batch on, in order. */
+static gboolean
+batch_deliver (SegImportSink  *sink,
+               Batch          *b,
+               GArray         *values,
+               GError        **error)
+{
+  for (guint i = 0; i < b->n_recs; i++)
+    {
+      const BatchRecord *br = &b->recs[i];
+      SegRecord r;
+      SegRecordHashes h;
+      SegPropValue *v;
+
+      if (sink->prefetch_func != NULL && i + PREFETCH_AHEAD < b->n_recs)
+        {
+          SegRecordHashes ahead;
+          batch_hashes (b, i + PREFETCH_AHEAD, &ahead);
+          sink->prefetch_func (&ahead, sink->pipeline_data);
+        }
+      g_array_set_size (values, br->n_props);
+      v = (SegPropValue *) values->data;
+      for (guint j = 0; j < br->n_props; j++)
+        {
+          const BatchProp *p = &b->props[br->first_prop + j];
+
+          v[j].key = batch_str (b, p->key);
+          v[j].type = p->type;
+          v[j].str = batch_str (b, p->str);
+          v[j].str_len = p->str_len;
+          v[j].num = p->num;
+        }
+      r.kind = br->kind;
+      r.user_id = batch_str (b, br->user);
+      r.event = batch_str (b, br->event);
+      r.ts_ms = br->ts_ms;
+      r.insert_id = batch_str (b, br->insert);
+      r.n_props = br->n_props;
+      r.props = v;
+      batch_hashes (b, i, &h);
+      if (!sink->hashed_func (&r, &h, sink->pipeline_data, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gpointer
+consumer_thread (gpointer data)
+{
+  SegImportSink *sink = data;
+  g_autoptr(GArray) values = g_array_new (FALSE, FALSE, sizeof (SegPropValue));
+
+  while (TRUE)
+    {
+      Batch *b = g_async_queue_pop (sink->full);
+
+      if (b == &end_of_batches)
+        break;
+      if (!g_atomic_int_get (&sink->failed) &&
+          !batch_deliver (sink, b, values, &sink->consumer_error))
+        g_atomic_int_set (&sink->failed, TRUE);
+      b->len = 0;
+      b->n_recs = 0;
+      b->n_props = 0;
+      g_async_queue_push (sink->free, b);
+    }
+  return NULL;
+}
+
+/**
+ * seg_import_sink_set_pipeline:
+ * @func: receives each record with its hashes, on the consumer thread
+ * @prefetch: (nullable): told a few records ahead which hashes are coming
+ *
+ * Makes emit() hand records to a consumer thread (see above). Call before the reader
+ * starts.
+ */
+void
+seg_import_sink_set_pipeline (SegImportSink         *sink,
+                              SegHashedRecordFunc    func,
+                              SegRecordPrefetchFunc  prefetch,
+                              gpointer               user_data)
+{
+  g_return_if_fail (sink->consumer == NULL);
+
+  sink->hashed_func = func;
+  sink->prefetch_func = prefetch;
+  sink->pipeline_data = user_data;
+  sink->full = g_async_queue_new ();
+  sink->free = g_async_queue_new ();
+  for (guint i = 0; i < BATCH_IN_FLIGHT; i++)
+    g_async_queue_push (sink->free, batch_new ());
+  sink->current = g_async_queue_pop (sink->free);
+  sink->consumer = g_thread_new ("seg-import-write", consumer_thread, sink);
+}
+
+/**
+ * seg_import_sink_drain:
+ * @deliver: whether the records not yet handed on still are (FALSE when the import
+ *   failed anyway)
+ *
+ * Waits for the consumer thread to finish. Returns %FALSE with the consumer's error when
+ * it failed (a reader stopped by it returns a placeholder error: report this one).
+ * Without a pipeline, returns %TRUE.
+ */
+gboolean
+seg_import_sink_drain (SegImportSink  *sink,
+                       gboolean        deliver,
+                       GError        **error)
+{
+  if (sink->consumer == NULL)
+    return TRUE;
+
+  if (!deliver)
+    g_atomic_int_set (&sink->failed, TRUE);
+  if (sink->current->n_recs > 0)
+    g_async_queue_push (sink->full, g_steal_pointer (&sink->current));
+  g_async_queue_push (sink->full, &end_of_batches);
+  g_thread_join (g_steal_pointer (&sink->consumer));
+
+  g_clear_pointer (&sink->current, batch_free);
+  while (g_async_queue_length (sink->free) > 0)
+    batch_free (g_async_queue_pop (sink->free));
+  g_clear_pointer (&sink->full, g_async_queue_unref);
+  g_clear_pointer (&sink->free, g_async_queue_unref);
+
+  if (sink->consumer_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&sink->consumer_error));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 void
 seg_import_sink_free (SegImportSink *sink)
 {
   if (sink == NULL)
     return;
+  seg_import_sink_drain (sink, FALSE, NULL);
   g_free (sink->file_name);
   g_ptr_array_unref (sink->bad_rows);
   g_hash_table_unref (sink->identity_set);
@@ -122,6 +432,22 @@ seg_import_sink_emit (SegImportSink    *sink,
   g_return_val_if_fail (record->user_id != NULL && record->user_id[0] != '\0', FALSE);
 
   sink->records++;
+  if (sink->consumer != NULL)
+    {
+      if (g_atomic_int_get (&sink->failed))
+        {
+          /* The consumer's own error is reported by drain(); this only stops the reader. */
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, "stopped by the writer");
+          return FALSE;
+        }
+      batch_add (sink->current, record);
+      if (sink->current->n_recs == BATCH_RECORDS)
+        {
+          g_async_queue_push (sink->full, sink->current);
+          sink->current = g_async_queue_pop (sink->free);
+        }
+      return TRUE;
+    }
   if (sink->func != NULL)
     return sink->func (record, sink->user_data, error);
   return TRUE;

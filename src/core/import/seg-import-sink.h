@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 
 #include "seg-record.h"
+#include "seg-store-writer.h"
 
 G_BEGIN_DECLS
 
@@ -64,11 +65,33 @@ typedef struct _SegImportSink SegImportSink;
 /*
  * Where a reader puts what it reads: records, bad rows, progress, identities of a
  * custom list. Not thread-safe: one reader thread uses it.
+ *
+ * With seg_import_sink_set_pipeline() the records go to another thread: emit() copies
+ * each record (with the hashes a writer needs) into a batch of a few thousand, and a
+ * consumer thread hands the batches, in order, to the pipeline's function, while the
+ * reader goes on parsing. At most a few batches are in flight, so memory stays bounded.
+ * A failure of the consumer stops the reader at its next emit(). The owner calls
+ * seg_import_sink_drain() once the reader has returned.
  */
 SegImportSink *seg_import_sink_new               (const char            *file_name,
                                                   SegRecordFunc          func,
                                                   gpointer               user_data);
 void           seg_import_sink_free              (SegImportSink         *sink);
+
+typedef gboolean (*SegHashedRecordFunc) (const SegRecord        *record,
+                                         const SegRecordHashes  *hashes,
+                                         gpointer                user_data,
+                                         GError                **error);
+typedef void     (*SegRecordPrefetchFunc) (const SegRecordHashes *hashes,
+                                           gpointer               user_data);
+
+void           seg_import_sink_set_pipeline      (SegImportSink         *sink,
+                                                  SegHashedRecordFunc    func,
+                                                  SegRecordPrefetchFunc  prefetch,
+                                                  gpointer               user_data);
+gboolean       seg_import_sink_drain             (SegImportSink         *sink,
+                                                  gboolean               deliver,
+                                                  GError               **error);
 void           seg_import_sink_set_policy        (SegImportSink         *sink,
                                                   SegImportPolicy        policy);
 void           seg_import_sink_set_progress_func (SegImportSink         *sink,

@@ -412,6 +412,27 @@ record_cb (const SegRecord  *record,
   return TRUE;
 }
 
+static gboolean
+record_hashed_cb (const SegRecord        *record,
+                  const SegRecordHashes  *hashes,
+                  gpointer                user_data,
+                  GError                **error)
+{
+  SegImport *self = user_data;
+
+  seg_import_summary_count (self->summary, record);
+  return seg_store_writer_add_hashed (self->writer, record, hashes, error);
+}
+
+static void
+record_prefetch_cb (const SegRecordHashes *hashes,
+                    gpointer               user_data)
+{
+  SegImport *self = user_data;
+
+  seg_store_writer_prefetch (self->writer, hashes);
+}
+
 static char *
 hash_file (GFile         *file,
            GCancellable  *cancellable,
@@ -497,8 +518,27 @@ run_in_thread (SegImport     *self,
   sink = seg_import_sink_new (base, record_cb, self);
   seg_import_sink_set_policy (sink, self->policy);
   seg_import_sink_set_progress_func (sink, sink_progress_cb, self);
+  /* Parsing and writing overlap: a second thread adds the records to the store. */
+  if (self->writer != NULL && seg_store_writer_can_add_hashed (self->writer))
+    seg_import_sink_set_pipeline (sink, record_hashed_cb, record_prefetch_cb, self);
 
   ok = seg_importer_read (self->importer, text, sink, cancellable, error);
+  g_debug ("read in %.3f s", (g_get_monotonic_time () - self->started_us) / 1e6);
+  if (ok)
+    {
+      ok = seg_import_sink_drain (sink, TRUE, error);
+      g_debug ("written in %.3f s", (g_get_monotonic_time () - self->started_us) / 1e6);
+    }
+  else
+    {
+      GError *writer_error = NULL;
+
+      if (!seg_import_sink_drain (sink, FALSE, &writer_error))
+        {
+          g_clear_error (error);
+          g_propagate_error (error, writer_error);
+        }
+    }
   seg_import_summary_take_sink (self->summary, sink);
   if (!ok)
     goto fail;

@@ -340,7 +340,8 @@ parse_string (Parser *ps,
     }
 
   *len = arena->len - *off;
-  if (!seg_utf8_ok (arena->str + *off, *len))
+  /* No NUL can be in it: raw control bytes and \u0000 were refused above. */
+  if (!seg_is_ascii (arena->str + *off, *len) && !g_utf8_validate (arena->str + *off, *len, NULL))
     return fail (ps, "invalid UTF-8 in string");
   arena_putc (arena, '\0');
   return TRUE;
