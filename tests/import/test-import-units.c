@@ -57,12 +57,48 @@ test_json_scan (void)
     { "[1]", "not a JSON object" },
     { "", "empty line" },
     { "{\"a\":\"\n\"}", "control character in string" },
+    /* Past the sixteen-byte scan: */
+    { "{\"a\":\"0123456789abcdef\xffxyz\"}", "invalid UTF-8 in string" },
+    { "{\"a\":\"0123456789abcdef\xc3\"}", "invalid UTF-8 in string" },
+    { "{\"a\":\"0123456789abcdef0123\x01\"}", "control character in string" },
+    { "{\"a\":\"0123456789abcdef0123456789abcdef", "unterminated string" },
+    { "{\"0123456789abcdef\xff\":1}", "invalid UTF-8 in string" },
   };
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
     {
       g_assert_false (seg_json_scan_object (&scan, bad[i].text, strlen (bad[i].text)));
       g_assert_cmpstr (scan.error, ==, bad[i].reason);
     }
+
+  {
+    /* Long strings (scanned sixteen bytes at a time), non-ASCII and escapes in them, and
+     * nested keys built from long parents. */
+    const char *text = "{\"long\":\"0123456789abcdef\u00e9 0123456789abcdef\\\" \xc3\xa9t\xc3\xa9 0123456789abcdef\","
+                       "\"p\":{\"q\\\"r\":{\"s\":\"0123456789abcdef0\"}}}";
+    g_autoptr(GString) big = g_string_new ("{\"");
+
+    g_assert_true (seg_json_scan_object (&scan, text, strlen (text)));
+    e = seg_json_scan_find (&scan, "long");
+    g_assert_cmpstr (e->str, ==, "0123456789abcdef\u00e9 0123456789abcdef\" \u00e9t\u00e9 0123456789abcdef");
+    e = seg_json_scan_find (&scan, "p.q\"r.s");
+    g_assert_nonnull (e);
+    g_assert_cmpstr (e->name, ==, "s");
+    g_assert_cmpstr (e->str, ==, "0123456789abcdef0");
+    g_assert_cmpint (e->depth, ==, 2);
+
+    for (guint i = 0; i < 3000; i++)
+      g_string_append_c (big, 'k');
+    g_string_append (big, "\":{\"");
+    for (guint i = 0; i < 3000; i++)
+      g_string_append_c (big, 'm');
+    g_string_append (big, "\":{\"x\":1,\"y\":2}}}");
+    g_assert_true (seg_json_scan_object (&scan, big->str, big->len));
+    e = seg_json_scan_entry (&scan, seg_json_scan_n_entries (&scan) - 1);
+    g_assert_cmpuint (strlen (e->key), ==, 3000 + 1 + 3000 + 2);
+    g_assert_true (g_str_has_suffix (e->key, "mmm.y"));
+    g_assert_cmpstr (e->name, ==, "y");
+    g_assert_cmpfloat (e->num, ==, 2);
+  }
 
   {
     /* Nesting deeper than the scanner allows fails cleanly, without recursion trouble. */

@@ -65,6 +65,7 @@ struct _SegImportSink
   GHashTable            *identity_set;
 
   /* Pipeline */
+  SegRecordObserveFunc   observe_func;
   SegHashedRecordFunc    hashed_func;
   SegRecordPrefetchFunc  prefetch_func;
   gpointer               pipeline_data;
@@ -176,11 +177,18 @@ batch_put_str (Batch      *b,
   return s == NULL ? NONE : batch_put (b, s, strlen (s));
 }
 
-/* Copies @record into @b (the consumer works out the hashes, off the reading thread). */
+static void batch_hashes (Batch           *b,
+                          guint            i,
+                          SegRecordHashes *h);
+
+/* Copies @record into @b with the hashes its writer will need: the reading thread has
+ * time to spare, the writing thread has not. */
 static void
 batch_add (Batch           *b,
            const SegRecord *r)
 {
+  SegRecordHashes unused;
+
   BatchRecord *br = &b->recs[b->n_recs++];
 
   br->hashed = FALSE;
@@ -211,6 +219,7 @@ batch_add (Batch           *b,
       p->str_len = v->str_len;
       p->str = v->str != NULL ? batch_put (b, v->str, v->str_len) : NONE;
     }
+  batch_hashes (b, b->n_recs - 1, &unused);
 }
 
 static inline const char *
@@ -320,6 +329,7 @@ consumer_thread (gpointer data)
 
 /**
  * seg_import_sink_set_pipeline:
+ * @observe: (nullable): sees each record on the reading thread, as it is emitted
  * @func: receives each record with its hashes, on the consumer thread
  * @prefetch: (nullable): told a few records ahead which hashes are coming
  *
@@ -328,12 +338,14 @@ consumer_thread (gpointer data)
  */
 void
 seg_import_sink_set_pipeline (SegImportSink         *sink,
+                              SegRecordObserveFunc   observe,
                               SegHashedRecordFunc    func,
                               SegRecordPrefetchFunc  prefetch,
                               gpointer               user_data)
 {
   g_return_if_fail (sink->consumer == NULL);
 
+  sink->observe_func = observe;
   sink->hashed_func = func;
   sink->prefetch_func = prefetch;
   sink->pipeline_data = user_data;
@@ -440,6 +452,8 @@ seg_import_sink_emit (SegImportSink    *sink,
           g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, "stopped by the writer");
           return FALSE;
         }
+      if (sink->observe_func != NULL)
+        sink->observe_func (record, sink->pipeline_data);
       batch_add (sink->current, record);
       if (sink->current->n_recs == BATCH_RECORDS)
         {

@@ -84,8 +84,11 @@ typedef gboolean (*SegHashedRecordFunc) (const SegRecord        *record,
                                          GError                **error);
 typedef void     (*SegRecordPrefetchFunc) (const SegRecordHashes *hashes,
                                            gpointer               user_data);
+typedef void     (*SegRecordObserveFunc)  (const SegRecord       *record,
+                                           gpointer               user_data);
 
 void           seg_import_sink_set_pipeline      (SegImportSink         *sink,
+                                                  SegRecordObserveFunc   observe,
                                                   SegHashedRecordFunc    func,
                                                   SegRecordPrefetchFunc  prefetch,
                                                   gpointer               user_data);

@@ -420,8 +420,16 @@ record_hashed_cb (const SegRecord        *record,
 {
   SegImport *self = user_data;
 
-  seg_import_summary_count (self->summary, record);
   return seg_store_writer_add_hashed (self->writer, record, hashes, error);
+}
+
+static void
+record_observe_cb (const SegRecord *record,
+                   gpointer         user_data)
+{
+  SegImport *self = user_data;
+
+  seg_import_summary_count (self->summary, record);
 }
 
 static void
@@ -520,7 +528,7 @@ run_in_thread (SegImport     *self,
   seg_import_sink_set_progress_func (sink, sink_progress_cb, self);
   /* Parsing and writing overlap: a second thread adds the records to the store. */
   if (self->writer != NULL && seg_store_writer_can_add_hashed (self->writer))
-    seg_import_sink_set_pipeline (sink, record_hashed_cb, record_prefetch_cb, self);
+    seg_import_sink_set_pipeline (sink, record_observe_cb, record_hashed_cb, record_prefetch_cb, self);
 
   ok = seg_importer_read (self->importer, text, sink, cancellable, error);
   g_debug ("read in %.3f s", (g_get_monotonic_time () - self->started_us) / 1e6);

@@ -5,6 +5,10 @@
 
 #include <string.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include "seg-import-util.h"
 #include "seg-json-scan.h"
 
@@ -64,7 +68,6 @@ seg_json_scan_init (SegJsonScan *scan)
   memset (scan, 0, sizeof *scan);
   scan->entries = g_array_sized_new (FALSE, FALSE, sizeof (SegJsonEntry), 64);
   scan->arena = g_string_sized_new (4096);
-  scan->path = g_string_sized_new (256);
 }
 
 void
@@ -73,8 +76,6 @@ seg_json_scan_clear (SegJsonScan *scan)
   g_clear_pointer (&scan->entries, g_array_unref);
   if (scan->arena != NULL)
     g_string_free (g_steal_pointer (&scan->arena), TRUE);
-  if (scan->path != NULL)
-    g_string_free (g_steal_pointer (&scan->path), TRUE);
 }
 
 static gboolean
@@ -257,12 +258,37 @@ parse_string (Parser *ps,
 {
   GString *arena = ps->scan->arena;
   const char *run = ps->p;
+  guint high = 0;   /* non-zero when a raw (not escaped) byte is not ASCII */
 
   *off = arena->len;
   for (;;)
     {
       const char *q = ps->p;
 
+#ifdef __SSE2__
+      /* Sixteen bytes at a time: the first quote, backslash or control character. */
+      while (q + 16 <= ps->end)
+        {
+          __m128i v = _mm_loadu_si128 ((const __m128i *) q);
+          __m128i stop = _mm_or_si128 (_mm_or_si128 (_mm_cmpeq_epi8 (v, _mm_set1_epi8 ('"')),
+                                                     _mm_cmpeq_epi8 (v, _mm_set1_epi8 ('\\'))),
+                                       _mm_cmpeq_epi8 (_mm_max_epu8 (v, _mm_set1_epi8 (0x1f)),
+                                                       _mm_set1_epi8 (0x1f)));
+          int stop_mask = _mm_movemask_epi8 (stop);
+          int high_mask = _mm_movemask_epi8 (v);
+
+          if (stop_mask != 0)
+            {
+              int at = __builtin_ctz (stop_mask);
+
+              high |= (guint) high_mask & ((1u << at) - 1);
+              q += at;
+              goto found;
+            }
+          high |= (guint) high_mask;
+          q += 16;
+        }
+#else
       /* Eight bytes at a time until a quote, a backslash or a control character. */
       while (q + 8 <= ps->end)
         {
@@ -275,10 +301,18 @@ parse_string (Parser *ps,
               ((backslash - ONES) & ~backslash & HIGHS) |
               ((w - ONES * 0x20) & ~w & HIGHS))
             break;
+          high |= (guint) ((w & HIGHS) != 0);
           q += 8;
         }
+#endif
       while (q < ps->end && *q != '"' && *q != '\\' && (guchar) *q >= 0x20)
-        q++;
+        {
+          high |= (guchar) *q >> 7;
+          q++;
+        }
+#ifdef __SSE2__
+    found:
+#endif
       if (q >= ps->end)
         {
           ps->p = q;
@@ -340,15 +374,18 @@ parse_string (Parser *ps,
     }
 
   *len = arena->len - *off;
-  /* No NUL can be in it: raw control bytes and \u0000 were refused above. */
-  if (!seg_is_ascii (arena->str + *off, *len) && !g_utf8_validate (arena->str + *off, *len, NULL))
+  /* No NUL can be in it: raw control bytes and \u0000 were refused above; what escapes
+   * produced is valid UTF-8, so only raw bytes beyond ASCII need checking. */
+  if (high != 0 && !g_utf8_validate (arena->str + *off, *len, NULL))
     return fail (ps, "invalid UTF-8 in string");
   arena_putc (arena, '\0');
   return TRUE;
 }
 
 static gboolean parse_members (Parser *ps,
-                               guint   depth);
+                               guint   depth,
+                               gsize   parent_off,
+                               gsize   parent_len);
 
 static gboolean
 skip_value (Parser *ps,
@@ -532,7 +569,9 @@ done:
 static gboolean
 parse_value (Parser *ps,
              guint   index,
-             guint   depth)
+             guint   depth,
+             gsize   key_off,
+             gsize   key_len)
 {
   SegJsonEntry *e;
 
@@ -562,7 +601,7 @@ parse_value (Parser *ps,
         ps->p++;
         e = &g_array_index (ps->scan->entries, SegJsonEntry, index);
         e->type = SEG_JSON_OBJECT;
-        if (!parse_members (ps, depth + 1))
+        if (!parse_members (ps, depth + 1, key_off, key_len))
           return FALSE;
         end = ps->scan->entries->len;
         g_array_index (ps->scan->entries, SegJsonEntry, index).end = end;
@@ -614,13 +653,17 @@ parse_value (Parser *ps,
     }
 }
 
-/* Parses the members of an object; ps->p is just after '{'. */
+/* Parses the members of an object; ps->p is just after '{'. Members of a nested object
+ * get the full dotted key: the parent's key (at @parent_off in the arena), a dot, then
+ * the name, which parse_string() writes right after, so nothing is copied twice. */
 static gboolean
 parse_members (Parser *ps,
-               guint   depth)
+               guint   depth,
+               gsize   parent_off,
+               gsize   parent_len)
 {
   SegJsonScan *scan = ps->scan;
-  gsize path_len = scan->path->len;
+  GString *arena = scan->arena;
 
   if (depth > MAX_DEPTH)
     return fail (ps, "nested too deeply");
@@ -642,25 +685,24 @@ parse_members (Parser *ps,
       if (ps->p >= ps->end || *ps->p != '"')
         return fail (ps, "expected a member name");
       ps->p++;
+
+      e.key_off = arena->len;
+      if (depth > 1)
+        {
+          if (G_UNLIKELY (arena->len + parent_len + 2 > arena->allocated_len))
+            {
+              gsize len = arena->len;
+
+              g_string_set_size (arena, len + parent_len + 2);
+              arena_truncate (arena, len);
+            }
+          memcpy (arena->str + arena->len, arena->str + parent_off, parent_len);
+          arena->len += parent_len;
+          arena_putc (arena, '.');
+        }
       if (!parse_string (ps, &name_off, &name_len))
         return FALSE;
-
-      /* The full key: parent path + "." + name; at the top level, the name. */
-      if (path_len == 0)
-        {
-          e.key_off = e.name_off = name_off;
-          arena_append (scan->path, scan->arena->str + name_off, name_len);
-        }
-      else
-        {
-          arena_truncate (scan->path, path_len);
-          arena_putc (scan->path, '.');
-          arena_append (scan->path, scan->arena->str + name_off, name_len);
-          e.key_off = scan->arena->len;
-          arena_append (scan->arena, scan->path->str, scan->path->len);
-          arena_putc (scan->arena, '\0');
-          e.name_off = e.key_off + (scan->path->len - name_len);
-        }
+      e.name_off = name_off;
       e.depth = depth - 1;
       e.end = 0;
 
@@ -671,9 +713,8 @@ parse_members (Parser *ps,
 
       index = scan->entries->len;
       g_array_append_val (scan->entries, e);
-      if (!parse_value (ps, index, depth))
+      if (!parse_value (ps, index, depth, e.key_off, name_off + name_len - e.key_off))
         return FALSE;
-      arena_truncate (scan->path, path_len);
 
       skip_ws (ps);
       if (ps->p < ps->end && *ps->p == ',')
@@ -705,7 +746,6 @@ seg_json_scan_object (SegJsonScan *scan,
 
   g_array_set_size (scan->entries, 0);
   arena_truncate (scan->arena, 0);
-  arena_truncate (scan->path, 0);
   scan->error = NULL;
   scan->error_pos = 0;
 
@@ -715,7 +755,7 @@ seg_json_scan_object (SegJsonScan *scan,
   if (*ps.p != '{')
     return fail (&ps, "not a JSON object");
   ps.p++;
-  if (!parse_members (&ps, 1))
+  if (!parse_members (&ps, 1, 0, 0))
     return FALSE;
   skip_ws (&ps);
   if (ps.p != ps.end)

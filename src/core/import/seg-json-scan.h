@@ -46,7 +46,6 @@ typedef struct
 {
   GArray  *entries;   /* SegJsonEntry */
   GString *arena;
-  GString *path;
   const char *error;  /* static reason when scan fails */
   gsize    error_pos;
 } SegJsonScan;
