@@ -253,7 +253,26 @@ typedef struct
   const char *file;
   gint64      last_us;
   gboolean    shown;
+  gint64      start_us;
 } Progress;
+
+static void
+show_progress (Progress *p,
+               guint64   rows,
+               guint64   bytes,
+               guint64   total,
+               double    rate,
+               double    left)
+{
+  g_autofree char *left_text = left >= 0 ? g_strdup_printf (_(", %.0f s left"), left) : g_strdup ("");
+
+  p->shown = TRUE;
+  if (total > 0)
+    g_printerr ("\r%s: %" G_GUINT64_FORMAT " rows, %.0f%% of %.1f MB, %.0f rows/s%s   ",
+                p->file, rows, 100.0 * bytes / total, total / 1e6, rate, left_text);
+  else
+    g_printerr ("\r%s: %" G_GUINT64_FORMAT " rows, %.1f MB, %.0f rows/s   ", p->file, rows, bytes / 1e6, rate);
+}
 
 static void
 progress_cb (SegImport *import,
@@ -264,14 +283,27 @@ progress_cb (SegImport *import,
              double     left,
              Progress  *p)
 {
-  g_autofree char *left_text = left >= 0 ? g_strdup_printf (_(", %.0f s left"), left) : g_strdup ("");
+  show_progress (p, rows, bytes, total, rate, left);
+}
 
-  p->shown = TRUE;
-  if (total > 0)
-    g_printerr ("\r%s: %" G_GUINT64_FORMAT " rows, %.0f%% of %.1f MB, %.0f rows/s%s   ",
-                p->file, rows, 100.0 * bytes / total, total / 1e6, rate, left_text);
-  else
-    g_printerr ("\r%s: %" G_GUINT64_FORMAT " rows, %.1f MB, %.0f rows/s   ", p->file, rows, bytes / 1e6, rate);
+/* The canonical CSV path reports after each block: rate and time left worked out here,
+ * as SegImport does, at most ten times a second. */
+static void
+canonical_progress_cb (guint64  rows,
+                       guint64  bytes,
+                       guint64  total,
+                       gpointer user_data)
+{
+  Progress *p = user_data;
+  gint64 now = g_get_monotonic_time ();
+  double secs = (now - p->start_us) / (double) G_USEC_PER_SEC;
+  double rate = secs > 0 ? rows / secs : 0;
+  double left = bytes > 0 && total > bytes && secs > 0.5 ? secs * (total - bytes) / bytes : -1;
+
+  if (now - p->last_us < G_USEC_PER_SEC / 10 && bytes < total)
+    return;
+  p->last_us = now;
+  show_progress (p, rows, bytes, total, rate, left);
 }
 
 static void
@@ -296,7 +328,7 @@ import_one (SegStore            *store,
   g_autoptr(SegStoreWriter) writer = seg_store_begin_write (store, error);
   g_autoptr(SegImport) import = NULL;
   g_autoptr(GAsyncResult) result = NULL;
-  Progress progress = { path, 0, FALSE };
+  Progress progress = { path, 0, FALSE, 0 };
   SegImportSummary *summary;
 
   if (writer == NULL)
@@ -476,10 +508,18 @@ cmd_import (SegStore  *store,
           g_ptr_array_add (others, files[i]);
           continue;
         }
+      Progress progress = { files[i], 0, FALSE, g_get_monotonic_time () };
+      gboolean imported;
+
       if (writer == NULL && (writer = seg_store_begin_write (store, error)) == NULL)
         return 1;
-      if (!seg_canonical_csv_import (writer, files[i], seg_store_get_timezone (store),
-                                     g_get_real_time () / 1000, &st, NULL, error))
+      imported = seg_canonical_csv_import_with_progress (writer, files[i], seg_store_get_timezone (store),
+                                                         g_get_real_time () / 1000, &st,
+                                                         opt_progress || isatty (STDERR_FILENO) ? canonical_progress_cb : NULL,
+                                                         &progress, NULL, error);
+      if (progress.shown)
+        g_printerr ("\n");
+      if (!imported)
         {
           seg_canonical_csv_stats_clear (&st);
           seg_store_writer_abort (writer);

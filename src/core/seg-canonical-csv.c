@@ -323,6 +323,8 @@ typedef struct
   PropVec  props;
   HashVec  user_hash; /* per record: seg_intern_hash() of the user id */
   HashVec  prop_hash; /* per property: of its text, for strings */
+  guint64  rows_upto; /* rows read and bytes consumed once this batch is written */
+  guint64  bytes_upto;
 } Batch;
 
 typedef struct
@@ -500,6 +502,7 @@ parser_thread (gpointer data)
   gboolean eof = FALSE, header_done = FALSE, inferred = FALSE;
   int col_user = -1, col_event = -1, col_ts = -1;
   guint64 line = 1;
+  guint64 total_read = 0;
 
   batch_reset (cur);
   while (!g_atomic_int_get (&pipe->stop))
@@ -522,6 +525,7 @@ parser_thread (gpointer data)
           if (got == 0)
             eof = TRUE;
           have += (gsize) got;
+          total_read += (guint64) got;
           if (!eof && have < cur->cap)
             continue;
         }
@@ -660,6 +664,8 @@ grow:
               nb->buf = g_realloc (nb->buf, nb->cap + 1);
             }
           memcpy (nb->buf, cur->buf + pos, tail);
+          cur->rows_upto = stats->rows_read;
+          cur->bytes_upto = total_read - tail;
           publish (pipe, cur);
           cur = nb;
           have = tail;
@@ -667,7 +673,11 @@ grow:
         }
     }
   if (cur->recs.len > 0 && pipe->error == NULL)
-    publish (pipe, cur);
+    {
+      cur->rows_upto = stats->rows_read;
+      cur->bytes_upto = total_read;
+      publish (pipe, cur);
+    }
   else
     g_async_queue_push (pipe->free_q, cur);
   g_async_queue_push (pipe->full, &end_marker);
@@ -697,6 +707,28 @@ seg_canonical_csv_import (SegStoreWriter        *writer,
                           SegCanonicalCsvStats  *stats,
                           GCancellable          *cancellable,
                           GError               **error)
+{
+  return seg_canonical_csv_import_with_progress (writer, path, tz, profile_ts_ms, stats,
+                                                 NULL, NULL, cancellable, error);
+}
+
+/**
+ * seg_canonical_csv_import_with_progress:
+ * @progress: (nullable): called on the calling thread after each block of rows is
+ *   written (every few MB): rows read so far, bytes of the file consumed, its size
+ *
+ * seg_canonical_csv_import() with progress reports.
+ */
+gboolean
+seg_canonical_csv_import_with_progress (SegStoreWriter               *writer,
+                                        const char                   *path,
+                                        GTimeZone                    *tz,
+                                        gint64                        profile_ts_ms,
+                                        SegCanonicalCsvStats         *stats,
+                                        SegCanonicalCsvProgressFunc   progress,
+                                        gpointer                      progress_data,
+                                        GCancellable                 *cancellable,
+                                        GError                      **error)
 {
   int fd;
   struct stat st;
@@ -784,6 +816,8 @@ seg_canonical_csv_import (SegStoreWriter        *writer,
         ok = FALSE;
       if (!ok)
         g_atomic_int_set (&pipe.stop, 1);
+      else if (progress != NULL)
+        progress (b->rows_upto, b->bytes_upto, (guint64) st.st_size, progress_data);
       g_async_queue_push (pipe.free_q, b);
     }
   g_thread_join (thread);

@@ -29,6 +29,11 @@ typedef struct
   gboolean             already_imported;   /* the same file was imported before */
 } SegCanonicalCsvStats;
 
+typedef void (*SegCanonicalCsvProgressFunc) (guint64   rows,
+                                             guint64   bytes,
+                                             guint64   total_bytes,
+                                             gpointer  user_data);
+
 void     seg_canonical_csv_stats_clear (SegCanonicalCsvStats  *stats);
 gboolean seg_canonical_csv_import      (SegStoreWriter        *writer,
                                         const char            *path,
@@ -37,5 +42,14 @@ gboolean seg_canonical_csv_import      (SegStoreWriter        *writer,
                                         SegCanonicalCsvStats  *stats,
                                         GCancellable          *cancellable,
                                         GError               **error);
+gboolean seg_canonical_csv_import_with_progress (SegStoreWriter               *writer,
+                                                 const char                   *path,
+                                                 GTimeZone                    *tz,
+                                                 gint64                        profile_ts_ms,
+                                                 SegCanonicalCsvStats         *stats,
+                                                 SegCanonicalCsvProgressFunc   progress,
+                                                 gpointer                      progress_data,
+                                                 GCancellable                 *cancellable,
+                                                 GError                      **error);
 
 G_END_DECLS

@@ -3,7 +3,11 @@
 
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
+#ifdef __linux__
+#include <sys/mman.h>
+#endif
 
 #include <glib/gi18n.h>
 
@@ -155,13 +159,36 @@ key_is_zero (const SegKey128 *k)
   return k->hi == 0 && k->lo == 0;
 }
 
+/* Zeroed slots. Tables of millions of keys are probed at random: on 2 MB pages (where
+ * the kernel offers them) a probe costs one cache miss instead of a cache and a TLB miss.
+ * Freed with free(). */
+static SegKey128 *
+slots_new (gsize n)
+{
+  gsize bytes = n * sizeof (SegKey128);
+  void *mem = NULL;
+
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+  if (bytes >= 8 * 1024 * 1024 && posix_memalign (&mem, 2 * 1024 * 1024, bytes) == 0)
+    {
+      madvise (mem, bytes, MADV_HUGEPAGE);
+      memset (mem, 0, bytes);
+      return mem;
+    }
+#endif
+  mem = calloc (n, sizeof (SegKey128));
+  if (mem == NULL)
+    g_error ("%s: failed to allocate %" G_GSIZE_FORMAT " bytes", G_STRLOC, bytes);
+  return mem;
+}
+
 SegKeySet *
 seg_key_set_new (void)
 {
   SegKeySet *self = g_new0 (SegKeySet, 1);
 
   self->mask = 1023;
-  self->slots = g_new0 (SegKey128, self->mask + 1);
+  self->slots = slots_new (self->mask + 1);
   return self;
 }
 
@@ -170,7 +197,7 @@ seg_key_set_free (SegKeySet *self)
 {
   if (self == NULL)
     return;
-  g_free (self->slots);
+  free (self->slots);
   g_free (self);
 }
 
@@ -187,7 +214,7 @@ set_grow (SegKeySet *self)
   SegKey128 *old = self->slots;
 
   self->mask = old_cap * 2 - 1;
-  self->slots = g_new0 (SegKey128, old_cap * 2);
+  self->slots = slots_new (old_cap * 2);
   for (gsize i = 0; i < old_cap; i++)
     {
       gsize j;
@@ -199,7 +226,7 @@ set_grow (SegKeySet *self)
         j = (j + 1) & self->mask;
       self->slots[j] = old[i];
     }
-  g_free (old);
+  free (old);
 }
 
 gboolean

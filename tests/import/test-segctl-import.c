@@ -338,6 +338,22 @@ test_profiles_progress_help (void)
   err = segctl_stderr (&status, "import", "--format", "segment", segment, NULL);
   g_assert_cmpint (status, ==, 0);
   g_assert_null (strstr (err, "rows/s"));
+  g_clear_pointer (&err, g_free);
+
+  /* The canonical CSV's fast path reports progress too. */
+  {
+    g_autofree char *csv = g_build_filename (dir, "progress.csv", NULL);
+    g_autoptr(GString) text = g_string_new ("user_id,event,ts\n");
+
+    for (guint i = 0; i < 100; i++)
+      g_string_append_printf (text, "p%u,Progressed,2024-05-01T10:%02u:00Z\n", i, i % 60);
+    g_assert_true (g_file_set_contents (csv, text->str, text->len, NULL));
+    err = segctl_stderr (&status, "import", "--progress", csv, NULL);
+    g_test_message ("%s", err);
+    g_assert_cmpint (status, ==, 0);
+    g_assert_nonnull (strstr (err, "100 rows, 100% of"));
+    g_assert_nonnull (strstr (err, "rows/s"));
+  }
 
   g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
                                &help, NULL, &status, &error));
