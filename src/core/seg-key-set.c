@@ -9,10 +9,7 @@
 #include <sys/mman.h>
 #endif
 
-#include <glib/gi18n.h>
-
 #include "seg-key-set.h"
-#include "seg-store.h"
 
 /* ---- MurmurHash3 x64 128 (Austin Appleby, public domain), seed 0 ---- */
 
@@ -413,22 +410,19 @@ seg_key_run_new_from_set (SegKeySet *set)
 /**
  * seg_key_run_new_from_bytes:
  *
- * Reads the stored form; fails when it is not a sorted list of whole keys.
+ * Reads the stored form.
+ *
+ * Returns: (nullable): the run, or %NULL when @data is not a sorted list of whole keys
  */
 SegKeyRun *
 seg_key_run_new_from_bytes (const guint8  *data,
-                            gsize          n_bytes,
-                            GError       **error)
+                            gsize          n_bytes)
 {
   gsize n = n_bytes / sizeof (SegKey128);
   SegKey128 *keys;
 
   if (n_bytes % sizeof (SegKey128) != 0 || n > G_MAXUINT32)
-    {
-      g_set_error (error, SEG_STORE_ERROR, SEG_STORE_ERROR_CORRUPT,
-                   _("The store’s list of imported record ids is damaged"));
-      return NULL;
-    }
+    return NULL;
   keys = g_new (SegKey128, MAX (n, 1));
   for (gsize i = 0; i < n; i++)
     {
@@ -437,8 +431,6 @@ seg_key_run_new_from_bytes (const guint8  *data,
       if (i > 0 && key_cmp (&keys[i - 1], &keys[i]) >= 0)
         {
           g_free (keys);
-          g_set_error (error, SEG_STORE_ERROR, SEG_STORE_ERROR_CORRUPT,
-                       _("The store’s list of imported record ids is damaged"));
           return NULL;
         }
     }

@@ -48,8 +48,7 @@ typedef struct _SegKeyRun SegKeyRun;
 
 SegKeyRun *seg_key_run_new_from_set   (SegKeySet        *set);
 SegKeyRun *seg_key_run_new_from_bytes (const guint8     *data,
-                                       gsize             n_bytes,
-                                       GError          **error);
+                                       gsize             n_bytes);
 SegKeyRun *seg_key_run_merge          (const SegKeyRun  *a,
                                        const SegKeyRun  *b);
 void       seg_key_run_free           (SegKeyRun        *self);

@@ -39,10 +39,15 @@ add_run (SegLocalStore  *self,
          GByteArray     *bytes,
          GError        **error)
 {
-  SegKeyRun *run = seg_key_run_new_from_bytes (bytes->data, bytes->len, error);
+  SegKeyRun *run = seg_key_run_new_from_bytes (bytes->data, bytes->len);
 
   if (run == NULL)
-    return FALSE;
+    {
+      g_set_error (error, SEG_STORE_ERROR, SEG_STORE_ERROR_CORRUPT,
+                   _("The store %s is damaged: its list of imported record ids cannot be read"),
+                   self->path);
+      return FALSE;
+    }
   g_ptr_array_add (self->insert_runs, run);
   g_array_append_val (self->insert_run_ids, run_id);
   self->next_insert_run = MAX (self->next_insert_run, run_id + 1);
