@@ -423,6 +423,27 @@ test_dedup (Fixture       *f,
   g_assert_cmpuint (seg_local_store_get_n_events (f->store), ==, 2);
 }
 
+/* Turns the store at @path into one written by schema @version: insert ids in the old
+ * text table, then @sql. */
+static void
+make_old_store (const char *path,
+                int         version,
+                const char *sql)
+{
+  g_autoptr(SegLocalStore) store = fx_open (path, "UTC");
+  g_autofree char *all = g_strdup_printf ("DROP TABLE insert_id_runs;"
+                                          "CREATE TABLE insert_ids (event TEXT NOT NULL, insert_id TEXT NOT NULL,"
+                                          "  PRIMARY KEY (event, insert_id)) WITHOUT ROWID;"
+                                          "%s"
+                                          "UPDATE meta SET value = '%d' WHERE key = 'schema_version'",
+                                          sql, version);
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, all, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+}
+
 static guint64
 add_ids (SegStoreWriter *w,
          guint           first,
@@ -535,20 +556,8 @@ test_insert_ids_migrate (void)
   g_autofree char *dir = fx_tmpdir ();
   g_autofree char *path = g_build_filename (dir, "s.db", NULL);
 
-  {
-    g_autoptr(SegLocalStore) store = fx_open (path, "UTC");
-    sqlite3 *db = NULL;
-
-    g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
-    g_assert_cmpint (sqlite3_exec (db, "DROP TABLE insert_id_runs;"
-                                   "CREATE TABLE insert_ids (event TEXT NOT NULL, insert_id TEXT NOT NULL,"
-                                   "  PRIMARY KEY (event, insert_id)) WITHOUT ROWID;"
-                                   "INSERT INTO insert_ids VALUES ('Charged', 'ins-1'), ('Charged', 'ins-2'),"
-                                   "  ('Refund', 'ins-1'), ('Charged', 'it''s \\ \"odd\"');"
-                                   "UPDATE meta SET value = '2' WHERE key = 'schema_version'",
-                                   NULL, NULL, NULL), ==, SQLITE_OK);
-    sqlite3_close (db);
-  }
+  make_old_store (path, 2, "INSERT INTO insert_ids VALUES ('Charged', 'ins-1'), ('Charged', 'ins-2'),"
+                           "  ('Refund', 'ins-1'), ('Charged', 'it''s \\ \"odd\"');");
   {
     g_autoptr(SegLocalStore) store = fx_open (path, "UTC");
     g_autoptr(GError) error = NULL;
@@ -1003,20 +1012,8 @@ test_live_memberships (void)
     { "seg-a", "u1", 1000, "k1" },   /* the same qualification again */
   };
 
-  {
-    g_autoptr(SegLocalStore) store = fx_open (path, NULL);
-    sqlite3 *db = NULL;
-
-    /* Make it an old store: schema 1, no live_memberships table. */
-    g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
-    g_assert_cmpint (sqlite3_exec (db, "DROP TABLE live_memberships;"
-                                   "DROP TABLE insert_id_runs;"
-                                   "CREATE TABLE insert_ids (event TEXT NOT NULL, insert_id TEXT NOT NULL,"
-                                   "  PRIMARY KEY (event, insert_id)) WITHOUT ROWID;"
-                                   "UPDATE meta SET value = '1' WHERE key = 'schema_version'",
-                                   NULL, NULL, NULL), ==, SQLITE_OK);
-    sqlite3_close (db);
-  }
+  /* Make it an old store: schema 1, no live_memberships table. */
+  make_old_store (path, 1, "DROP TABLE live_memberships;");
   {
     g_autoptr(SegLocalStore) store = fx_open (path, NULL);
     g_assert_true (seg_live_sink_add (SEG_LIVE_SINK (store), m, G_N_ELEMENTS (m), &error));
