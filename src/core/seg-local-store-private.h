@@ -21,6 +21,7 @@ struct _SegLocalStore
   GTimeZone     *tz;
   gint64         now_override;   /* 0: the real time */
   GMainContext  *main_context;   /* where the segment list lives */
+  GThread       *home;           /* the thread that lives in main_context (seg-invoke.h) */
 
   GMutex         db_lock;        /* one connection, used by one thread at a time */
   sqlite3       *db;

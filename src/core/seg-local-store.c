@@ -11,6 +11,7 @@
 #include "seg-engine.h"
 #include "seg-eval-result.h"
 #include "seg-event-info.h"
+#include "seg-invoke.h"
 #include "seg-local-store-private.h"
 #include "seg-property-info.h"
 #include "seg-segment.h"
@@ -912,6 +913,8 @@ seg_local_store_open_finish (GAsyncResult  *result,
     {
       g_main_context_unref (store->main_context);
       store->main_context = g_main_context_ref_thread_default ();
+      g_clear_pointer (&store->home, g_thread_unref);
+      store->home = seg_invoke_home ();
     }
   return store;
 }
@@ -972,6 +975,7 @@ seg_local_store_finalize (GObject *object)
   g_clear_pointer (&self->definitions, g_hash_table_unref);
   g_clear_object (&self->segments);
   g_clear_pointer (&self->main_context, g_main_context_unref);
+  g_clear_pointer (&self->home, g_thread_unref);
   g_free (self->path);
   g_free (self->display_name);
   g_mutex_clear (&self->db_lock);
@@ -1003,6 +1007,7 @@ seg_local_store_init (SegLocalStore *self)
   self->definitions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->segments = g_list_store_new (SEG_TYPE_SEGMENT);
   self->main_context = g_main_context_ref_thread_default ();
+  self->home = seg_invoke_home ();
 }
 
 /* SegStore: basics. */
@@ -2051,7 +2056,7 @@ remember_count (SegLocalStore *self,
       u->id = g_strdup (g_ptr_array_index (ids, i));
       u->count = (gint64) count;
       u->when = when;
-      g_main_context_invoke (self->main_context, apply_count_cb, u);
+      seg_invoke (self->main_context, self->home, G_PRIORITY_DEFAULT, apply_count_cb, u, NULL);
     }
 }
 
@@ -2443,7 +2448,7 @@ seg_local_store_writer_done (SegLocalStore *self,
   g_cond_signal (&self->writer_cond);
   g_mutex_unlock (&self->writer_lock);
   if (changed)
-    g_main_context_invoke (self->main_context, emit_changed_cb, g_object_ref (self));
+    seg_invoke (self->main_context, self->home, G_PRIORITY_DEFAULT, emit_changed_cb, g_object_ref (self), NULL);
 }
 
 static void

@@ -15,6 +15,7 @@
 #include "seg-clickhouse-writer.h"
 #include "seg-eval-result.h"
 #include "seg-event-info.h"
+#include "seg-invoke.h"
 #include "seg-property-info.h"
 #include "seg-segment.h"
 #include "seg-store-writer.h"
@@ -47,6 +48,7 @@ struct _SegClickhouseStore
   char                 *display_name;
   GListStore           *segments;       /* of SegSegment, main context only */
   GMainContext         *main_context;
+  GThread              *home;          /* the thread that lives in main_context */
   GMutex                now_lock;
   gint64                now_override;
 };
@@ -90,6 +92,7 @@ seg_clickhouse_store_finalize (GObject *object)
   g_clear_object (&self->segments);
   g_clear_pointer (&self->tz, g_time_zone_unref);
   g_clear_pointer (&self->main_context, g_main_context_unref);
+  g_clear_pointer (&self->home, g_thread_unref);
   g_free (self->cluster);
   g_free (self->display_name);
   g_mutex_clear (&self->now_lock);
@@ -109,6 +112,7 @@ seg_clickhouse_store_init (SegClickhouseStore *self)
   g_mutex_init (&self->now_lock);
   self->segments = g_list_store_new (SEG_TYPE_SEGMENT);
   self->main_context = g_main_context_ref_thread_default ();
+  self->home = seg_invoke_home ();
 }
 
 SegClickhouseClient *
@@ -1160,7 +1164,7 @@ evaluate_thread (GTask        *task,
   u->def = seg_definition_ref (d->def);
   u->count = count;
   u->when = g_get_real_time () / 1000;
-  g_main_context_invoke (self->main_context, apply_count_cb, u);
+  seg_invoke (self->main_context, self->home, G_PRIORITY_DEFAULT, apply_count_cb, u, NULL);
 
   g_task_return_pointer (task, g_steal_pointer (&result), g_object_unref);
 }
@@ -1561,8 +1565,8 @@ writer_committed_cb (gpointer user_data)
 {
   SegClickhouseStore *self = user_data;
 
-  g_main_context_invoke_full (self->main_context, G_PRIORITY_DEFAULT, emit_changed_cb,
-                              g_object_ref (self), g_object_unref);
+  seg_invoke (self->main_context, self->home, G_PRIORITY_DEFAULT, emit_changed_cb,
+              g_object_ref (self), g_object_unref);
 }
 
 static SegStoreWriter *
@@ -1724,6 +1728,8 @@ open_thread (GTask        *task,
   /* The store belongs to the caller's main context, not to this thread's. */
   g_clear_pointer (&self->main_context, g_main_context_unref);
   self->main_context = g_main_context_ref (g_task_get_context (task));
+  /* The caller's thread becomes the store's home in open_finish(). */
+  g_clear_pointer (&self->home, g_thread_unref);
   self->client = g_object_ref (d->client);
   self->cluster = g_strdup (d->cluster);
   if (!open_store (self, d->timezone, cancellable, &error))
@@ -1757,9 +1763,14 @@ SegClickhouseStore *
 seg_clickhouse_store_open_finish (GAsyncResult  *result,
                                   GError       **error)
 {
+  SegClickhouseStore *self;
+
   g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
 
-  return g_task_propagate_pointer (G_TASK (result), error);
+  self = g_task_propagate_pointer (G_TASK (result), error);
+  if (self != NULL && self->home == NULL)
+    self->home = seg_invoke_home ();
+  return self;
 }
 
 /**

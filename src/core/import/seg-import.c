@@ -10,6 +10,7 @@
 #include "seg-import.h"
 #include "seg-import-summary-private.h"
 #include "seg-importer-registry.h"
+#include "seg-invoke.h"
 
 #define PROGRESS_INTERVAL_US (100 * 1000)
 
@@ -31,6 +32,7 @@ struct _SegImport
 
   /* Worker thread state. */
   GMainContext         *main_context;   /* NULL: emit progress in the reading thread */
+  GThread              *home;           /* the thread that lives in main_context */
   SegDigestInputStream *digest;
   guint64               total_bytes;
   gint64                started_us;
@@ -378,7 +380,7 @@ report_progress (SegImport *self,
     p->left = MAX (0.0, elapsed * ((double) p->total / p->bytes - 1.0));
 
   if (self->main_context != NULL)
-    g_main_context_invoke_full (self->main_context, G_PRIORITY_DEFAULT, emit_progress_cb, p, progress_free);
+    seg_invoke (self->main_context, self->home, G_PRIORITY_DEFAULT, emit_progress_cb, p, progress_free);
   else
     {
       emit_progress_cb (p);
@@ -635,6 +637,7 @@ seg_import_run_async (SegImport           *self,
 
   self->running = TRUE;
   self->main_context = g_main_context_ref_thread_default ();
+  self->home = seg_invoke_home ();
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, seg_import_run_async);
   g_task_run_in_thread (task, run_thread_cb);
@@ -657,6 +660,7 @@ seg_import_run_finish (SegImport     *self,
 
   self->running = FALSE;
   g_clear_pointer (&self->main_context, g_main_context_unref);
+  g_clear_pointer (&self->home, g_thread_unref);
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 

@@ -8,6 +8,7 @@
 
 #include "seg-definition.h"
 #include "seg-eval-result.h"
+#include "seg-invoke.h"
 #include "seg-member-export.h"
 #include "seg-report-sync.h"
 #include "seg-user-profile.h"
@@ -43,6 +44,7 @@ struct _SegMemberExport
   GMutex                 progress_lock;
   gint                   notify_pending;
   GMainContext          *context;
+  GThread               *home;     /* the thread that lives in context */
   gboolean               running;
 };
 
@@ -65,6 +67,7 @@ seg_member_export_finalize (GObject *object)
   g_clear_pointer (&self->definition, seg_definition_unref);
   g_strfreev (self->fields);
   g_clear_pointer (&self->context, g_main_context_unref);
+  g_clear_pointer (&self->home, g_thread_unref);
   g_mutex_clear (&self->progress_lock);
   G_OBJECT_CLASS (seg_member_export_parent_class)->finalize (object);
 }
@@ -271,8 +274,8 @@ report_progress (SegMemberExport *self,
   self->total = total;
   g_mutex_unlock (&self->progress_lock);
   if (g_atomic_int_compare_and_exchange (&self->notify_pending, 0, 1))
-    g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, notify_progress_cb,
-                                g_object_ref (self), g_object_unref);
+    seg_invoke (self->context, self->home, G_PRIORITY_DEFAULT, notify_progress_cb,
+                g_object_ref (self), g_object_unref);
 }
 
 /**
@@ -602,6 +605,8 @@ seg_member_export_write_async (SegMemberExport     *self,
 
   g_clear_pointer (&self->context, g_main_context_unref);
   self->context = g_main_context_ref_thread_default ();
+  g_clear_pointer (&self->home, g_thread_unref);
+  self->home = seg_invoke_home ();
   self->running = TRUE;
   g_mutex_lock (&self->progress_lock);
   self->written = 0;
