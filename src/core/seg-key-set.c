@@ -141,11 +141,14 @@ key_cmp (const SegKey128 *a,
 /* ---- SegKeySet ---- */
 
 /* The all-zero key marks an empty slot; a real zero key (probability 2^-128) is kept
- * aside. */
+ * aside. A key's home slot is given by the top bits of its hash, so the table is in key
+ * order but for the few places keys moved on when their slot was taken: turning it into
+ * a sorted run is one pass and a short insertion sort (seg_key_run_new_from_set()). */
 struct _SegKeySet
 {
   SegKey128 *slots;
-  gsize      mask;
+  gsize      mask;      /* capacity - 1 */
+  guint      bits;      /* capacity = 2^bits; a key's home slot is its top bits */
   gsize      n;
   gboolean   has_zero;
 };
@@ -154,6 +157,13 @@ static inline gboolean
 key_is_zero (const SegKey128 *k)
 {
   return k->hi == 0 && k->lo == 0;
+}
+
+static inline gsize
+home_slot (const SegKeySet *self,
+           const SegKey128 *k)
+{
+  return (gsize) (k->hi >> (64 - self->bits));
 }
 
 /* Zeroed slots. Tables of millions of keys are probed at random: on 2 MB pages (where
@@ -184,6 +194,7 @@ seg_key_set_new (void)
 {
   SegKeySet *self = g_new0 (SegKeySet, 1);
 
+  self->bits = 10;
   self->mask = 1023;
   self->slots = slots_new (self->mask + 1);
   return self;
@@ -211,6 +222,7 @@ set_grow (SegKeySet *self)
   SegKey128 *old = self->slots;
 
   self->mask = old_cap * 2 - 1;
+  self->bits++;
   self->slots = slots_new (old_cap * 2);
   for (gsize i = 0; i < old_cap; i++)
     {
@@ -218,7 +230,7 @@ set_grow (SegKeySet *self)
 
       if (key_is_zero (&old[i]))
         continue;
-      j = old[i].hi & self->mask;
+      j = home_slot (self, &old[i]);
       while (!key_is_zero (&self->slots[j]))
         j = (j + 1) & self->mask;
       self->slots[j] = old[i];
@@ -234,7 +246,7 @@ seg_key_set_contains (const SegKeySet *self,
 
   if (key_is_zero (key))
     return self->has_zero;
-  j = key->hi & self->mask;
+  j = home_slot (self, key);
   while (!key_is_zero (&self->slots[j]))
     {
       if (self->slots[j].hi == key->hi && self->slots[j].lo == key->lo)
@@ -249,7 +261,7 @@ void
 seg_key_set_prefetch (const SegKeySet *self,
                       const SegKey128 *key)
 {
-  __builtin_prefetch (&self->slots[key->hi & self->mask]);
+  __builtin_prefetch (&self->slots[home_slot (self, key)]);
 }
 
 /* Returns TRUE when @key was not in the set yet. */
@@ -270,7 +282,7 @@ seg_key_set_add (SegKeySet       *self,
   /* At most 5/8 full. */
   if ((self->n + 1) * 8 > (self->mask + 1) * 5)
     set_grow (self);
-  j = key->hi & self->mask;
+  j = home_slot (self, key);
   while (!key_is_zero (&self->slots[j]))
     {
       if (self->slots[j].hi == key->hi && self->slots[j].lo == key->lo)
@@ -344,66 +356,61 @@ run_new_take (SegKey128 *keys,
   return self;
 }
 
-/* Sorts @keys (uniformly distributed hashes): one counting pass into about n/2 buckets on
- * the top bits, then an insertion sort that only ever moves a key within its bucket. */
-static void
-sort_keys (SegKey128 *keys,
-           gsize      n)
-{
-  guint bits = bits_for (n, 2);
-  gsize n_buckets = (gsize) 1 << bits;
-  g_autofree guint32 *pos = g_new0 (guint32, n_buckets + 1);
-  g_autofree SegKey128 *tmp = NULL;
-
-  if (n < 2)
-    return;
-  for (gsize i = 0; i < n; i++)
-    pos[top_bits (keys[i].hi, bits) + 1]++;
-  for (gsize b = 0; b < n_buckets; b++)
-    pos[b + 1] += pos[b];
-  tmp = g_new (SegKey128, n);
-  for (gsize i = 0; i < n; i++)
-    tmp[pos[top_bits (keys[i].hi, bits)]++] = keys[i];
-  memcpy (keys, tmp, n * sizeof (SegKey128));
-  for (gsize i = 1; i < n; i++)
-    {
-      SegKey128 k = keys[i];
-      gsize j = i;
-
-      while (j > 0 && key_cmp (&keys[j - 1], &k) > 0)
-        {
-          keys[j] = keys[j - 1];
-          j--;
-        }
-      keys[j] = k;
-    }
-}
-
 /**
  * seg_key_run_new_from_set:
  * @set: (transfer full): the keys
  *
- * Sorts a set's keys into a run, reusing the set's memory.
+ * Sorts a set's keys into a run, reusing the set's memory. The table is nearly in order
+ * already (see SegKeySet): one pass gathers the keys, with those that wrapped around
+ * from the end of the table moved back there, and an insertion sort settles the keys
+ * that moved on from their home slot.
  */
 SegKeyRun *
 seg_key_run_new_from_set (SegKeySet *set)
 {
-  SegKey128 *keys = set->slots;
-  gsize n = 0;
+  SegKey128 *slots = set->slots, *keys = slots;
+  g_autoptr(GArray) wrapped = g_array_new (FALSE, FALSE, sizeof (SegKey128));
+  gsize n = 0, i = 0, total;
 
-  for (gsize i = 0; i <= set->mask; i++)
-    if (!key_is_zero (&set->slots[i]))
-      keys[n++] = set->slots[i];
+  /* Keys at the start of the table that belong to its end went round. */
+  for (; i <= set->mask && !key_is_zero (&slots[i]); i++)
+    {
+      if (home_slot (set, &slots[i]) > i)
+        g_array_append_val (wrapped, slots[i]);
+      else
+        keys[n++] = slots[i];
+    }
+  for (; i <= set->mask; i++)
+    if (!key_is_zero (&slots[i]))
+      keys[n++] = slots[i];
+  total = n + wrapped->len + (set->has_zero ? 1 : 0);
+  if (total > set->mask + 1)
+    keys = g_renew (SegKey128, keys, total);
   if (set->has_zero)
     {
-      if (n == set->mask + 1)
-        keys = g_renew (SegKey128, keys, n + 1);
-      keys[n].hi = keys[n].lo = 0;
+      /* The zero key sorts first. */
+      memmove (keys + 1, keys, n * sizeof (SegKey128));
+      keys[0].hi = keys[0].lo = 0;
       n++;
     }
+  if (wrapped->len > 0)
+    memcpy (keys + n, wrapped->data, wrapped->len * sizeof (SegKey128));
+  n += wrapped->len;
   set->slots = NULL;
   seg_key_set_free (set);
-  sort_keys (keys, n);
+
+  for (gsize k = 1; k < n; k++)
+    {
+      SegKey128 key = keys[k];
+      gsize j = k;
+
+      while (j > 0 && key_cmp (&keys[j - 1], &key) > 0)
+        {
+          keys[j] = keys[j - 1];
+          j--;
+        }
+      keys[j] = key;
+    }
   return run_new_take (g_renew (SegKey128, keys, MAX (n, 1)), n);
 }
 

@@ -124,6 +124,37 @@ test_set_and_runs (void)
   }
 }
 
+/* Keys whose home is the last slot wrap round to the start of the table; the run still
+ * comes out sorted and complete. */
+static void
+test_wrapped_keys (void)
+{
+  g_autoptr(SegKeySet) set = seg_key_set_new ();
+  g_autoptr(SegKeyRun) run = NULL, back = NULL;
+  const guint8 *bytes;
+  gsize n_bytes;
+
+  for (guint64 i = 0; i < 6; i++)
+    {
+      SegKey128 high = { G_MAXUINT64 - i, i }, low = { i + 1, 7 };
+
+      g_assert_true (seg_key_set_add (set, &high));
+      g_assert_true (seg_key_set_add (set, &low));
+    }
+  run = seg_key_run_new_from_set (g_steal_pointer (&set));
+  g_assert_cmpuint (seg_key_run_size (run), ==, 12);
+  bytes = seg_key_run_get_bytes (run, 0, 12, &n_bytes);
+  back = seg_key_run_new_from_bytes (bytes, n_bytes);   /* NULL unless sorted */
+  g_assert_nonnull (back);
+  for (guint64 i = 0; i < 6; i++)
+    {
+      SegKey128 high = { G_MAXUINT64 - i, i }, low = { i + 1, 7 };
+
+      g_assert_true (seg_key_run_contains (back, &high));
+      g_assert_true (seg_key_run_contains (back, &low));
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -131,5 +162,6 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/KeySet/hash-stable", test_hash_stable);
   g_test_add_func ("/KeySet/set-and-runs", test_set_and_runs);
+  g_test_add_func ("/KeySet/wrapped-keys", test_wrapped_keys);
   return g_test_run ();
 }
