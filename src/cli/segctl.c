@@ -622,10 +622,18 @@ cmd_import (SegStore  *store,
       print_json (root);
     }
   else
-    g_print (_("Read %" G_GUINT64_FORMAT " rows: %" G_GUINT64_FORMAT " events and %" G_GUINT64_FORMAT
-               " profile rows added, %" G_GUINT64_FORMAT " new users, %" G_GUINT64_FORMAT " rejected (%.2f s)\n"),
-             rows, events, profiles, seg_cli_store_n_users (store) - n_users_before, rejected,
-             (g_get_monotonic_time () - t0) / 1e6);
+    {
+      g_print (_("Read %" G_GUINT64_FORMAT " rows: %" G_GUINT64_FORMAT " events and %" G_GUINT64_FORMAT
+                 " profile rows added, %" G_GUINT64_FORMAT " new users, %" G_GUINT64_FORMAT " rejected (%.2f s)\n"),
+               rows, events, profiles, seg_cli_store_n_users (store) - n_users_before, rejected,
+               (g_get_monotonic_time () - t0) / 1e6);
+      if (duplicates > 0)
+        g_print (g_dngettext (GETTEXT_PACKAGE,
+                              "%" G_GUINT64_FORMAT " event was already in the store (same insert id) and was not added again\n",
+                              "%" G_GUINT64_FORMAT " events were already in the store (same insert id) and were not added again\n",
+                              duplicates),
+                 duplicates);
+    }
   return 0;
 }
 

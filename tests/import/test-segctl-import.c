@@ -144,6 +144,18 @@ test_detect_formats (void)
     g_assert_cmpint (json_object_get_int_member (summary, "events_added"), ==, 0);
     g_assert_cmpint (json_object_get_int_member (summary, "duplicates_skipped"), ==, 1);
     g_assert_cmpint (n_events (), ==, events);
+
+    /* The plain summary says so too (another copy: the first one is known by content). */
+    {
+      g_autofree char *copy2 = g_build_filename (dir, "mixpanel-again2.jsonl", NULL);
+      g_autofree char *twice = g_strconcat (first, "\n", NULL);
+
+      g_assert_true (g_file_set_contents (copy2, twice, -1, NULL));
+      g_clear_pointer (&out, g_free);
+      g_assert_cmpint (segctl (&out, "import", copy2, NULL), ==, 0);
+      g_test_message ("%s", out);
+      g_assert_nonnull (strstr (out, "1 event was already in the store (same insert id)"));
+    }
   }
 }
 
