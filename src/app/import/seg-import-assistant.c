@@ -36,6 +36,7 @@ struct _SegImportAssistant
   GStrv              columns;         /* of the file, for the mapping; NULL if none */
   SegImportPolicy    policy;
   GCancellable      *file_cancellable;    /* detection and preview */
+  GCancellable      *mapping_cancellable; /* reading the mapping saved for the columns */
   GCancellable      *import_cancellable;
   SegImport         *import;
   SegImportSummary  *summary;
@@ -379,24 +380,43 @@ saved_mapping_path (SegImportAssistant *self)
   return g_build_filename (g_get_user_data_dir (), "segment-studio", "mappings", name, NULL);
 }
 
-static void
-apply_saved_mapping (SegImportAssistant *self)
+typedef struct
 {
-  g_autofree char *path = saved_mapping_path (self);
+  SegImportAssistant *self;
+  char               *path;
+  char               *json;
+} MappingIo;
+
+static void
+mapping_io_free (MappingIo *io)
+{
+  g_clear_object (&io->self);
+  g_free (io->path);
+  g_free (io->json);
+  g_free (io);
+}
+
+static void
+saved_mapping_loaded_cb (GObject      *source,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  MappingIo *io = user_data;
+  SegImportAssistant *self = io->self;
   g_autofree char *text = NULL;
+  g_autofree char *path = NULL;
   g_autoptr(SegImportMapping) mapping = NULL;
   const char * const *users;
 
-  g_clear_pointer (&self->mapping_note, g_free);
-  adw_preferences_group_set_description (self->mapping_group,
-                                         _("Which column names the user, the event and its time. Every other "
-                                           "column becomes a property, its type guessed from its values unless "
-                                           "you choose it under Property Types."));
-  if (!g_file_get_contents (path, &text, NULL, NULL))
-    return;
+  if (!g_file_load_contents_finish (G_FILE (source), result, &text, NULL, NULL, NULL))
+    goto out;   /* none saved (or the file changed meanwhile) */
+  /* Still the same columns? */
+  path = self->columns != NULL ? saved_mapping_path (self) : NULL;
+  if (g_strcmp0 (path, io->path) != 0)
+    goto out;
   mapping = seg_import_mapping_new_from_json (text, NULL);
   if (mapping == NULL)
-    return;
+    goto out;
   self->updating = TRUE;
   users = seg_import_mapping_get_user_columns (mapping);
   select_column (self->user_row, self->columns, users != NULL ? users[0] : NULL);
@@ -413,34 +433,96 @@ apply_saved_mapping (SegImportAssistant *self)
     }
   self->updating = FALSE;
   mapping_message (self, _("The mapping saved for files with these columns is used."));
+
+out:
+  mapping_io_free (io);
+}
+
+/* Looks for a mapping saved for these columns, off the UI thread. */
+static void
+apply_saved_mapping (SegImportAssistant *self)
+{
+  MappingIo *io = g_new0 (MappingIo, 1);
+  g_autoptr(GFile) file = NULL;
+
+  g_clear_pointer (&self->mapping_note, g_free);
+  adw_preferences_group_set_description (self->mapping_group,
+                                         _("Which column names the user, the event and its time. Every other "
+                                           "column becomes a property, its type guessed from its values unless "
+                                           "you choose it under Property Types."));
+  io->self = g_object_ref (self);
+  io->path = saved_mapping_path (self);
+  file = g_file_new_for_path (io->path);
+  if (self->mapping_cancellable != NULL)
+    g_cancellable_cancel (self->mapping_cancellable);
+  g_clear_object (&self->mapping_cancellable);
+  self->mapping_cancellable = g_cancellable_new ();
+  g_file_load_contents_async (file, self->mapping_cancellable, saved_mapping_loaded_cb, io);
+}
+
+static void
+save_mapping_thread (GTask        *task,
+                     gpointer      source,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
+{
+  MappingIo *io = task_data;
+  g_autofree char *dir = g_path_get_dirname (io->path);
+  GError *error = NULL;
+
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int errsv = errno;
+      g_task_return_new_error (task, G_IO_ERROR, g_io_error_from_errno (errsv),
+                               "%s: %s", dir, g_strerror (errsv));
+      return;
+    }
+  if (!g_file_set_contents (io->path, io->json, -1, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+mapping_saved_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  SegImportAssistant *self = SEG_IMPORT_ASSISTANT (source);
+  g_autoptr(GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_autofree char *text = g_strdup_printf (_("The mapping could not be saved: %s"), error->message);
+      mapping_message (self, text);
+      return;
+    }
+  mapping_message (self, _("Mapping saved: files with these columns will use it."));
 }
 
 static void
 save_mapping_clicked_cb (SegImportAssistant *self)
 {
   g_autoptr(SegImportMapping) mapping = seg_import_assistant_build_mapping (self);
-  g_autofree char *path = NULL;
-  g_autofree char *dir = NULL;
-  g_autofree char *json = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr(GTask) task = NULL;
+  MappingIo *io;
 
   if (mapping == NULL)
     {
       mapping_message (self, _("Choose the user column first"));
       return;
     }
-  path = saved_mapping_path (self);
-  dir = g_path_get_dirname (path);
-  json = seg_import_mapping_to_json (mapping);
-  if (g_mkdir_with_parents (dir, 0700) != 0 || !g_file_set_contents (path, json, -1, &error))
-    {
-      g_autofree char *text = g_strdup_printf (_("The mapping could not be saved: %s"),
-                                               error ? error->message : g_strerror (errno));
-      mapping_message (self, text);
-      return;
-    }
-  mapping_message (self, _("Mapping saved: files with these columns will use it."));
+  io = g_new0 (MappingIo, 1);
+  io->path = saved_mapping_path (self);
+  io->json = seg_import_mapping_to_json (mapping);
+  task = g_task_new (self, NULL, mapping_saved_cb, NULL);
+  g_task_set_source_tag (task, save_mapping_clicked_cb);
+  g_task_set_task_data (task, io, (GDestroyNotify) mapping_io_free);
+  g_task_run_in_thread (task, save_mapping_thread);
 }
+
 
 /**
  * seg_import_assistant_get_mapping_note:
@@ -474,7 +556,8 @@ seg_import_assistant_set_column_type (SegImportAssistant *self,
 /**
  * seg_import_assistant_save_mapping:
  *
- * Saves the mapping for files with these columns, as Save Mapping does.
+ * Saves the mapping for files with these columns, as Save Mapping does (in the
+ * background: the mapping note says when it is done).
  */
 void
 seg_import_assistant_save_mapping (SegImportAssistant *self)
@@ -1516,6 +1599,8 @@ seg_import_assistant_dispose (GObject *object)
 
   g_cancellable_cancel (self->file_cancellable);
   g_cancellable_cancel (self->import_cancellable);
+  if (self->mapping_cancellable != NULL)
+    g_cancellable_cancel (self->mapping_cancellable);
   clear_expanders (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), SEG_TYPE_IMPORT_ASSISTANT);
 
@@ -1536,6 +1621,7 @@ seg_import_assistant_finalize (GObject *object)
   g_clear_pointer (&self->columns, g_strfreev);
   g_clear_object (&self->file_cancellable);
   g_clear_object (&self->import_cancellable);
+  g_clear_object (&self->mapping_cancellable);
   g_clear_object (&self->import);
   g_clear_object (&self->summary);
   g_clear_object (&self->list_segment);
