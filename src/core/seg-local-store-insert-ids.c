@@ -185,6 +185,22 @@ seg_local_store_write_insert_run (SegLocalStore       *self,
   update->merged = merged;
   update->n_replaced = runs->len - n;
   update->run_id = self->next_insert_run;
+  /* A new run's id comes from the file (inside the write's transaction), not only from
+   * memory: another process may have added runs since they were read. */
+  {
+    sqlite3_stmt *stmt = NULL;
+
+    if (sqlite3_prepare_v2 (self->db, "SELECT COALESCE(MAX(run), 0) + 1 FROM insert_id_runs",
+                            -1, &stmt, NULL) != SQLITE_OK ||
+        sqlite3_step (stmt) != SQLITE_ROW)
+      {
+        seg_local_store_set_sqlite_error (self->db, error);
+        sqlite3_finalize (stmt);
+        return FALSE;
+      }
+    update->run_id = MAX (update->run_id, sqlite3_column_int64 (stmt, 0));
+    sqlite3_finalize (stmt);
+  }
 
   if (update->n_replaced > 0)
     {
