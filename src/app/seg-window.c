@@ -303,6 +303,14 @@ find_user_action (GSimpleAction *action,
   seg_segments_view_find_user (SEG_SEGMENTS_VIEW (self->segments_view));
 }
 
+/* The Today page runs the live controller of the store; live segments' reports follow it. */
+static void
+today_store_cb (SegWindow *self)
+{
+  seg_segments_view_set_live_controller (SEG_SEGMENTS_VIEW (self->segments_view),
+                                         seg_today_page_get_controller (SEG_TODAY_PAGE (self->today_page)));
+}
+
 static void
 show_today_action (GSimpleAction *action,
                    GVariant      *parameter,
@@ -1363,6 +1371,8 @@ seg_window_init (SegWindow *self)
     self->today_page = seg_today_page_new ();
     g_object_bind_property (self, "store", self->today_page, "store", G_BINDING_SYNC_CREATE);
     g_signal_connect_swapped (self->today_page, "user-activated", G_CALLBACK (today_user_activated_cb), self);
+    g_signal_connect_swapped (self->today_page, "notify::store", G_CALLBACK (today_store_cb), self);
+    today_store_cb (self);
     page = adw_view_stack_add_titled (self->data_stack, self->today_page, "today", _("Today"));
     adw_view_stack_page_set_icon_name (page, "media-record-symbolic");
 

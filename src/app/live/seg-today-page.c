@@ -12,6 +12,7 @@
 #include "charts/seg-line-layer.h"
 #include "seg-format.h"
 #include "seg-live-arrival.h"
+#include "seg-live-arrival-list.h"
 #include "seg-segment.h"
 #include "seg-today-page.h"
 
@@ -52,10 +53,7 @@ struct _SegTodayPage
   GHashTable        *days;           /* day ms → set of users, for the selected segment */
   gint64             days_from;      /* the selected segment's creation day */
   GCancellable      *days_cancellable;
-  GtkLabel          *users_empty;
-  GtkListView       *users_view;
-  GtkCustomFilter   *users_filter;
-  GtkFilterListModel *users_model;
+  SegLiveArrivalList *users_list;
 
   char              *pending_select; /* asked for before the segments were listed */
   guint              new_arrivals;   /* arrivals in the selected segments since the last tick */
@@ -102,9 +100,8 @@ arrival_filter_func (gpointer item,
                      gpointer user_data)
 {
   SegTodayPage *self = user_data;
-  const char *id = selected_segment_id (self);
 
-  return id == NULL || g_strcmp0 (id, seg_live_arrival_get_segment_id (item)) == 0;
+  return seg_live_arrival_list_matches (self->users_list, item);
 }
 
 static void
@@ -295,8 +292,6 @@ arrivals_changed_cb (GListModel   *model,
     }
   if (self->days != NULL && added > 0)
     update_days_chart (self);
-  gtk_widget_set_visible (GTK_WIDGET (self->users_empty),
-                          g_list_model_get_n_items (G_LIST_MODEL (self->users_model)) == 0);
 }
 
 static void filter_selected_cb (SegTodayPage *self);
@@ -355,6 +350,7 @@ filter_selected_cb (SegTodayPage *self)
 {
   const char *id = selected_segment_id (self);
 
+  seg_live_arrival_list_set_segment_id (self->users_list, id);
   g_cancellable_cancel (self->days_cancellable);
   g_clear_object (&self->days_cancellable);
   g_clear_pointer (&self->days, g_hash_table_unref);
@@ -384,9 +380,6 @@ filter_selected_cb (SegTodayPage *self)
                                            days_loaded_cb, g_object_ref (self));
     }
 
-  gtk_filter_changed (GTK_FILTER (self->users_filter), GTK_FILTER_CHANGE_DIFFERENT);
-  gtk_widget_set_visible (GTK_WIDGET (self->users_empty),
-                          g_list_model_get_n_items (G_LIST_MODEL (self->users_model)) == 0);
 }
 
 static void
@@ -493,63 +486,10 @@ address_changed_cb (SegTodayPage *self)
 }
 
 static void
-setup_row_cb (GtkSignalListItemFactory *factory,
-              GtkListItem              *item,
-              gpointer                  user_data)
+user_activated_cb (SegTodayPage *self,
+                   const char   *user_id)
 {
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  GtkWidget *user = gtk_label_new (NULL);
-  GtkWidget *segment = gtk_label_new (NULL);
-  GtkWidget *time = gtk_label_new (NULL);
-
-  gtk_widget_set_margin_top (box, 6);
-  gtk_widget_set_margin_bottom (box, 6);
-  gtk_widget_set_margin_start (box, 12);
-  gtk_widget_set_margin_end (box, 12);
-  gtk_label_set_xalign (GTK_LABEL (user), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (user), PANGO_ELLIPSIZE_END);
-  gtk_widget_set_hexpand (user, TRUE);
-  gtk_label_set_ellipsize (GTK_LABEL (segment), PANGO_ELLIPSIZE_END);
-  gtk_widget_add_css_class (segment, "dim-label");
-  gtk_widget_add_css_class (time, "numeric");
-  gtk_box_append (GTK_BOX (box), user);
-  gtk_box_append (GTK_BOX (box), segment);
-  gtk_box_append (GTK_BOX (box), time);
-  gtk_list_item_set_child (item, box);
-}
-
-static void
-bind_row_cb (GtkSignalListItemFactory *factory,
-             GtkListItem              *item,
-             SegTodayPage             *self)
-{
-  SegLiveArrival *arrival = gtk_list_item_get_item (item);
-  GtkWidget *user = gtk_widget_get_first_child (gtk_list_item_get_child (item));
-  GtkWidget *segment = gtk_widget_get_next_sibling (user);
-  GtkWidget *time = gtk_widget_get_next_sibling (segment);
-  g_autoptr(GDateTime) dt = NULL;
-  g_autoptr(GDateTime) local = NULL;
-  g_autofree char *when = NULL;
-
-  dt = g_date_time_new_from_unix_utc (seg_live_arrival_get_ts (arrival) / 1000);
-  local = self->store ? g_date_time_to_timezone (dt, seg_store_get_timezone (self->store))
-                      : g_date_time_to_local (dt);
-  when = g_date_time_format (local, "%H:%M:%S");
-  gtk_label_set_text (GTK_LABEL (user), seg_live_arrival_get_user_id (arrival));
-  gtk_label_set_text (GTK_LABEL (segment),
-                      segment_name (self, seg_live_arrival_get_segment_id (arrival)));
-  gtk_label_set_text (GTK_LABEL (time), when);
-}
-
-static void
-activate_cb (GtkListView  *view,
-             guint         position,
-             SegTodayPage *self)
-{
-  g_autoptr(SegLiveArrival) arrival = g_list_model_get_item (G_LIST_MODEL (self->users_model), position);
-
-  if (arrival != NULL)
-    g_signal_emit (self, signals[USER_ACTIVATED], 0, seg_live_arrival_get_user_id (arrival));
+  g_signal_emit (self, signals[USER_ACTIVATED], 0, user_id);
 }
 
 static void
@@ -845,8 +785,6 @@ static void
 seg_today_page_init (SegTodayPage *self)
 {
   GtkWidget *clamp, *box, *group, *frame, *charts, *filter_box;
-  GtkListItemFactory *factory;
-  GtkNoSelection *selection;
 
   self->filter_ids = g_ptr_array_new_with_free_func (g_free);
   g_ptr_array_add (self->filter_ids, NULL);
@@ -924,30 +862,9 @@ seg_today_page_init (SegTodayPage *self)
   gtk_box_append (GTK_BOX (box), self->days_frame);
 
   gtk_box_append (GTK_BOX (box), heading (_("Users Trickling In")));
-  self->users_empty = GTK_LABEL (gtk_label_new (_("Users appear here the moment they qualify.")));
-  gtk_label_set_xalign (self->users_empty, 0);
-  gtk_widget_add_css_class (GTK_WIDGET (self->users_empty), "dim-label");
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->users_empty));
-  self->users_filter = gtk_custom_filter_new (arrival_filter_func, self, NULL);
-  self->users_model = gtk_filter_list_model_new (NULL, GTK_FILTER (self->users_filter));
-  selection = gtk_no_selection_new (G_LIST_MODEL (g_object_ref (self->users_model)));
-  factory = gtk_signal_list_item_factory_new ();
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_row_cb), self);
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_row_cb), self);
-  self->users_view = GTK_LIST_VIEW (gtk_list_view_new (GTK_SELECTION_MODEL (selection), factory));
-  gtk_list_view_set_single_click_activate (self->users_view, TRUE);
-  gtk_widget_add_css_class (GTK_WIDGET (self->users_view), "rich-list");
-  g_signal_connect (self->users_view, "activate", G_CALLBACK (activate_cb), self);
-  {
-    GtkWidget *sw = gtk_scrolled_window_new ();
-
-    gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (sw), GTK_WIDGET (self->users_view));
-    gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (sw), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
-    gtk_widget_set_size_request (sw, -1, 220);
-    frame = gtk_frame_new (NULL);
-    gtk_frame_set_child (GTK_FRAME (frame), sw);
-    gtk_box_append (GTK_BOX (box), frame);
-  }
+  self->users_list = SEG_LIVE_ARRIVAL_LIST (seg_live_arrival_list_new ());
+  g_signal_connect_swapped (self->users_list, "user-activated", G_CALLBACK (user_activated_cb), self);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->users_list));
 
   group = adw_preferences_group_new ();
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Streams"));
@@ -1088,9 +1005,8 @@ seg_today_page_set_store (SegTodayPage *self,
     }
   if (store != NULL && self->days_chart != NULL)
     seg_chart_set_time_zone (SEG_CHART (self->days_chart), seg_store_get_timezone (store));
-  if (self->users_model != NULL)
-    gtk_filter_list_model_set_model (self->users_model,
-                                     self->controller ? seg_live_controller_get_arrivals (self->controller) : NULL);
+  if (self->users_list != NULL)
+    seg_live_arrival_list_set_controller (self->users_list, self->controller);
   if (self->events_series != NULL)
     {
       seg_chart_series_clear (self->events_series);
@@ -1135,7 +1051,7 @@ GListModel *
 seg_today_page_get_user_model (SegTodayPage *self)
 {
   g_return_val_if_fail (SEG_IS_TODAY_PAGE (self), NULL);
-  return G_LIST_MODEL (self->users_model);
+  return seg_live_arrival_list_get_model (self->users_list);
 }
 
 /**

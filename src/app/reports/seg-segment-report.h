@@ -42,6 +42,11 @@ gint64      seg_segment_report_get_selected_day (SegSegmentReport *self);
 gint64      seg_segment_report_get_now          (SegSegmentReport *self);
 GListModel *seg_segment_report_get_days         (SegSegmentReport *self);
 GListModel *seg_segment_report_get_sample       (SegSegmentReport *self);
+void        seg_segment_report_set_live_section (SegSegmentReport *self,
+                                                 GtkWidget        *section);
+GtkWidget  *seg_segment_report_get_live_section (SegSegmentReport *self);
+gint64      seg_segment_report_get_reach        (SegSegmentReport *self,
+                                                 SegChannel        channel);
 void        seg_segment_report_export           (SegSegmentReport      *self,
                                                  SegMemberExportFormat  format,
                                                  const char * const    *fields,
