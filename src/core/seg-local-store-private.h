@@ -69,6 +69,13 @@ guint64  *seg_local_store_live_trend     (SegLocalStore  *self,
                                           gint64          first_day_ms,
                                           gint64          last_day_ms,
                                           guint          *n_days);
+gboolean seg_local_store_read_events     (SegStore       *store,
+                                          gint64          from_ms,
+                                          gint64          to_ms,
+                                          SegRecordFunc   func,
+                                          gpointer        user_data,
+                                          GCancellable   *cancellable,
+                                          GError        **error);
 void     seg_local_store_live_sink_iface_init (SegLiveSinkInterface *iface);
 void     seg_local_store_set_sqlite_error(sqlite3        *db,
                                           GError        **error);
