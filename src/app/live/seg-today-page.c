@@ -38,6 +38,8 @@ struct _SegTodayPage
   AdwActionRow      *replay_row;
   GtkSpinButton     *replay_speed;
   GtkWidget         *replay_stop;
+  AdwActionRow      *store_replay_row;
+  GtkDropDown       *store_replay_range;
   GCancellable      *replay_cancellable;
   GtkDropDown       *filter;
   GtkStringList     *filter_names;
@@ -229,6 +231,7 @@ update_stats (SegTodayPage *self)
 }
 
 static void update_tail_row (SegTodayPage *self);
+static void update_store_replay_row (SegTodayPage *self);
 
 static void
 trim_and_append (SegChartSeries *series,
@@ -264,6 +267,7 @@ tick_cb (SegLiveController *controller,
   trim_and_append (self->quals_series, now, (double) self->new_arrivals);
   self->new_arrivals = 0;
   update_tail_row (self);
+  update_store_replay_row (self);
   seg_chart_set_x_range (SEG_CHART (self->events_chart), now - WINDOW_MS, now);
   seg_chart_set_x_range (SEG_CHART (self->quals_chart), now - WINDOW_MS, now);
   update_stats (self);
@@ -587,7 +591,142 @@ replay_stop_cb (SegTodayPage *self)
     seg_live_controller_stop_replay (self->controller);
   gtk_widget_set_sensitive (self->replay_stop, FALSE);
   adw_action_row_set_subtitle (self->replay_row, _("Play a JSON-lines export back, 1× to 1000× faster"));
+  adw_action_row_set_subtitle (self->store_replay_row,
+                               _("Play the events of this store back, at the speed above"));
   update_stats (self);
+}
+
+/* The ranges "Replay Stored Events" offers, in the order of its drop-down. */
+enum {
+  STORE_RANGE_TODAY,
+  STORE_RANGE_YESTERDAY,
+  STORE_RANGE_7_DAYS,
+  STORE_RANGE_30_DAYS,
+  STORE_RANGE_ALL,
+};
+
+static void
+store_range (SegTodayPage *self,
+             guint         range,
+             gint64       *from,
+             gint64       *to)
+{
+  gint64 now = g_get_real_time () / 1000;
+  gint64 today = seg_live_controller_day_of (self->controller, now);
+  /* Local midnights, stepped by calendar day (a day is not always 24 hours). */
+  gint64 day_before = seg_live_controller_day_of (self->controller, today - 12 * 3600 * 1000);
+
+  *to = now + 1;
+  switch (range)
+    {
+    case STORE_RANGE_TODAY:
+      *from = today;
+      break;
+    case STORE_RANGE_YESTERDAY:
+      *from = day_before;
+      *to = today;
+      break;
+    case STORE_RANGE_7_DAYS:
+    case STORE_RANGE_30_DAYS:
+      *from = today;
+      for (guint i = 0; i < (range == STORE_RANGE_7_DAYS ? 6u : 29u); i++)
+        *from = seg_live_controller_day_of (self->controller, *from - 12 * 3600 * 1000);
+      break;
+    case STORE_RANGE_ALL:
+    default:
+      *from = 0;
+      break;
+    }
+}
+
+static void
+update_store_replay_row (SegTodayPage *self)
+{
+  SegLiveReplay *replay = self->controller ? seg_live_controller_get_replay (self->controller) : NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *played = NULL;
+  g_autoptr(GDateTime) dt = NULL;
+  g_autoptr(GDateTime) local = NULL;
+  g_autofree char *when = NULL;
+
+  if (replay == NULL || !seg_live_replay_is_from_store (replay))
+    return;
+  played = seg_format_count (seg_live_replay_get_n_played (replay));
+  dt = g_date_time_new_from_unix_utc (seg_live_clock_get_now (seg_live_replay_get_clock (replay)) / 1000);
+  local = g_date_time_to_timezone (dt, seg_store_get_timezone (self->store));
+  when = g_date_time_format (local, "%Y-%m-%d %H:%M:%S");
+  if (seg_live_replay_is_finished (replay))
+    /* Translators: %s is a number of events */
+    text = g_strdup_printf (_("Played all %s events"), played);
+  else
+    /* Translators: the store's events being replayed: a number, then a date and time */
+    text = g_strdup_printf (_("%s events played · replayed time %s"), played, when);
+  adw_action_row_set_subtitle (self->store_replay_row, text);
+}
+
+static void
+store_replay_started_cb (GObject      *source,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  g_autoptr(SegTodayPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean ok = seg_live_controller_start_replay_finish (SEG_LIVE_CONTROLLER (source), result, &error);
+
+  if (self->controller != SEG_LIVE_CONTROLLER (source))
+    return;
+  if (!ok)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        adw_action_row_set_subtitle (self->store_replay_row, error->message);
+      return;
+    }
+  gtk_widget_set_sensitive (self->replay_stop, TRUE);
+  update_store_replay_row (self);
+  update_stats (self);
+}
+
+/**
+ * seg_today_page_start_store_replay:
+ * @from_ms: the first instant of the store's events to play
+ * @to_ms: the end, excluded
+ * @speed: 1 to 1000 times real time
+ *
+ * Plays the store's own events through the live segments; they are read in chunks off
+ * the UI thread while they play. Stop it with the replay's stop button.
+ */
+void
+seg_today_page_start_store_replay (SegTodayPage *self,
+                                   gint64        from_ms,
+                                   gint64        to_ms,
+                                   double        speed)
+{
+  g_return_if_fail (SEG_IS_TODAY_PAGE (self));
+
+  if (self->controller == NULL)
+    return;
+  g_cancellable_cancel (self->replay_cancellable);
+  g_clear_object (&self->replay_cancellable);
+  self->replay_cancellable = g_cancellable_new ();
+  gtk_spin_button_set_value (self->replay_speed, speed);
+  adw_action_row_set_subtitle (self->store_replay_row, _("Reading the store's events…"));
+  seg_live_controller_start_store_replay_async (self->controller, from_ms, to_ms, speed,
+                                                self->replay_cancellable,
+                                                store_replay_started_cb, g_object_ref (self));
+}
+
+static void
+store_replay_play_cb (SegTodayPage *self)
+{
+  gint64 from, to;
+
+  if (self->controller == NULL)
+    {
+      adw_action_row_set_subtitle (self->store_replay_row, _("Open a store first"));
+      return;
+    }
+  store_range (self, gtk_drop_down_get_selected (self->store_replay_range), &from, &to);
+  seg_today_page_start_store_replay (self, from, to, gtk_spin_button_get_value (self->replay_speed));
 }
 
 static void
@@ -933,6 +1072,30 @@ seg_today_page_init (SegTodayPage *self)
   }
   adw_action_row_set_subtitle (self->replay_row, _("Play a JSON-lines export back, 1× to 1000× faster"));
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->replay_row));
+
+  self->store_replay_row = ADW_ACTION_ROW (adw_action_row_new ());
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->store_replay_row), _("Replay Stored Events"));
+  adw_action_row_set_subtitle (self->store_replay_row,
+                               _("Play the events of this store back, at the speed above"));
+  {
+    const char *ranges[] = { N_("Today"), N_("Yesterday"), N_("Last 7 days"), N_("Last 30 days"),
+                             N_("All stored events"), NULL };
+    g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+    GtkWidget *play = gtk_button_new_from_icon_name ("media-playback-start-symbolic");
+
+    for (guint i = 0; ranges[i] != NULL; i++)
+      gtk_string_list_append (names, _(ranges[i]));
+    self->store_replay_range = GTK_DROP_DOWN (gtk_drop_down_new (G_LIST_MODEL (g_object_ref (names)), NULL));
+    gtk_drop_down_set_selected (self->store_replay_range, STORE_RANGE_7_DAYS);
+    gtk_widget_set_valign (GTK_WIDGET (self->store_replay_range), GTK_ALIGN_CENTER);
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->store_replay_range), _("Which of the store's events to play"));
+    adw_action_row_add_suffix (self->store_replay_row, GTK_WIDGET (self->store_replay_range));
+    gtk_widget_set_valign (play, GTK_ALIGN_CENTER);
+    gtk_widget_set_tooltip_text (play, _("Replay the store's events"));
+    g_signal_connect_swapped (play, "clicked", G_CALLBACK (store_replay_play_cb), self);
+    adw_action_row_add_suffix (self->store_replay_row, play);
+  }
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->store_replay_row));
   gtk_box_append (GTK_BOX (box), group);
 
   /* Without the installed schema (a test build), nothing is remembered. */
