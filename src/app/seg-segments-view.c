@@ -387,7 +387,7 @@ seg_segments_view_open_report (SegSegmentsView *self,
 
       g_signal_connect_object (section, "user-activated", G_CALLBACK (open_user_cb), self,
                                G_CONNECT_SWAPPED);
-      g_signal_connect_object (section, "members-changed", G_CALLBACK (seg_segment_report_refresh),
+      g_signal_connect_object (section, "members-changed", G_CALLBACK (seg_segment_report_update),
                                self->report, G_CONNECT_SWAPPED);
       seg_segment_report_set_live_section (SEG_SEGMENT_REPORT (self->report), section);
     }

@@ -325,8 +325,23 @@ show_live_report_action (GSimpleAction *action,
                          gpointer       user_data)
 {
   SegWindow *self = SEG_WINDOW (user_data);
+  const char *id = g_variant_get_string (parameter, NULL);
+  guint n = self->segments != NULL ? g_list_model_get_n_items (self->segments) : 0;
 
-  seg_today_page_select_segment (SEG_TODAY_PAGE (self->today_page), g_variant_get_string (parameter, NULL));
+  /* A live segment's report is live (its streaming chart and users trickling in); until
+   * the segments are listed, the Today page shows the segment. */
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(SegSegment) seg = g_list_model_get_item (self->segments, i);
+
+      if (g_strcmp0 (seg_segment_get_id (seg), id) == 0)
+        {
+          seg_window_set_visible_page (self, "segments");
+          seg_segments_view_open_report (SEG_SEGMENTS_VIEW (self->segments_view), seg);
+          return;
+        }
+    }
+  seg_today_page_select_segment (SEG_TODAY_PAGE (self->today_page), id);
   seg_window_set_visible_page (self, "today");
 }
 

@@ -21,6 +21,9 @@ struct _SegLiveArrivalList
 
   GtkLabel           *empty_label;
   GtkListView        *list_view;
+  GtkScrolledWindow  *scroller;
+  gboolean            at_top;         /* the user is watching the newest rows */
+  guint               top_id;         /* going back to the top is due */
 };
 
 enum {
@@ -150,10 +153,44 @@ activate_cb (SegLiveArrivalList *self,
     g_signal_emit (self, signals[USER_ACTIVATED], 0, seg_live_arrival_get_user_id (arrival));
 }
 
+/* GTK 4.8's list view keeps the row it is anchored on in place when rows are inserted
+ * above it, so a list watched from its top would drift down to older arrivals. When the
+ * user watches the top, the view is given its model again once the batch is in (the few
+ * visible rows are rebuilt) and scrolled to the top: the newest stay in sight. */
+static gboolean
+back_to_top_cb (gpointer data)
+{
+  SegLiveArrivalList *self = data;
+  GtkSelectionModel *model = gtk_list_view_get_model (self->list_view);
+
+  self->top_id = 0;
+  g_object_ref (model);
+  gtk_list_view_set_model (self->list_view, NULL);
+  gtk_list_view_set_model (self->list_view, model);
+  g_object_unref (model);
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scroller), 0);
+  self->at_top = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
 static void
-items_changed_cb (SegLiveArrivalList *self)
+items_changed_cb (SegLiveArrivalList *self,
+                  guint               position,
+                  guint               removed,
+                  guint               added)
 {
   update_empty (self);
+  if (position == 0 && added > 0 && self->at_top && self->top_id == 0)
+    self->top_id = g_idle_add (back_to_top_cb, self);
+}
+
+static void
+scrolled_cb (SegLiveArrivalList *self,
+             GtkAdjustment      *adjustment)
+{
+  /* Only the user's scrolling counts; the view's own anchoring is undone above. */
+  if (self->top_id == 0)
+    self->at_top = gtk_adjustment_get_value (adjustment) < 1;
 }
 
 static void
@@ -161,6 +198,7 @@ seg_live_arrival_list_dispose (GObject *object)
 {
   SegLiveArrivalList *self = SEG_LIVE_ARRIVAL_LIST (object);
 
+  g_clear_handle_id (&self->top_id, g_source_remove);
   if (self->model != NULL)
     gtk_filter_list_model_set_model (self->model, NULL);
   g_clear_object (&self->controller);
@@ -252,6 +290,7 @@ seg_live_arrival_list_class_init (SegLiveArrivalListClass *klass)
                                                RESOURCE_PATH "/live/seg-live-arrival-list.ui");
   gtk_widget_class_bind_template_child (widget_class, SegLiveArrivalList, empty_label);
   gtk_widget_class_bind_template_child (widget_class, SegLiveArrivalList, list_view);
+  gtk_widget_class_bind_template_child (widget_class, SegLiveArrivalList, scroller);
   gtk_widget_class_bind_template_callback (widget_class, activate_cb);
   gtk_widget_class_set_css_name (widget_class, "livearrivals");
 }
@@ -263,6 +302,9 @@ seg_live_arrival_list_init (SegLiveArrivalList *self)
   GtkNoSelection *selection;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->at_top = TRUE;
+  g_signal_connect_swapped (gtk_scrolled_window_get_vadjustment (self->scroller), "value-changed",
+                            G_CALLBACK (scrolled_cb), self);
   self->filter = gtk_custom_filter_new (filter_func, self, NULL);
   self->model = gtk_filter_list_model_new (NULL, GTK_FILTER (self->filter));
   g_signal_connect_swapped (self->model, "items-changed", G_CALLBACK (items_changed_cb), self);

@@ -15,7 +15,7 @@
 #include "seg-segment.h"
 
 /* The streaming chart shows this much of the recent past, at one point a second. */
-#define WINDOW_MS (5 * 60 * 1000)
+#define WINDOW_MS (2 * 60 * 1000)
 #define MAX_POINTS 600
 
 struct _SegLiveReportSection
@@ -171,8 +171,13 @@ tick_cb (SegLiveController    *controller,
   users = seg_format_count (self->new_arrivals);
   members = seg_format_count (engine ? seg_live_engine_get_n_members (engine, self->segment_id) : 0);
   /* Translators: under the live chart; the numbers of the last second, then the members */
-  text = g_strdup_printf (_("Last second: %s users qualified for this segment · %s events "
-                            "through the live engine · %s members so far"), users, events, members);
+  text = g_strdup_printf (g_dngettext (NULL,
+                                       "Last second: %s user qualified for this segment · %s events "
+                                       "through the live engine · %s members so far",
+                                       "Last second: %s users qualified for this segment · %s events "
+                                       "through the live engine · %s members so far",
+                                       self->new_arrivals),
+                          users, events, members);
   gtk_label_set_text (self->rate_label, text);
   self->new_arrivals = 0;
   update_status (self);

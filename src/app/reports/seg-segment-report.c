@@ -67,6 +67,7 @@ struct _SegSegmentReport
   gint64                 selected_day;
   guint                  pending;
   gboolean               syncing;
+  gboolean               quiet;      /* counting again in place: no spinners (live updates) */
   gboolean               disposed;
 
   GtkWidget             *trend_chart;
@@ -143,6 +144,7 @@ static guint signals[N_SIGNALS];
 static void reload           (SegSegmentReport *self);
 static void start_trend      (SegSegmentReport *self);
 static void start_day        (SegSegmentReport *self);
+static void data_changed_cb  (SegSegmentReport *self);
 
 static void
 begin_work (SegSegmentReport *self)
@@ -442,9 +444,12 @@ reload (SegSegmentReport *self)
       return;
     }
 
-  gtk_stack_set_visible_child_name (self->size_stack, "loading");
-  gtk_spinner_set_spinning (self->size_spinner, TRUE);
-  gtk_label_set_label (self->evaluated_label, _("Counting users…"));
+  if (!self->quiet)
+    {
+      gtk_stack_set_visible_child_name (self->size_stack, "loading");
+      gtk_spinner_set_spinning (self->size_spinner, TRUE);
+      gtk_label_set_label (self->evaluated_label, _("Counting users…"));
+    }
   opts.flags = SEG_EVAL_REACH;
   begin_work (self);
   seg_store_evaluate_async (self->store, def, &opts, self->cancellable, size_done_cb,
@@ -517,6 +522,7 @@ trend_done_cb (GObject      *source,
       return;
     }
 
+  self->quiet = FALSE;
   tz = timezone_of (self);
   n = seg_trend_get_n_days (trend);
   items = g_ptr_array_new_with_free_func (g_object_unref);
@@ -581,8 +587,11 @@ start_trend (SegSegmentReport *self)
   /* Translators: while a trend is computed; the days it covers */
   text = g_strdup_printf (_("Counting users for each day from %s to %s…"), from, to);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->trend_stack), NULL);
-  gtk_stack_set_visible_child_name (self->trend_stack, "loading");
-  gtk_spinner_set_spinning (self->trend_spinner, TRUE);
+  if (!self->quiet)
+    {
+      gtk_stack_set_visible_child_name (self->trend_stack, "loading");
+      gtk_spinner_set_spinning (self->trend_spinner, TRUE);
+    }
   gtk_label_set_label (self->trend_progress_label, text);
   seg_chart_set_x_range (SEG_CHART (self->trend_chart), (double) first,
                          (double) seg_report_day_add (timezone_of (self), last, 1));
@@ -1330,7 +1339,7 @@ seg_segment_report_constructed (GObject *object)
   if (self->store != NULL)
     {
       seg_chart_set_time_zone (SEG_CHART (self->trend_chart), timezone_of (self));
-      g_signal_connect_object (self->store, "data-changed", G_CALLBACK (seg_segment_report_refresh),
+      g_signal_connect_object (self->store, "data-changed", G_CALLBACK (data_changed_cb),
                                self, G_CONNECT_SWAPPED);
     }
   if (self->segment != NULL)
@@ -1574,8 +1583,34 @@ void
 seg_segment_report_refresh (SegSegmentReport *self)
 {
   g_return_if_fail (SEG_IS_SEGMENT_REPORT (self));
+  self->quiet = FALSE;
   self->have_first_data_day = FALSE;
   reload (self);
+}
+
+/**
+ * seg_segment_report_update:
+ *
+ * Counts the segment again, for the current time, showing the numbers it has until the
+ * new ones arrive (no spinners): for live segments, whose members change while the page
+ * is watched.
+ */
+void
+seg_segment_report_update (SegSegmentReport *self)
+{
+  g_return_if_fail (SEG_IS_SEGMENT_REPORT (self));
+  self->quiet = TRUE;
+  reload (self);
+}
+
+static void
+data_changed_cb (SegSegmentReport *self)
+{
+  /* Events arrive continuously in a store fed live: a live segment's page updates in place. */
+  if (is_live (self))
+    seg_segment_report_update (self);
+  else
+    seg_segment_report_refresh (self);
 }
 
 void

@@ -31,6 +31,7 @@ SegStore   *seg_segment_report_get_store        (SegSegmentReport *self);
 SegSegment *seg_segment_report_get_segment      (SegSegmentReport *self);
 gboolean    seg_segment_report_get_busy         (SegSegmentReport *self);
 void        seg_segment_report_refresh          (SegSegmentReport *self);
+void        seg_segment_report_update           (SegSegmentReport *self);
 void        seg_segment_report_set_range        (SegSegmentReport *self,
                                                  SegReportRange    range);
 void        seg_segment_report_set_custom_range (SegSegmentReport *self,
