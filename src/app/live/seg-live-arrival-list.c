@@ -156,7 +156,7 @@ activate_cb (SegLiveArrivalList *self,
 /* GTK 4.8's list view keeps the row it is anchored on in place when rows are inserted
  * above it, so a list watched from its top would drift down to older arrivals. When the
  * user watches the top, the view is given its model again once the batch is in (the few
- * visible rows are rebuilt) and scrolled to the top: the newest stay in sight. */
+ * visible rows are rebuilt, from the first): the newest stay in sight. */
 static gboolean
 back_to_top_cb (gpointer data)
 {
@@ -168,7 +168,8 @@ back_to_top_cb (gpointer data)
   gtk_list_view_set_model (self->list_view, NULL);
   gtk_list_view_set_model (self->list_view, model);
   g_object_unref (model);
-  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scroller), 0);
+  /* A new model starts at its first row; no scrolling is needed (and setting the
+   * adjustment before the rows are laid out makes GTK 4.8 warn). */
   self->at_top = TRUE;
   return G_SOURCE_REMOVE;
 }
