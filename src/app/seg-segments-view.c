@@ -11,6 +11,7 @@
 #include "segments/seg-wizard.h"
 #include "reports/seg-segment-report.h"
 #include "reports/seg-user-profile-view.h"
+#include "live/seg-live-report-section.h"
 
 /*
  * The "segments" page of the main window: the segment list as home, and the pages it
@@ -24,6 +25,7 @@ struct _SegSegmentsView
   GtkWidget   parent_instance;
 
   SegStore   *store;
+  SegLiveController *live_controller;   /* the window's, for live segments' reports */
 
   GtkWidget  *box;
   GtkWidget  *back_bar;
@@ -176,7 +178,8 @@ seg_segments_view_dispose (GObject *object)
 
   g_clear_pointer (&self->box, gtk_widget_unparent);
   self->stack = NULL;
-  self->list_page = self->wizard = self->report = self->user_view = NULL;
+  g_clear_object (&self->store);
+  g_clear_object (&self->live_controller);
   g_clear_object (&self->store);
   g_clear_pointer (&self->user_back_to, g_free);
 
@@ -371,16 +374,23 @@ seg_segments_view_open_report (SegSegmentsView *self,
   g_return_if_fail (SEG_IS_SEGMENT (segment));
   g_return_if_fail (self->store != NULL);
 
-  /* A live segment's report is live: the window shows it on the Today page. */
-  if (seg_segment_get_kind (segment) == SEG_SEGMENT_KIND_LIVE
-      && gtk_widget_activate_action (GTK_WIDGET (self), "win.show-live-report", "s",
-                                     seg_segment_get_id (segment)))
-    return;
-
   remove_child (self, &self->report);
   self->report = seg_segment_report_new (self->store, segment);
   g_signal_connect_object (self->report, "open-user", G_CALLBACK (open_user_cb), self,
                            G_CONNECT_SWAPPED);
+  /* A live segment's report is live: the streaming chart and the users trickling in come
+   * from the window's live controller; it says so plainly when none runs. */
+  if (seg_segment_get_kind (segment) == SEG_SEGMENT_KIND_LIVE)
+    {
+      GtkWidget *section = seg_live_report_section_new (self->live_controller,
+                                                        seg_segment_get_id (segment));
+
+      g_signal_connect_object (section, "user-activated", G_CALLBACK (open_user_cb), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (section, "members-changed", G_CALLBACK (seg_segment_report_update),
+                               self->report, G_CONNECT_SWAPPED);
+      seg_segment_report_set_live_section (SEG_SEGMENT_REPORT (self->report), section);
+    }
   gtk_stack_add_named (GTK_STACK (self->stack), self->report, "report");
   show_page (self, "report", seg_segment_get_name (segment));
 }
@@ -464,4 +474,27 @@ seg_segments_view_go_back (SegSegmentsView *self)
   if (g_strcmp0 (page, "wizard") == 0)
     return;
   show_page (self, "list", NULL);
+}
+
+/**
+ * seg_segments_view_set_live_controller:
+ * @controller: (nullable): the live controller of the window's store
+ *
+ * Live segments' reports follow @controller (the one open now too).
+ */
+void
+seg_segments_view_set_live_controller (SegSegmentsView   *self,
+                                       SegLiveController *controller)
+{
+  g_return_if_fail (SEG_IS_SEGMENTS_VIEW (self));
+
+  if (!g_set_object (&self->live_controller, controller))
+    return;
+  if (self->report != NULL)
+    {
+      GtkWidget *section = seg_segment_report_get_live_section (SEG_SEGMENT_REPORT (self->report));
+
+      if (section != NULL)
+        seg_live_report_section_set_controller (SEG_LIVE_REPORT_SECTION (section), controller);
+    }
 }

@@ -3,6 +3,8 @@
 
 #include <gtk/gtk.h>
 
+#include "live/seg-live-controller.h"
+
 #include "seg-store.h"
 
 G_BEGIN_DECLS
@@ -25,5 +27,7 @@ void        seg_segments_view_open_user        (SegSegmentsView *self,
                                                 const char      *user_id);
 void        seg_segments_view_find_user        (SegSegmentsView *self);
 void        seg_segments_view_go_back          (SegSegmentsView *self);
+void        seg_segments_view_set_live_controller (SegSegmentsView   *self,
+                                                   SegLiveController *controller);
 
 G_END_DECLS

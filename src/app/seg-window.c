@@ -303,6 +303,14 @@ find_user_action (GSimpleAction *action,
   seg_segments_view_find_user (SEG_SEGMENTS_VIEW (self->segments_view));
 }
 
+/* The Today page runs the live controller of the store; live segments' reports follow it. */
+static void
+today_store_cb (SegWindow *self)
+{
+  seg_segments_view_set_live_controller (SEG_SEGMENTS_VIEW (self->segments_view),
+                                         seg_today_page_get_controller (SEG_TODAY_PAGE (self->today_page)));
+}
+
 static void
 show_today_action (GSimpleAction *action,
                    GVariant      *parameter,
@@ -317,8 +325,23 @@ show_live_report_action (GSimpleAction *action,
                          gpointer       user_data)
 {
   SegWindow *self = SEG_WINDOW (user_data);
+  const char *id = g_variant_get_string (parameter, NULL);
+  guint n = self->segments != NULL ? g_list_model_get_n_items (self->segments) : 0;
 
-  seg_today_page_select_segment (SEG_TODAY_PAGE (self->today_page), g_variant_get_string (parameter, NULL));
+  /* A live segment's report is live (its streaming chart and users trickling in); until
+   * the segments are listed, the Today page shows the segment. */
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(SegSegment) seg = g_list_model_get_item (self->segments, i);
+
+      if (g_strcmp0 (seg_segment_get_id (seg), id) == 0)
+        {
+          seg_window_set_visible_page (self, "segments");
+          seg_segments_view_open_report (SEG_SEGMENTS_VIEW (self->segments_view), seg);
+          return;
+        }
+    }
+  seg_today_page_select_segment (SEG_TODAY_PAGE (self->today_page), id);
   seg_window_set_visible_page (self, "today");
 }
 
@@ -1363,6 +1386,8 @@ seg_window_init (SegWindow *self)
     self->today_page = seg_today_page_new ();
     g_object_bind_property (self, "store", self->today_page, "store", G_BINDING_SYNC_CREATE);
     g_signal_connect_swapped (self->today_page, "user-activated", G_CALLBACK (today_user_activated_cb), self);
+    g_signal_connect_swapped (self->today_page, "notify::store", G_CALLBACK (today_store_cb), self);
+    today_store_cb (self);
     page = adw_view_stack_add_titled (self->data_stack, self->today_page, "today", _("Today"));
     adw_view_stack_page_set_icon_name (page, "media-record-symbolic");
 

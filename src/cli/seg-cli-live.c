@@ -20,6 +20,7 @@
 #include "seg-cli-store.h"
 #include "seg-local-store.h"
 #include "seg-segment.h"
+#include "seg-time.h"
 
 /* `segctl live` runs the same engine as the application, headless: it loads live segments
  * (from the store, or --segment files), feeds it from the streams given and prints each
@@ -206,6 +207,65 @@ add_store_segments (SegLiveEngine  *engine,
   return TRUE;
 }
 
+/* A --from/--to value: a day (YYYY-MM-DD, its midnight in the store's timezone) or a time
+ * (ISO-8601, epoch seconds or ms). With @end, a day stands for its whole day: the next
+ * midnight. */
+static gboolean
+parse_bound (const char  *text,
+             GTimeZone   *tz,
+             gboolean     end,
+             gint64      *ms,
+             GError     **error)
+{
+  if (!seg_time_parse_timestamp (text, strlen (text), tz, ms))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("“%s” is not a date (YYYY-MM-DD) or a time"), text);
+      return FALSE;
+    }
+  if (end && strlen (text) == 10)
+    *ms = seg_time_midnight (tz, seg_time_day_of (tz, *ms) + 1);
+  return TRUE;
+}
+
+static void
+store_replay_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+/* The store's own events from --from to --to; the first chunk is read before playing. */
+static SegLiveReplay *
+open_store_replay (SegStore      *store,
+                   SegLiveClock  *clock,
+                   GTimeZone     *tz,
+                   const char    *from,
+                   const char    *to,
+                   double         speed,
+                   GError       **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  gint64 from_ms = 0;
+  gint64 to_ms = seg_live_clock_get_now (clock) + 1;
+
+  if (store == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("--replay-store needs a store (--store PATH)"));
+      return NULL;
+    }
+  if ((from != NULL && !parse_bound (from, tz, FALSE, &from_ms, error))
+      || (to != NULL && !parse_bound (to, tz, TRUE, &to_ms, error)))
+    return NULL;
+  seg_live_replay_new_from_store_async (store, from_ms, to_ms, clock, speed, 0, NULL,
+                                        store_replay_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return seg_live_replay_new_from_store_finish (result, error);
+}
+
 static gboolean
 parse_addr (const char  *spec,
             char       **host,
@@ -246,6 +306,9 @@ seg_cli_live_main (int    argc,
   g_autofree char *opt_memberships = NULL;
   gboolean opt_from_start = FALSE;
   double opt_speed = 1.0;
+  gboolean opt_replay_store = FALSE;
+  g_autofree char *opt_from = NULL;
+  g_autofree char *opt_to = NULL;
   int opt_poll = 1000;
   const GOptionEntry entries[] = {
     { "store", 's', 0, G_OPTION_ARG_FILENAME, &opt_store, N_("The store (default: $SEGCTL_STORE or segments.db): its live segments, where ingested events go; with clickhouse://…, the events that arrive in it are followed"), N_("PATH|URL") },
@@ -257,7 +320,10 @@ seg_cli_live_main (int    argc,
     { "tail", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &opt_tails, N_("Follow a JSON-lines file (repeatable)"), N_("FILE") },
     { "from-start", 0, 0, G_OPTION_ARG_NONE, &opt_from_start, N_("--tail: read what the file already holds first"), NULL },
     { "replay", 0, 0, G_OPTION_ARG_FILENAME, &opt_replay, N_("Play a JSON-lines export back in time order"), N_("FILE") },
-    { "speed", 0, 0, G_OPTION_ARG_DOUBLE, &opt_speed, N_("--replay: 1 to 1000 times real time (default 1)"), N_("N") },
+    { "replay-store", 0, 0, G_OPTION_ARG_NONE, &opt_replay_store, N_("Play the store's own events back in time order, read in chunks (with --from, --to)"), NULL },
+    { "from", 0, 0, G_OPTION_ARG_STRING, &opt_from, N_("--replay-store: the first day or time played (default: the first event)"), N_("DATE") },
+    { "to", 0, 0, G_OPTION_ARG_STRING, &opt_to, N_("--replay-store: the last day played (a date: that whole day), or the time the replay stops (default: now)"), N_("DATE") },
+    { "speed", 0, 0, G_OPTION_ARG_DOUBLE, &opt_speed, N_("--replay, --replay-store: 1 to 1000 times real time (default 1)"), N_("N") },
     { "memberships", 0, 0, G_OPTION_ARG_FILENAME, &opt_memberships, N_("Keep memberships in this file instead of the store"), N_("PATH") },
     { NULL }
   };
@@ -289,13 +355,23 @@ seg_cli_live_main (int    argc,
       return 2;
     }
   store_path = opt_store ? opt_store : g_getenv ("SEGCTL_STORE");
-  if (opt_ingest == NULL && opt_tails == NULL && opt_replay == NULL
+  if (opt_replay_store && opt_replay != NULL)
+    {
+      g_printerr (_("segctl live: give either --replay FILE or --replay-store, not both\n"));
+      return 2;
+    }
+  if (!opt_replay_store && (opt_from != NULL || opt_to != NULL))
+    {
+      g_printerr (_("segctl live: --from and --to go with --replay-store\n"));
+      return 2;
+    }
+  if (opt_ingest == NULL && opt_tails == NULL && opt_replay == NULL && !opt_replay_store
       && (store_path == NULL || !g_str_has_prefix (store_path, "clickhouse")))
     {
       g_printerr (_("segctl live: give at least one stream: --ingest ADDR:PORT, --tail FILE, --replay FILE or a clickhouse:// store\n"));
       return 2;
     }
-  if (opt_replay != NULL && (opt_ingest != NULL || opt_tails != NULL))
+  if ((opt_replay != NULL || opt_replay_store) && (opt_ingest != NULL || opt_tails != NULL))
     {
       g_printerr (_("segctl live: --replay runs in replayed time and cannot be mixed with live streams\n"));
       return 2;
@@ -341,6 +417,16 @@ seg_cli_live_main (int    argc,
                     opt_replay, seg_live_replay_get_n_rejected (replay));
       engine = seg_live_engine_new (seg_live_replay_get_clock (replay), tz);
     }
+  else if (opt_replay_store)
+    {
+      replay = open_store_replay (store, clock, tz, opt_from, opt_to, opt_speed, &error);
+      if (replay == NULL)
+        {
+          g_printerr ("segctl live: %s\n", error->message);
+          return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT) ? 2 : 1;
+        }
+      engine = seg_live_engine_new (seg_live_replay_get_clock (replay), tz);
+    }
   else
     engine = seg_live_engine_new (clock, tz);
   if (store != NULL)
@@ -361,7 +447,7 @@ seg_cli_live_main (int    argc,
       return 1;
     }
 
-  if (opt_memberships == NULL && store != NULL && opt_replay == NULL)
+  if (opt_memberships == NULL && store != NULL && replay == NULL)
     {
       SegLiveSink *store_sink;
 
@@ -423,7 +509,7 @@ seg_cli_live_main (int    argc,
       g_ptr_array_add (tails, tail);
     }
 
-  if (store != NULL && SEG_IS_CLICKHOUSE_STORE (store) && opt_replay == NULL)
+  if (store != NULL && SEG_IS_CLICKHOUSE_STORE (store) && replay == NULL)
     {
       /* What arrives in the store from now on (from any importer) feeds the engine. */
       ch_tail = seg_clickhouse_tail_new (engine, seg_clickhouse_store_get_client (SEG_CLICKHOUSE_STORE (store)));

@@ -122,7 +122,8 @@ static const char *commands_help =
   "                             Run the store’s live segments (or --segment files) over the\n"
   "                             streams given and print each qualification as a JSON line\n"
   "                             {\"segment\",\"user\",\"ts\"}; memberships are kept in the store.\n"
-  "                             See segctl live --help.\n"
+  "                             --replay-store [--from DATE] [--to DATE] --speed N plays the\n"
+  "                             store’s own events back instead. See segctl live --help.\n"
   "\n"
   "Exit status: 0 on success, 1 on errors, 2 on usage errors.";
 

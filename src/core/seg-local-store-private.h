@@ -96,6 +96,13 @@ void     seg_local_store_install_insert_run (SegLocalStore       *self,
 void     seg_local_store_clear_insert_runs  (SegLocalStore       *self);
 gboolean seg_local_store_migrate_insert_ids (SegLocalStore       *self,
                                             GError             **error);
+gboolean seg_local_store_read_events     (SegStore       *store,
+                                          gint64          from_ms,
+                                          gint64          to_ms,
+                                          SegRecordFunc   func,
+                                          gpointer        user_data,
+                                          GCancellable   *cancellable,
+                                          GError        **error);
 void     seg_local_store_live_sink_iface_init (SegLiveSinkInterface *iface);
 void     seg_local_store_set_sqlite_error(sqlite3        *db,
                                           GError        **error);

@@ -2479,4 +2479,5 @@ seg_local_store_iface_init (SegStoreInterface *iface)
   iface->get_profiles_finish = seg_local_store_get_profiles_finish;
   iface->get_user_finish = seg_local_store_get_user_finish;
   iface->begin_write = seg_local_store_begin_write;
+  iface->read_events = seg_local_store_read_events;
 }

@@ -82,6 +82,44 @@ seg_store_begin_write (SegStore  *self,
   return SEG_STORE_GET_IFACE (self)->begin_write (self, error);
 }
 
+/**
+ * seg_store_read_events:
+ * @from_ms: the first instant, included
+ * @to_ms: the last instant, excluded
+ * @func: called with each event, a record borrowed for the call; %FALSE stops with its error
+ *
+ * Reads the store's events with @from_ms <= ts < @to_ms in time order (events at the same
+ * time in a stable order), for replays. Blocking: call it from a worker thread, in chunks
+ * of time. Profile updates are not read back.
+ *
+ * Returns: %FALSE with @error set if the events cannot be read (G_IO_ERROR_NOT_SUPPORTED
+ *   when the store cannot read events back), @func failed, or @cancellable was cancelled
+ */
+gboolean
+seg_store_read_events (SegStore       *self,
+                       gint64          from_ms,
+                       gint64          to_ms,
+                       SegRecordFunc   func,
+                       gpointer        user_data,
+                       GCancellable   *cancellable,
+                       GError        **error)
+{
+  SegStoreInterface *iface;
+
+  g_return_val_if_fail (SEG_IS_STORE (self), FALSE);
+  g_return_val_if_fail (func != NULL, FALSE);
+
+  iface = SEG_STORE_GET_IFACE (self);
+  if (iface->read_events == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   _("%s cannot read its events back for a replay"),
+                   seg_store_get_display_name (self));
+      return FALSE;
+    }
+  return iface->read_events (self, from_ms, to_ms, func, user_data, cancellable, error);
+}
+
 void
 seg_store_list_segments_async (SegStore            *self,
                                GCancellable        *cancellable,

@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 
+#include "seg-record.h"
 #include "seg-types.h"
 
 G_BEGIN_DECLS
@@ -175,7 +176,17 @@ struct _SegStoreInterface
   SegStoreWriter *(*begin_write)       (SegStore             *self,
                                         GError              **error);
 
-  gpointer padding[14];
+  /* Reading events back, in time order (replays). Blocking; call from a worker thread.
+   * Optional: without it, seg_store_read_events() fails with G_IO_ERROR_NOT_SUPPORTED. */
+  gboolean        (*read_events)       (SegStore             *self,
+                                        gint64                from_ms,
+                                        gint64                to_ms,
+                                        SegRecordFunc         func,
+                                        gpointer              user_data,
+                                        GCancellable         *cancellable,
+                                        GError              **error);
+
+  gpointer padding[13];
 };
 
 GQuark          seg_store_error_quark          (void);
@@ -275,6 +286,13 @@ GPtrArray      *seg_store_get_profiles_finish  (SegStore             *self,
                                                 GAsyncResult         *result,
                                                 GError              **error);
 SegStoreWriter *seg_store_begin_write          (SegStore             *self,
+                                                GError              **error);
+gboolean        seg_store_read_events          (SegStore             *self,
+                                                gint64                from_ms,
+                                                gint64                to_ms,
+                                                SegRecordFunc         func,
+                                                gpointer              user_data,
+                                                GCancellable         *cancellable,
                                                 GError              **error);
 
 void            seg_store_emit_data_changed    (SegStore             *self);

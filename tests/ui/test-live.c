@@ -14,12 +14,19 @@
 #include <stdio.h>
 
 #include "live/seg-live-arrival.h"
+#include "live/seg-live-report-section.h"
 #include "live/seg-today-page.h"
+#include "reports/seg-segment-report.h"
+#include "seg-eval-result.h"
+#include "seg-segments-view.h"
 #include "seg-definition.h"
 #include "seg-local-store.h"
 #include "seg-segment.h"
 
-static void
+/* Generated with the app's GResource (ui/meson.build, --manual-register). */
+void seg_register_resource (void);
+
+static SegSegment *
 save_segment (SegStore   *store,
               const char *json,
               const char *name)
@@ -28,7 +35,7 @@ save_segment (SegStore   *store,
   g_autoptr(SegDefinition) def = seg_definition_new_from_json (json, -1, &error);
   g_autoptr(SegSegment) draft = NULL;
   g_autoptr(GAsyncResult) res = NULL;
-  g_autoptr(SegSegment) saved = NULL;
+  SegSegment *saved;
 
   g_assert_no_error (error);
   draft = seg_segment_new (NULL, name, def);
@@ -36,6 +43,7 @@ save_segment (SegStore   *store,
   g_assert_true (ui_test_wait_until (ui_test_pointer_is_set, &res));
   saved = seg_store_save_segment_finish (store, res, &error);
   g_assert_no_error (error);
+  return saved;
 }
 
 static gboolean
@@ -115,10 +123,10 @@ test_ingest_to_today (void)
 
   store = seg_local_store_new (path, "UTC", &error);
   g_assert_no_error (error);
-  save_segment (SEG_STORE (store),
+  g_object_unref (save_segment (SEG_STORE (store),
                 "{\"version\":1,\"kind\":\"live\",\"trigger\":{\"type\":\"action\",\"event\":\"Charged\","
-                "\"where\":[{\"property\":\"amount\",\"op\":\"gt\",\"value\":10}]}}", "Big buyers");
-  save_segment (SEG_STORE (store), "{\"version\":1,\"match\":{\"did\":\"Charged\"}}", "Buyers");
+                "\"where\":[{\"property\":\"amount\",\"op\":\"gt\",\"value\":10}]}}", "Big buyers"));
+  g_object_unref (save_segment (SEG_STORE (store), "{\"version\":1,\"match\":{\"did\":\"Charged\"}}", "Buyers"));
 
   window = gtk_window_new ();
   gtk_window_set_default_size (GTK_WINDOW (window), 900, 700);
@@ -226,14 +234,189 @@ test_ingest_to_today (void)
   g_rmdir (dir);
 }
 
+
+/* A live segment's report, opened as the window opens it, fed by the app's live controller
+ * through its ingest endpoint (a real HTTP client): the users trickle in newest first, the
+ * rate chart gains a point a second, a row opens the user's profile, and the reach per
+ * channel is the store's answer for the stored members. */
+
+typedef struct
+{
+  SegSegmentReport *report;
+  gint64            reach[SEG_N_CHANNELS];
+} ReachWait;
+
+static gboolean
+report_reach_is (gpointer data)
+{
+  ReachWait *w = data;
+
+  if (seg_segment_report_get_busy (w->report))
+    return FALSE;
+  for (SegChannel ch = 0; ch < SEG_N_CHANNELS; ch++)
+    if (seg_segment_report_get_reach (w->report, ch) != w->reach[ch])
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+section_has_three (gpointer data)
+{
+  return g_list_model_get_n_items (seg_live_report_section_get_arrivals (data)) >= 3;
+}
+
+static gboolean
+rate_has_qualified_point (gpointer data)
+{
+  guint n;
+  const SegChartPoint *points = seg_chart_series_get_points (seg_live_report_section_get_rate_series (data), &n);
+  guint events = seg_chart_series_get_n_points (seg_live_report_section_get_events_series (data));
+
+  for (guint i = 0; i < n; i++)
+    if (points[i].y >= 3 && n >= 2 && events >= 2)
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+section_receiving (gpointer data)
+{
+  return seg_live_report_section_is_receiving (data);
+}
+
+static gboolean
+controller_is_loaded (gpointer data)
+{
+  return seg_live_controller_is_loaded (data);
+}
+
+static gboolean
+shows_user_page (gpointer data)
+{
+  return g_strcmp0 (seg_segments_view_get_visible_page (data), "user") == 0;
+}
+
+static void
+test_live_report (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("test-live-report-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "live.segstore", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SegLocalStore) store = NULL;
+  g_autoptr(SegSegment) live = NULL;
+  g_autoptr(SegLiveController) controller = NULL;
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr(SegEvalResult) core = NULL;
+  g_autofree char *body = NULL;
+  SegEvalOptions opts = { .flags = SEG_EVAL_REACH };
+  ReachWait wait = { 0 };
+  GtkWidget *window, *view, *report, *section, *list;
+  gint64 now_s = g_get_real_time () / G_USEC_PER_SEC;
+
+  store = seg_local_store_new (path, "UTC", &error);
+  g_assert_no_error (error);
+  live = save_segment (SEG_STORE (store),
+                       "{\"version\":1,\"kind\":\"live\",\"trigger\":{\"type\":\"action\",\"event\":\"Charged\"}}",
+                       "Buyers now");
+
+  window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 900);
+  view = seg_segments_view_new ();
+  gtk_window_set_child (GTK_WINDOW (window), view);
+  seg_segments_view_set_store (SEG_SEGMENTS_VIEW (view), SEG_STORE (store));
+  gtk_window_present (GTK_WINDOW (window));
+
+  /* Without a live controller the report says so, rather than showing a still chart. */
+  seg_segments_view_open_report (SEG_SEGMENTS_VIEW (view), live);
+  report = seg_segments_view_get_report (SEG_SEGMENTS_VIEW (view));
+  section = seg_segment_report_get_live_section (SEG_SEGMENT_REPORT (report));
+  g_assert_nonnull (section);
+  g_assert_nonnull (strstr (seg_live_report_section_get_status (SEG_LIVE_REPORT_SECTION (section)),
+                            "not running"));
+
+  /* With the window's controller and no stream, it says no events arrive. */
+  controller = seg_live_controller_new (SEG_STORE (store));
+  g_assert_true (ui_test_wait_until (controller_is_loaded, controller));
+  seg_segments_view_set_live_controller (SEG_SEGMENTS_VIEW (view), controller);
+  g_assert_nonnull (strstr (seg_live_report_section_get_status (SEG_LIVE_REPORT_SECTION (section)),
+                            "no events are arriving"));
+  g_assert_true (seg_live_controller_start_ingest (controller, "127.0.0.1", 0, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (ui_test_wait_until (section_receiving, section));
+
+  /* u1 can be emailed, u2 texted, u3 is known only by its event; they buy in that order. */
+  body = g_strdup_printf ("{\"d\":["
+    "{\"type\":\"profile\",\"identity\":\"u1\",\"ts\":%" G_GINT64_FORMAT ",\"profileData\":{\"email\":\"u1@example.com\",\"email_optin\":true}},"
+    "{\"type\":\"profile\",\"identity\":\"u2\",\"ts\":%" G_GINT64_FORMAT ",\"profileData\":{\"phone\":\"+3312345678\",\"sms_optin\":true}},"
+    "{\"type\":\"event\",\"identity\":\"u1\",\"ts\":%" G_GINT64_FORMAT ",\"evtName\":\"Charged\",\"evtData\":{\"amount\":25}},"
+    "{\"type\":\"event\",\"identity\":\"u2\",\"ts\":%" G_GINT64_FORMAT ",\"evtName\":\"Charged\",\"evtData\":{\"amount\":5}},"
+    "{\"type\":\"event\",\"identity\":\"u3\",\"ts\":%" G_GINT64_FORMAT ",\"evtName\":\"Charged\",\"evtData\":{\"amount\":7}}]}",
+    now_s - 10, now_s - 10, now_s - 3, now_s - 2, now_s - 1);
+  post (session, seg_live_controller_get_ingest_port (controller), body);
+
+  /* They trickle in, newest first. */
+  g_assert_true (ui_test_wait_until (section_has_three, section));
+  {
+    GListModel *arrivals = seg_live_report_section_get_arrivals (SEG_LIVE_REPORT_SECTION (section));
+    const char *expect[] = { "u3", "u2", "u1" };
+
+    g_assert_cmpuint (g_list_model_get_n_items (arrivals), ==, 3);
+    for (guint i = 0; i < 3; i++)
+      {
+        g_autoptr(SegLiveArrival) a = g_list_model_get_item (arrivals, i);
+
+        g_assert_cmpstr (seg_live_arrival_get_user_id (a), ==, expect[i]);
+        g_assert_cmpstr (seg_live_arrival_get_segment_id (a), ==, seg_segment_get_id (live));
+      }
+  }
+
+  /* The rate chart gains a point a second; one of them counts the three qualifications. */
+  g_assert_true (ui_test_wait_until (rate_has_qualified_point, section));
+
+  /* The reach per channel is the store's own answer for the stored members, once the
+   * report counted them again (members-changed). */
+  g_assert_true (seg_live_engine_flush (seg_live_controller_get_engine (controller), &error));
+  g_assert_no_error (error);
+  seg_store_evaluate_async (SEG_STORE (store), seg_segment_get_definition (live), &opts, NULL,
+                            ui_test_result_cb, &res);
+  g_assert_true (ui_test_wait_until (ui_test_pointer_is_set, &res));
+  core = seg_store_evaluate_finish (SEG_STORE (store), res, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (seg_eval_result_get_count (core), ==, 3);
+  g_assert_cmpuint (seg_eval_result_get_reach (core, SEG_CHANNEL_EMAIL), ==, 1);
+  g_assert_cmpuint (seg_eval_result_get_reach (core, SEG_CHANNEL_SMS), ==, 1);
+  wait.report = SEG_SEGMENT_REPORT (report);
+  for (SegChannel ch = 0; ch < SEG_N_CHANNELS; ch++)
+    wait.reach[ch] = (gint64) seg_eval_result_get_reach (core, ch);
+  g_assert_true (ui_test_wait_until (report_reach_is, &wait));
+
+  /* Activating the newest row opens u3's profile. */
+  list = ui_test_find_descendant (section, GTK_TYPE_LIST_VIEW, NULL, NULL);
+  g_assert_nonnull (list);
+  g_signal_emit_by_name (list, "activate", 0);
+  g_assert_true (ui_test_wait_until (shows_user_page, view));
+
+  seg_live_controller_stop_ingest (controller);
+  gtk_window_destroy (GTK_WINDOW (window));
+  ui_test_settle ();
+  g_object_run_dispose (G_OBJECT (controller));
+  g_clear_object (&store);
+  g_remove (path);
+  g_rmdir (dir);
+}
+
 int
 main (int    argc,
       char **argv)
 {
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
+  /* The application registers its templates at startup; these tests use its pages alone. */
+  seg_register_resource ();
 
   g_test_add_func ("/Live/today/ingest", test_ingest_to_today);
+  g_test_add_func ("/Live/report/live-segment", test_live_report);
 
   return g_test_run ();
 }

@@ -598,6 +598,7 @@ seg_live_controller_start_replay_finish (SegLiveController  *self,
   g_autoptr(SegLiveReplay) replay = NULL;
   g_autoptr(SegLiveEngine) engine = NULL;
 
+  /* Both kinds of replay (a file's, the store's) end here with the replay to play. */
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
 
   replay = g_task_propagate_pointer (G_TASK (result), error);
@@ -618,6 +619,53 @@ seg_live_controller_start_replay_finish (SegLiveController  *self,
   reset_counters (self);
   seg_live_replay_start (self->replay, self->replay_engine);
   return TRUE;
+}
+
+static void
+store_replay_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  SegLiveReplay *replay = seg_live_replay_new_from_store_finish (result, &error);
+
+  if (replay == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, replay, g_object_unref);
+}
+
+/**
+ * seg_live_controller_start_store_replay_async:
+ * @from_ms: the first instant of the store's events to play
+ * @to_ms: the end (excluded)
+ * @speed: 1 to 1000 times real time
+ *
+ * Plays the store's own events from @from_ms to @to_ms back through its live segments, as
+ * a file replay does: the events are read in chunks of time in worker threads while the
+ * previous chunk plays, into an engine whose clock follows the replay. Finish with
+ * seg_live_controller_start_replay_finish().
+ */
+void
+seg_live_controller_start_store_replay_async (SegLiveController   *self,
+                                              gint64               from_ms,
+                                              gint64               to_ms,
+                                              double               speed,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data)
+{
+  g_autoptr(SegLiveClock) base = seg_live_clock_new_real ();
+  GTask *task;
+
+  g_return_if_fail (SEG_IS_LIVE_CONTROLLER (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, seg_live_controller_start_store_replay_async);
+  seg_live_replay_new_from_store_async (self->store, from_ms, to_ms, base,
+                                        CLAMP (speed, 1.0, SEG_LIVE_REPLAY_MAX_SPEED), 0,
+                                        cancellable, store_replay_cb, task);
 }
 
 void

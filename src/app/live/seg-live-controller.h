@@ -51,6 +51,13 @@ void               seg_live_controller_start_replay_async  (SegLiveController   
 gboolean           seg_live_controller_start_replay_finish (SegLiveController   *self,
                                                             GAsyncResult        *result,
                                                             GError             **error);
+void               seg_live_controller_start_store_replay_async (SegLiveController   *self,
+                                                                 gint64               from_ms,
+                                                                 gint64               to_ms,
+                                                                 double               speed,
+                                                                 GCancellable        *cancellable,
+                                                                 GAsyncReadyCallback  callback,
+                                                                 gpointer             user_data);
 void               seg_live_controller_stop_replay         (SegLiveController   *self);
 SegLiveReplay     *seg_live_controller_get_replay          (SegLiveController   *self);
 SegLiveEngine     *seg_live_controller_get_replay_engine   (SegLiveController   *self);

@@ -12,6 +12,7 @@
 #include "charts/seg-line-layer.h"
 #include "seg-format.h"
 #include "seg-live-arrival.h"
+#include "seg-live-arrival-list.h"
 #include "seg-segment.h"
 #include "seg-today-page.h"
 
@@ -37,6 +38,8 @@ struct _SegTodayPage
   AdwActionRow      *replay_row;
   GtkSpinButton     *replay_speed;
   GtkWidget         *replay_stop;
+  AdwActionRow      *store_replay_row;
+  GtkDropDown       *store_replay_range;
   GCancellable      *replay_cancellable;
   GtkDropDown       *filter;
   GtkStringList     *filter_names;
@@ -52,10 +55,7 @@ struct _SegTodayPage
   GHashTable        *days;           /* day ms → set of users, for the selected segment */
   gint64             days_from;      /* the selected segment's creation day */
   GCancellable      *days_cancellable;
-  GtkLabel          *users_empty;
-  GtkListView       *users_view;
-  GtkCustomFilter   *users_filter;
-  GtkFilterListModel *users_model;
+  SegLiveArrivalList *users_list;
 
   char              *pending_select; /* asked for before the segments were listed */
   guint              new_arrivals;   /* arrivals in the selected segments since the last tick */
@@ -102,9 +102,8 @@ arrival_filter_func (gpointer item,
                      gpointer user_data)
 {
   SegTodayPage *self = user_data;
-  const char *id = selected_segment_id (self);
 
-  return id == NULL || g_strcmp0 (id, seg_live_arrival_get_segment_id (item)) == 0;
+  return seg_live_arrival_list_matches (self->users_list, item);
 }
 
 static void
@@ -232,6 +231,7 @@ update_stats (SegTodayPage *self)
 }
 
 static void update_tail_row (SegTodayPage *self);
+static void update_store_replay_row (SegTodayPage *self);
 
 static void
 trim_and_append (SegChartSeries *series,
@@ -267,6 +267,7 @@ tick_cb (SegLiveController *controller,
   trim_and_append (self->quals_series, now, (double) self->new_arrivals);
   self->new_arrivals = 0;
   update_tail_row (self);
+  update_store_replay_row (self);
   seg_chart_set_x_range (SEG_CHART (self->events_chart), now - WINDOW_MS, now);
   seg_chart_set_x_range (SEG_CHART (self->quals_chart), now - WINDOW_MS, now);
   update_stats (self);
@@ -295,8 +296,6 @@ arrivals_changed_cb (GListModel   *model,
     }
   if (self->days != NULL && added > 0)
     update_days_chart (self);
-  gtk_widget_set_visible (GTK_WIDGET (self->users_empty),
-                          g_list_model_get_n_items (G_LIST_MODEL (self->users_model)) == 0);
 }
 
 static void filter_selected_cb (SegTodayPage *self);
@@ -355,6 +354,7 @@ filter_selected_cb (SegTodayPage *self)
 {
   const char *id = selected_segment_id (self);
 
+  seg_live_arrival_list_set_segment_id (self->users_list, id);
   g_cancellable_cancel (self->days_cancellable);
   g_clear_object (&self->days_cancellable);
   g_clear_pointer (&self->days, g_hash_table_unref);
@@ -384,9 +384,6 @@ filter_selected_cb (SegTodayPage *self)
                                            days_loaded_cb, g_object_ref (self));
     }
 
-  gtk_filter_changed (GTK_FILTER (self->users_filter), GTK_FILTER_CHANGE_DIFFERENT);
-  gtk_widget_set_visible (GTK_WIDGET (self->users_empty),
-                          g_list_model_get_n_items (G_LIST_MODEL (self->users_model)) == 0);
 }
 
 static void
@@ -493,63 +490,10 @@ address_changed_cb (SegTodayPage *self)
 }
 
 static void
-setup_row_cb (GtkSignalListItemFactory *factory,
-              GtkListItem              *item,
-              gpointer                  user_data)
+user_activated_cb (SegTodayPage *self,
+                   const char   *user_id)
 {
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  GtkWidget *user = gtk_label_new (NULL);
-  GtkWidget *segment = gtk_label_new (NULL);
-  GtkWidget *time = gtk_label_new (NULL);
-
-  gtk_widget_set_margin_top (box, 6);
-  gtk_widget_set_margin_bottom (box, 6);
-  gtk_widget_set_margin_start (box, 12);
-  gtk_widget_set_margin_end (box, 12);
-  gtk_label_set_xalign (GTK_LABEL (user), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (user), PANGO_ELLIPSIZE_END);
-  gtk_widget_set_hexpand (user, TRUE);
-  gtk_label_set_ellipsize (GTK_LABEL (segment), PANGO_ELLIPSIZE_END);
-  gtk_widget_add_css_class (segment, "dim-label");
-  gtk_widget_add_css_class (time, "numeric");
-  gtk_box_append (GTK_BOX (box), user);
-  gtk_box_append (GTK_BOX (box), segment);
-  gtk_box_append (GTK_BOX (box), time);
-  gtk_list_item_set_child (item, box);
-}
-
-static void
-bind_row_cb (GtkSignalListItemFactory *factory,
-             GtkListItem              *item,
-             SegTodayPage             *self)
-{
-  SegLiveArrival *arrival = gtk_list_item_get_item (item);
-  GtkWidget *user = gtk_widget_get_first_child (gtk_list_item_get_child (item));
-  GtkWidget *segment = gtk_widget_get_next_sibling (user);
-  GtkWidget *time = gtk_widget_get_next_sibling (segment);
-  g_autoptr(GDateTime) dt = NULL;
-  g_autoptr(GDateTime) local = NULL;
-  g_autofree char *when = NULL;
-
-  dt = g_date_time_new_from_unix_utc (seg_live_arrival_get_ts (arrival) / 1000);
-  local = self->store ? g_date_time_to_timezone (dt, seg_store_get_timezone (self->store))
-                      : g_date_time_to_local (dt);
-  when = g_date_time_format (local, "%H:%M:%S");
-  gtk_label_set_text (GTK_LABEL (user), seg_live_arrival_get_user_id (arrival));
-  gtk_label_set_text (GTK_LABEL (segment),
-                      segment_name (self, seg_live_arrival_get_segment_id (arrival)));
-  gtk_label_set_text (GTK_LABEL (time), when);
-}
-
-static void
-activate_cb (GtkListView  *view,
-             guint         position,
-             SegTodayPage *self)
-{
-  g_autoptr(SegLiveArrival) arrival = g_list_model_get_item (G_LIST_MODEL (self->users_model), position);
-
-  if (arrival != NULL)
-    g_signal_emit (self, signals[USER_ACTIVATED], 0, seg_live_arrival_get_user_id (arrival));
+  g_signal_emit (self, signals[USER_ACTIVATED], 0, user_id);
 }
 
 static void
@@ -647,7 +591,142 @@ replay_stop_cb (SegTodayPage *self)
     seg_live_controller_stop_replay (self->controller);
   gtk_widget_set_sensitive (self->replay_stop, FALSE);
   adw_action_row_set_subtitle (self->replay_row, _("Play a JSON-lines export back, 1× to 1000× faster"));
+  adw_action_row_set_subtitle (self->store_replay_row,
+                               _("Play the events of this store back, at the speed above"));
   update_stats (self);
+}
+
+/* The ranges "Replay Stored Events" offers, in the order of its drop-down. */
+enum {
+  STORE_RANGE_TODAY,
+  STORE_RANGE_YESTERDAY,
+  STORE_RANGE_7_DAYS,
+  STORE_RANGE_30_DAYS,
+  STORE_RANGE_ALL,
+};
+
+static void
+store_range (SegTodayPage *self,
+             guint         range,
+             gint64       *from,
+             gint64       *to)
+{
+  gint64 now = g_get_real_time () / 1000;
+  gint64 today = seg_live_controller_day_of (self->controller, now);
+  /* Local midnights, stepped by calendar day (a day is not always 24 hours). */
+  gint64 day_before = seg_live_controller_day_of (self->controller, today - 12 * 3600 * 1000);
+
+  *to = now + 1;
+  switch (range)
+    {
+    case STORE_RANGE_TODAY:
+      *from = today;
+      break;
+    case STORE_RANGE_YESTERDAY:
+      *from = day_before;
+      *to = today;
+      break;
+    case STORE_RANGE_7_DAYS:
+    case STORE_RANGE_30_DAYS:
+      *from = today;
+      for (guint i = 0; i < (range == STORE_RANGE_7_DAYS ? 6u : 29u); i++)
+        *from = seg_live_controller_day_of (self->controller, *from - 12 * 3600 * 1000);
+      break;
+    case STORE_RANGE_ALL:
+    default:
+      *from = 0;
+      break;
+    }
+}
+
+static void
+update_store_replay_row (SegTodayPage *self)
+{
+  SegLiveReplay *replay = self->controller ? seg_live_controller_get_replay (self->controller) : NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *played = NULL;
+  g_autoptr(GDateTime) dt = NULL;
+  g_autoptr(GDateTime) local = NULL;
+  g_autofree char *when = NULL;
+
+  if (replay == NULL || !seg_live_replay_is_from_store (replay))
+    return;
+  played = seg_format_count (seg_live_replay_get_n_played (replay));
+  dt = g_date_time_new_from_unix_utc (seg_live_clock_get_now (seg_live_replay_get_clock (replay)) / 1000);
+  local = g_date_time_to_timezone (dt, seg_store_get_timezone (self->store));
+  when = g_date_time_format (local, "%Y-%m-%d %H:%M:%S");
+  if (seg_live_replay_is_finished (replay))
+    /* Translators: %s is a number of events */
+    text = g_strdup_printf (_("Played all %s events"), played);
+  else
+    /* Translators: the store's events being replayed: a number, then a date and time */
+    text = g_strdup_printf (_("%s events played · replayed time %s"), played, when);
+  adw_action_row_set_subtitle (self->store_replay_row, text);
+}
+
+static void
+store_replay_started_cb (GObject      *source,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  g_autoptr(SegTodayPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean ok = seg_live_controller_start_replay_finish (SEG_LIVE_CONTROLLER (source), result, &error);
+
+  if (self->controller != SEG_LIVE_CONTROLLER (source))
+    return;
+  if (!ok)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        adw_action_row_set_subtitle (self->store_replay_row, error->message);
+      return;
+    }
+  gtk_widget_set_sensitive (self->replay_stop, TRUE);
+  update_store_replay_row (self);
+  update_stats (self);
+}
+
+/**
+ * seg_today_page_start_store_replay:
+ * @from_ms: the first instant of the store's events to play
+ * @to_ms: the end, excluded
+ * @speed: 1 to 1000 times real time
+ *
+ * Plays the store's own events through the live segments; they are read in chunks off
+ * the UI thread while they play. Stop it with the replay's stop button.
+ */
+void
+seg_today_page_start_store_replay (SegTodayPage *self,
+                                   gint64        from_ms,
+                                   gint64        to_ms,
+                                   double        speed)
+{
+  g_return_if_fail (SEG_IS_TODAY_PAGE (self));
+
+  if (self->controller == NULL)
+    return;
+  g_cancellable_cancel (self->replay_cancellable);
+  g_clear_object (&self->replay_cancellable);
+  self->replay_cancellable = g_cancellable_new ();
+  gtk_spin_button_set_value (self->replay_speed, speed);
+  adw_action_row_set_subtitle (self->store_replay_row, _("Reading the store's events…"));
+  seg_live_controller_start_store_replay_async (self->controller, from_ms, to_ms, speed,
+                                                self->replay_cancellable,
+                                                store_replay_started_cb, g_object_ref (self));
+}
+
+static void
+store_replay_play_cb (SegTodayPage *self)
+{
+  gint64 from, to;
+
+  if (self->controller == NULL)
+    {
+      adw_action_row_set_subtitle (self->store_replay_row, _("Open a store first"));
+      return;
+    }
+  store_range (self, gtk_drop_down_get_selected (self->store_replay_range), &from, &to);
+  seg_today_page_start_store_replay (self, from, to, gtk_spin_button_get_value (self->replay_speed));
 }
 
 static void
@@ -845,8 +924,6 @@ static void
 seg_today_page_init (SegTodayPage *self)
 {
   GtkWidget *clamp, *box, *group, *frame, *charts, *filter_box;
-  GtkListItemFactory *factory;
-  GtkNoSelection *selection;
 
   self->filter_ids = g_ptr_array_new_with_free_func (g_free);
   g_ptr_array_add (self->filter_ids, NULL);
@@ -924,30 +1001,9 @@ seg_today_page_init (SegTodayPage *self)
   gtk_box_append (GTK_BOX (box), self->days_frame);
 
   gtk_box_append (GTK_BOX (box), heading (_("Users Trickling In")));
-  self->users_empty = GTK_LABEL (gtk_label_new (_("Users appear here the moment they qualify.")));
-  gtk_label_set_xalign (self->users_empty, 0);
-  gtk_widget_add_css_class (GTK_WIDGET (self->users_empty), "dim-label");
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->users_empty));
-  self->users_filter = gtk_custom_filter_new (arrival_filter_func, self, NULL);
-  self->users_model = gtk_filter_list_model_new (NULL, GTK_FILTER (self->users_filter));
-  selection = gtk_no_selection_new (G_LIST_MODEL (g_object_ref (self->users_model)));
-  factory = gtk_signal_list_item_factory_new ();
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_row_cb), self);
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_row_cb), self);
-  self->users_view = GTK_LIST_VIEW (gtk_list_view_new (GTK_SELECTION_MODEL (selection), factory));
-  gtk_list_view_set_single_click_activate (self->users_view, TRUE);
-  gtk_widget_add_css_class (GTK_WIDGET (self->users_view), "rich-list");
-  g_signal_connect (self->users_view, "activate", G_CALLBACK (activate_cb), self);
-  {
-    GtkWidget *sw = gtk_scrolled_window_new ();
-
-    gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (sw), GTK_WIDGET (self->users_view));
-    gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (sw), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
-    gtk_widget_set_size_request (sw, -1, 220);
-    frame = gtk_frame_new (NULL);
-    gtk_frame_set_child (GTK_FRAME (frame), sw);
-    gtk_box_append (GTK_BOX (box), frame);
-  }
+  self->users_list = SEG_LIVE_ARRIVAL_LIST (seg_live_arrival_list_new ());
+  g_signal_connect_swapped (self->users_list, "user-activated", G_CALLBACK (user_activated_cb), self);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->users_list));
 
   group = adw_preferences_group_new ();
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Streams"));
@@ -1016,6 +1072,30 @@ seg_today_page_init (SegTodayPage *self)
   }
   adw_action_row_set_subtitle (self->replay_row, _("Play a JSON-lines export back, 1× to 1000× faster"));
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->replay_row));
+
+  self->store_replay_row = ADW_ACTION_ROW (adw_action_row_new ());
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->store_replay_row), _("Replay Stored Events"));
+  adw_action_row_set_subtitle (self->store_replay_row,
+                               _("Play the events of this store back, at the speed above"));
+  {
+    const char *ranges[] = { N_("Today"), N_("Yesterday"), N_("Last 7 days"), N_("Last 30 days"),
+                             N_("All stored events"), NULL };
+    g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+    GtkWidget *play = gtk_button_new_from_icon_name ("media-playback-start-symbolic");
+
+    for (guint i = 0; ranges[i] != NULL; i++)
+      gtk_string_list_append (names, _(ranges[i]));
+    self->store_replay_range = GTK_DROP_DOWN (gtk_drop_down_new (G_LIST_MODEL (g_object_ref (names)), NULL));
+    gtk_drop_down_set_selected (self->store_replay_range, STORE_RANGE_7_DAYS);
+    gtk_widget_set_valign (GTK_WIDGET (self->store_replay_range), GTK_ALIGN_CENTER);
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->store_replay_range), _("Which of the store's events to play"));
+    adw_action_row_add_suffix (self->store_replay_row, GTK_WIDGET (self->store_replay_range));
+    gtk_widget_set_valign (play, GTK_ALIGN_CENTER);
+    gtk_widget_set_tooltip_text (play, _("Replay the store's events"));
+    g_signal_connect_swapped (play, "clicked", G_CALLBACK (store_replay_play_cb), self);
+    adw_action_row_add_suffix (self->store_replay_row, play);
+  }
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->store_replay_row));
   gtk_box_append (GTK_BOX (box), group);
 
   /* Without the installed schema (a test build), nothing is remembered. */
@@ -1088,9 +1168,8 @@ seg_today_page_set_store (SegTodayPage *self,
     }
   if (store != NULL && self->days_chart != NULL)
     seg_chart_set_time_zone (SEG_CHART (self->days_chart), seg_store_get_timezone (store));
-  if (self->users_model != NULL)
-    gtk_filter_list_model_set_model (self->users_model,
-                                     self->controller ? seg_live_controller_get_arrivals (self->controller) : NULL);
+  if (self->users_list != NULL)
+    seg_live_arrival_list_set_controller (self->users_list, self->controller);
   if (self->events_series != NULL)
     {
       seg_chart_series_clear (self->events_series);
@@ -1135,7 +1214,7 @@ GListModel *
 seg_today_page_get_user_model (SegTodayPage *self)
 {
   g_return_val_if_fail (SEG_IS_TODAY_PAGE (self), NULL);
-  return G_LIST_MODEL (self->users_model);
+  return seg_live_arrival_list_get_model (self->users_list);
 }
 
 /**

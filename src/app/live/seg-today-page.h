@@ -38,6 +38,10 @@ gboolean           seg_today_page_start_tail       (SegTodayPage *self,
 void               seg_today_page_start_replay     (SegTodayPage *self,
                                                     const char   *path,
                                                     double        speed);
+void               seg_today_page_start_store_replay (SegTodayPage *self,
+                                                      gint64        from_ms,
+                                                      gint64        to_ms,
+                                                      double        speed);
 GtkWidget         *seg_today_page_get_events_chart (SegTodayPage *self);
 SegChartSeries    *seg_today_page_get_days_series  (SegTodayPage *self);
 GtkWidget         *seg_today_page_get_stats_label  (SegTodayPage *self);

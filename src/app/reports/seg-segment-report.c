@@ -67,6 +67,7 @@ struct _SegSegmentReport
   gint64                 selected_day;
   guint                  pending;
   gboolean               syncing;
+  gboolean               quiet;      /* counting again in place: no spinners (live updates) */
   gboolean               disposed;
 
   GtkWidget             *trend_chart;
@@ -117,6 +118,11 @@ struct _SegSegmentReport
   GtkListView           *left_list;
   GtkBox                *reach_chart_box;
   GtkWidget             *trend_section;
+  GtkBox                *live_box;
+  GtkWidget             *live_section;
+  GtkLabel              *trend_title_label;
+  GtkLabel              *trend_caption_label;
+  GtkLabel              *reach_caption_label;
   GtkWidget             *reach_section;
   GtkWidget             *more_group;
   GtkListBox            *reach_list;
@@ -138,6 +144,7 @@ static guint signals[N_SIGNALS];
 static void reload           (SegSegmentReport *self);
 static void start_trend      (SegSegmentReport *self);
 static void start_day        (SegSegmentReport *self);
+static void data_changed_cb  (SegSegmentReport *self);
 
 static void
 begin_work (SegSegmentReport *self)
@@ -202,6 +209,12 @@ definition_of (SegSegmentReport *self)
   return self->system_def;
 }
 
+static gboolean
+is_live (SegSegmentReport *self)
+{
+  return self->segment != NULL && seg_segment_get_kind (self->segment) == SEG_SEGMENT_KIND_LIVE;
+}
+
 /* Header and definition. */
 
 static char *
@@ -263,6 +276,18 @@ update_header (SegSegmentReport *self)
       gtk_text_buffer_set_text (buffer, json ? json : "", -1);
   }
   gtk_widget_set_sensitive (GTK_WIDGET (self->definition_row), def != NULL);
+  if (is_live (self))
+    {
+      /* A live segment's days are who qualified in them, from its stored memberships;
+       * its members are everyone who ever qualified. */
+      gtk_label_set_label (self->trend_title_label, _("Users Qualified per Day"));
+      gtk_label_set_label (self->trend_caption_label,
+                           _("Users who qualified on each day since the segment was made, "
+                             "from the memberships the store keeps."));
+      gtk_label_set_label (self->reach_caption_label,
+                           _("Members who can be reached on each channel now; members the store "
+                             "has no profile for cannot be reached"));
+    }
   gtk_widget_set_visible (self->trend_section, evaluable);
   gtk_widget_set_visible (self->reach_section, evaluable);
   gtk_widget_set_visible (self->more_group, evaluable);
@@ -346,7 +371,7 @@ size_done_cb (GObject      *source,
   gtk_stack_set_visible_child_name (self->size_stack, "size");
   show_reach (self, r);
 
-  if (!self->have_first_data_day)
+  if (!self->have_first_data_day && !is_live (self))
     {
       begin_work (self);
       seg_store_list_events_async (self->store, self->cancellable, events_done_cb,
@@ -419,9 +444,12 @@ reload (SegSegmentReport *self)
       return;
     }
 
-  gtk_stack_set_visible_child_name (self->size_stack, "loading");
-  gtk_spinner_set_spinning (self->size_spinner, TRUE);
-  gtk_label_set_label (self->evaluated_label, _("Counting users…"));
+  if (!self->quiet)
+    {
+      gtk_stack_set_visible_child_name (self->size_stack, "loading");
+      gtk_spinner_set_spinning (self->size_spinner, TRUE);
+      gtk_label_set_label (self->evaluated_label, _("Counting users…"));
+    }
   opts.flags = SEG_EVAL_REACH;
   begin_work (self);
   seg_store_evaluate_async (self->store, def, &opts, self->cancellable, size_done_cb,
@@ -466,7 +494,7 @@ trend_range (SegSegmentReport *self,
 
   /* The trend starts at the first complete day of data: earlier days would only show
    * how little had been imported, not how the segment moved. */
-  if (self->first_data_day != 0 && *first < self->first_data_day)
+  if (!is_live (self) && self->first_data_day != 0 && *first < self->first_data_day)
     *first = self->first_data_day;
 }
 
@@ -494,6 +522,7 @@ trend_done_cb (GObject      *source,
       return;
     }
 
+  self->quiet = FALSE;
   tz = timezone_of (self);
   n = seg_trend_get_n_days (trend);
   items = g_ptr_array_new_with_free_func (g_object_unref);
@@ -558,8 +587,11 @@ start_trend (SegSegmentReport *self)
   /* Translators: while a trend is computed; the days it covers */
   text = g_strdup_printf (_("Counting users for each day from %s to %s…"), from, to);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->trend_stack), NULL);
-  gtk_stack_set_visible_child_name (self->trend_stack, "loading");
-  gtk_spinner_set_spinning (self->trend_spinner, TRUE);
+  if (!self->quiet)
+    {
+      gtk_stack_set_visible_child_name (self->trend_stack, "loading");
+      gtk_spinner_set_spinning (self->trend_spinner, TRUE);
+    }
   gtk_label_set_label (self->trend_progress_label, text);
   seg_chart_set_x_range (SEG_CHART (self->trend_chart), (double) first,
                          (double) seg_report_day_add (timezone_of (self), last, 1));
@@ -695,6 +727,13 @@ start_day (SegSegmentReport *self)
   guint64 count = count_of_day (self, self->selected_day, &position);
 
   renew (&self->day_cancellable);
+  /* A live segment's members do not depend on the day they are asked for: its users of a
+   * day are the bar itself, and the users trickling in are listed live above. */
+  if (is_live (self))
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->day_box), FALSE);
+      return;
+    }
   day_text = seg_report_format_day (tz, self->selected_day);
   count_text = seg_report_format_count (count);
   /* Translators: %s is a day */
@@ -1291,10 +1330,16 @@ seg_segment_report_constructed (GObject *object)
   SegSegmentReport *self = SEG_SEGMENT_REPORT (object);
 
   G_OBJECT_CLASS (seg_segment_report_parent_class)->constructed (object);
+  /* A live segment's history starts when it was made: before, nobody could qualify. */
+  if (is_live (self))
+    {
+      self->range = SEG_REPORT_RANGE_SINCE_CREATED;
+      gtk_drop_down_set_selected (self->range_dropdown, SEG_REPORT_RANGE_SINCE_CREATED);
+    }
   if (self->store != NULL)
     {
       seg_chart_set_time_zone (SEG_CHART (self->trend_chart), timezone_of (self));
-      g_signal_connect_object (self->store, "data-changed", G_CALLBACK (seg_segment_report_refresh),
+      g_signal_connect_object (self->store, "data-changed", G_CALLBACK (data_changed_cb),
                                self, G_CONNECT_SWAPPED);
     }
   if (self->segment != NULL)
@@ -1402,6 +1447,10 @@ seg_segment_report_class_init (SegSegmentReportClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SegSegmentReport, left_list);
   gtk_widget_class_bind_template_child (widget_class, SegSegmentReport, reach_chart_box);
   gtk_widget_class_bind_template_child (widget_class, SegSegmentReport, trend_section);
+  gtk_widget_class_bind_template_child (widget_class, SegSegmentReport, live_box);
+  gtk_widget_class_bind_template_child (widget_class, SegSegmentReport, trend_title_label);
+  gtk_widget_class_bind_template_child (widget_class, SegSegmentReport, trend_caption_label);
+  gtk_widget_class_bind_template_child (widget_class, SegSegmentReport, reach_caption_label);
   gtk_widget_class_bind_template_child (widget_class, SegSegmentReport, reach_section);
   gtk_widget_class_bind_template_child (widget_class, SegSegmentReport, more_group);
   gtk_widget_class_bind_template_child (widget_class, SegSegmentReport, reach_list);
@@ -1534,8 +1583,34 @@ void
 seg_segment_report_refresh (SegSegmentReport *self)
 {
   g_return_if_fail (SEG_IS_SEGMENT_REPORT (self));
+  self->quiet = FALSE;
   self->have_first_data_day = FALSE;
   reload (self);
+}
+
+/**
+ * seg_segment_report_update:
+ *
+ * Counts the segment again, for the current time, showing the numbers it has until the
+ * new ones arrive (no spinners): for live segments, whose members change while the page
+ * is watched.
+ */
+void
+seg_segment_report_update (SegSegmentReport *self)
+{
+  g_return_if_fail (SEG_IS_SEGMENT_REPORT (self));
+  self->quiet = TRUE;
+  reload (self);
+}
+
+static void
+data_changed_cb (SegSegmentReport *self)
+{
+  /* Events arrive continuously in a store fed live: a live segment's page updates in place. */
+  if (is_live (self))
+    seg_segment_report_update (self);
+  else
+    seg_segment_report_refresh (self);
 }
 
 void
@@ -1678,4 +1753,62 @@ seg_segment_report_export (SegSegmentReport      *self,
   g_clear_pointer (&self->export_fields, g_strfreev);
   self->export_fields = fields != NULL ? g_strdupv ((char **) fields) : NULL;
   start_export (self, file);
+}
+
+/**
+ * seg_segment_report_set_live_section:
+ * @section: (nullable): the live part of a live segment's report (a widget of the window's
+ *   live layer: the streaming chart and the users trickling in), or %NULL to remove it
+ *
+ * Shows @section between the size and the days. The report itself knows nothing of the
+ * live engine; the window gives it this part.
+ */
+void
+seg_segment_report_set_live_section (SegSegmentReport *self,
+                                     GtkWidget        *section)
+{
+  g_return_if_fail (SEG_IS_SEGMENT_REPORT (self));
+  g_return_if_fail (section == NULL || GTK_IS_WIDGET (section));
+
+  if (self->live_section != NULL)
+    gtk_box_remove (self->live_box, self->live_section);
+  self->live_section = section;
+  if (section != NULL)
+    gtk_box_append (self->live_box, section);
+  gtk_widget_set_visible (GTK_WIDGET (self->live_box), section != NULL);
+}
+
+/**
+ * seg_segment_report_get_live_section:
+ *
+ * Returns: (transfer none) (nullable): the live part given by the window, if any
+ */
+GtkWidget *
+seg_segment_report_get_live_section (SegSegmentReport *self)
+{
+  g_return_val_if_fail (SEG_IS_SEGMENT_REPORT (self), NULL);
+  return self->live_section;
+}
+
+/**
+ * seg_segment_report_get_reach:
+ * @channel: a channel
+ *
+ * Returns: the number of members reachable on @channel the page shows, or -1 before the
+ *   size is known
+ */
+gint64
+seg_segment_report_get_reach (SegSegmentReport *self,
+                              SegChannel        channel)
+{
+  const SegChartPoint *points;
+  guint n;
+
+  g_return_val_if_fail (SEG_IS_SEGMENT_REPORT (self), -1);
+  g_return_val_if_fail (channel < SEG_N_CHANNELS, -1);
+
+  points = seg_chart_series_get_points (self->reach_series, &n);
+  if (channel >= n)
+    return -1;
+  return (gint64) points[channel].y;
 }

@@ -31,6 +31,7 @@ SegStore   *seg_segment_report_get_store        (SegSegmentReport *self);
 SegSegment *seg_segment_report_get_segment      (SegSegmentReport *self);
 gboolean    seg_segment_report_get_busy         (SegSegmentReport *self);
 void        seg_segment_report_refresh          (SegSegmentReport *self);
+void        seg_segment_report_update           (SegSegmentReport *self);
 void        seg_segment_report_set_range        (SegSegmentReport *self,
                                                  SegReportRange    range);
 void        seg_segment_report_set_custom_range (SegSegmentReport *self,
@@ -42,6 +43,11 @@ gint64      seg_segment_report_get_selected_day (SegSegmentReport *self);
 gint64      seg_segment_report_get_now          (SegSegmentReport *self);
 GListModel *seg_segment_report_get_days         (SegSegmentReport *self);
 GListModel *seg_segment_report_get_sample       (SegSegmentReport *self);
+void        seg_segment_report_set_live_section (SegSegmentReport *self,
+                                                 GtkWidget        *section);
+GtkWidget  *seg_segment_report_get_live_section (SegSegmentReport *self);
+gint64      seg_segment_report_get_reach        (SegSegmentReport *self,
+                                                 SegChannel        channel);
 void        seg_segment_report_export           (SegSegmentReport      *self,
                                                  SegMemberExportFormat  format,
                                                  const char * const    *fields,

@@ -1089,3 +1089,35 @@ seg_live_batch_sort (SegLiveBatch *self)
       g_array_index (self->starts, guint, i) = items[i].start;
     }
 }
+
+/**
+ * seg_live_batch_add_record:
+ * @self: a batch
+ * @record: a borrowed record (a store's event, say)
+ *
+ * Appends a copy of @record: its strings and properties then belong to the batch.
+ */
+void
+seg_live_batch_add_record (SegLiveBatch    *self,
+                           const SegRecord *record)
+{
+  SegRecord rec = *record;
+  guint first_prop = self->props->len;
+
+  rec.user_id = g_string_chunk_insert_const (self->strings, record->user_id);
+  rec.event = record->event ? g_string_chunk_insert_const (self->strings, record->event) : NULL;
+  rec.insert_id = record->insert_id ? g_string_chunk_insert (self->strings, record->insert_id) : NULL;
+  for (guint i = 0; i < record->n_props; i++)
+    {
+      SegPropValue p = record->props[i];
+
+      p.key = g_string_chunk_insert_const (self->strings, p.key);
+      if (p.str != NULL)
+        p.str = g_string_chunk_insert_len (self->strings, p.str, p.str_len);
+      g_array_append_val (self->props, p);
+    }
+  rec.props = NULL;   /* resolved in get(), the props array may move */
+  rec.n_props = self->props->len - first_prop;
+  g_array_append_val (self->records, rec);
+  g_array_append_val (self->starts, first_prop);
+}

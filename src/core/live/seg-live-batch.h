@@ -47,6 +47,8 @@ const SegRecord *seg_live_batch_get        (SegLiveBatch     *self,
 const SegRecord *seg_live_batch_get_records (SegLiveBatch    *self,
                                             guint            *n);
 void             seg_live_batch_sort       (SegLiveBatch     *self);
+void             seg_live_batch_add_record (SegLiveBatch     *self,
+                                            const SegRecord  *record);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SegLiveBatch, seg_live_batch_free)
 
