@@ -76,6 +76,7 @@ struct _UserState
   gint64   session_start;
   guint    session_pages;
   guint    n_refs;            /* timers and date index entries keeping it alive */
+  guint    member_idx;        /* its index in the engine's member ids + 1; 0: not looked up */
   guint64  member_bits;       /* segments 0..63 whose member set holds the user already */
   guint8   key_pos;
   guint64  recent[N_RECENT_KEYS];
@@ -100,8 +101,11 @@ typedef struct
   SegLiveTrigger    *trigger;
   SegLiveMatch      *where;
   SegLiveMatch      *then_where;
-  GHashTable        *members;        /* user id → NULL */
-  gsize              members_bytes;
+  /* Members: a bit per member id (the engine's dense numbering of the users that ever
+   * qualified), so that a qualification costs a bit test, not a string hash. */
+  guint64           *member_set;
+  gsize              member_words;
+  guint64            n_members;
   guint64            n_qualifications;
   GHashTable        *date_index;     /* day → GHashTable of UserState* */
   GHashTable        *qualified_today;/* date: "user" qualified on the current day, loaded */
@@ -170,6 +174,8 @@ struct _SegLiveEngine
   gint64         horizon_ms;
 
   UserTable      users;             /* user id → UserState */
+  GHashTable    *member_ids;        /* user id → its member index + 1, of users that qualified */
+  gsize          member_ids_bytes;
   GQueue         lru;               /* of UserState, by last activity */
   guint          n_slots;
   GArray        *timers;            /* of Timer: a 4-ary min-heap by (deadline, seq) */
@@ -242,7 +248,7 @@ live_segment_free (gpointer data)
   seg_live_trigger_unref (s->trigger);
   g_clear_pointer (&s->where, seg_live_match_free);
   g_clear_pointer (&s->then_where, seg_live_match_free);
-  g_hash_table_unref (s->members);
+  g_free (s->member_set);
   g_hash_table_unref (s->date_index);
   g_hash_table_unref (s->qualified_today);
   g_clear_pointer (&s->filter_members, g_hash_table_unref);
@@ -552,6 +558,55 @@ format_key (char    tag,
   return g_strdup_printf ("%c:%016" G_GINT64_MODIFIER "x", tag, value);
 }
 
+/* The dense index of @user_id among the users that ever qualified (assigned on its first
+ * qualification); cached in @u, so that a user's state looks it up once. */
+static guint
+member_index (SegLiveEngine *self,
+              UserState     *u,
+              const char    *user_id)
+{
+  gpointer v;
+
+  if (u != NULL && u->member_idx != 0)
+    return u->member_idx - 1;
+  v = g_hash_table_lookup (self->member_ids, user_id);
+  if (v == NULL)
+    {
+      gsize len = strlen (user_id) + 1;
+      v = GUINT_TO_POINTER (g_hash_table_size (self->member_ids) + 1);
+      g_hash_table_insert (self->member_ids, g_strdup (user_id), v);
+      self->member_ids_bytes += len + 2 * sizeof (gpointer) + sizeof (guint);
+    }
+  if (u != NULL)
+    u->member_idx = GPOINTER_TO_UINT (v);
+  return GPOINTER_TO_UINT (v) - 1;
+}
+
+static inline gboolean
+member_test (const LiveSegment *s,
+             guint              idx)
+{
+  return idx / 64 < s->member_words && (s->member_set[idx / 64] >> (idx % 64)) & 1;
+}
+
+static void
+member_add (LiveSegment *s,
+            guint        idx)
+{
+  if (idx / 64 >= s->member_words)
+    {
+      gsize words = MAX (MAX (s->member_words * 2, 16), idx / 64 + 1);
+      s->member_set = g_renew (guint64, s->member_set, words);
+      memset (s->member_set + s->member_words, 0, (words - s->member_words) * sizeof (guint64));
+      s->member_words = words;
+    }
+  if (!member_test (s, idx))
+    {
+      s->member_set[idx / 64] |= G_GUINT64_CONSTANT (1) << (idx % 64);
+      s->n_members++;
+    }
+}
+
 static void
 emit_qualified (SegLiveEngine *self,
                 LiveSegment   *s,
@@ -565,13 +620,9 @@ emit_qualified (SegLiveEngine *self,
   Qualification q;
 
   if (u != NULL && (u->member_bits & bit) != 0)
-    ;   /* known member: skip the hash lookup */
-  else if (!g_hash_table_contains (s->members, user_id))
-    {
-      gsize len = strlen (user_id) + 1;
-      g_hash_table_add (s->members, g_strdup (user_id));
-      s->members_bytes += len + 2 * sizeof (gpointer) + sizeof (guint);
-    }
+    ;   /* known member: skip the member set */
+  else
+    member_add (s, member_index (self, u, user_id));
   if (u != NULL)
     u->member_bits |= bit;
   s->n_qualifications++;
@@ -1006,6 +1057,7 @@ seg_live_engine_finalize (GObject *object)
   g_free (self->users.buckets);
   g_ptr_array_unref (self->segments);
   g_hash_table_unref (self->by_id);
+  g_hash_table_unref (self->member_ids);
   g_hash_table_unref (self->interests);
   g_array_unref (self->profile_interests);
   g_array_unref (self->queue);
@@ -1132,6 +1184,7 @@ seg_live_engine_init (SegLiveEngine *self)
 {
   self->segments = g_ptr_array_new_with_free_func (live_segment_free);
   self->by_id = g_hash_table_new (g_str_hash, g_str_equal);
+  self->member_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->interests = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, event_entry_free);
   self->profile_interests = g_array_new (FALSE, FALSE, sizeof (Interest));
   self->timers = g_array_new (FALSE, FALSE, sizeof (Timer));
@@ -1233,11 +1286,7 @@ load_cb (const SegLiveMembership *m,
 
   if (s == NULL)
     return;
-  if (!g_hash_table_contains (s->members, m->user_id))
-    {
-      g_hash_table_add (s->members, g_strdup (m->user_id));
-      s->members_bytes += strlen (m->user_id) + 1 + 2 * sizeof (gpointer) + sizeof (guint);
-    }
+  member_add (s, member_index (self, NULL, m->user_id));
   s->n_qualifications++;
   if (s->trigger->type == SEG_LIVE_TRIGGER_DATE && g_str_has_prefix (m->key, "d:"))
     {
@@ -1350,7 +1399,6 @@ seg_live_engine_add_segment (SegLiveEngine   *self,
   s->slot = t->type == SEG_LIVE_TRIGGER_ACTION ? -1 : (int) self->n_slots++;
   s->id = g_strdup (segment_id);
   s->trigger = seg_live_trigger_ref (trigger);
-  s->members = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   s->date_index = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_hash_table_unref);
   s->qualified_today = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   s->filter_pending = g_ptr_array_new_with_free_func (qualification_free);
@@ -1786,7 +1834,7 @@ seg_live_engine_get_n_members (SegLiveEngine *self,
 {
   LiveSegment *s = g_hash_table_lookup (self->by_id, segment_id);
 
-  return s != NULL ? g_hash_table_size (s->members) : 0;
+  return s != NULL ? s->n_members : 0;
 }
 
 gboolean
@@ -1795,8 +1843,11 @@ seg_live_engine_is_member (SegLiveEngine *self,
                            const char    *user_id)
 {
   LiveSegment *s = g_hash_table_lookup (self->by_id, segment_id);
+  gpointer v;
 
-  return s != NULL && g_hash_table_contains (s->members, user_id);
+  if (s == NULL || (v = g_hash_table_lookup (self->member_ids, user_id)) == NULL)
+    return FALSE;
+  return member_test (s, GPOINTER_TO_UINT (v) - 1);
 }
 
 guint64
@@ -1826,9 +1877,9 @@ seg_live_engine_get_stats (SegLiveEngine      *self,
   stats->bytes_held = self->bytes_held +
                       (self->users.buckets != NULL ? (self->users.mask + 1) * sizeof (UserBucket) : 0);
   stats->pending_timers = self->n_armed;
-  stats->bytes_members = 0;
+  stats->bytes_members = self->member_ids_bytes;
   for (guint i = 0; i < self->segments->len; i++)
-    stats->bytes_members += ((LiveSegment *) g_ptr_array_index (self->segments, i))->members_bytes;
+    stats->bytes_members += ((LiveSegment *) g_ptr_array_index (self->segments, i))->member_words * sizeof (guint64);
 }
 
 /**
