@@ -95,6 +95,15 @@ typedef struct
 
 typedef struct
 {
+  gint64     deadline;
+  guint64    seq;
+  guint      seg;
+  UserState *user;
+  Slot      *slot;
+} Timer;
+
+typedef struct
+{
   guint              index;
   int                slot;           /* index of its per-user slot; -1 if it needs none */
   char              *id;
@@ -107,6 +116,14 @@ typedef struct
   gsize              member_words;
   guint64            n_members;
   guint64            n_qualifications;
+  /* Inaction windows: a window has the same length for every user, so that windows armed
+   * in time order end in time order. They queue here in a ring, oldest first, O(1) in and
+   * out; one armed out of order (an event older than the last one) goes to the engine's
+   * heap instead. */
+  Timer             *fifo;
+  gsize              fifo_cap;
+  gsize              fifo_head;
+  gsize              fifo_len;
   GHashTable        *date_index;     /* day → GHashTable of UserState* */
   GHashTable        *qualified_today;/* date: "user" qualified on the current day, loaded */
 
@@ -116,15 +133,6 @@ typedef struct
   gboolean           filter_running;
   GPtrArray         *filter_pending; /* of Qualification */
 } LiveSegment;
-
-typedef struct
-{
-  gint64     deadline;
-  guint64    seq;
-  guint      seg;
-  UserState *user;
-  Slot      *slot;
-} Timer;
 
 typedef struct
 {
@@ -178,7 +186,9 @@ struct _SegLiveEngine
   gsize          member_ids_bytes;
   GQueue         lru;               /* of UserState, by last activity */
   guint          n_slots;
-  GArray        *timers;            /* of Timer: a 4-ary min-heap by (deadline, seq) */
+  GArray        *timers;            /* of Timer: a 4-ary min-heap by (deadline, seq), of
+                                     * the timers that are not in their segment's ring */
+  GArray        *timed_segs;        /* of guint: the segments with a ring (inaction) */
   guint          n_armed;           /* timers not cancelled */
   guint64        users_freed;       /* push_many forgets the users it fetched when it moves */
   guint64        timer_seq;
@@ -249,6 +259,7 @@ live_segment_free (gpointer data)
   g_clear_pointer (&s->where, seg_live_match_free);
   g_clear_pointer (&s->then_where, seg_live_match_free);
   g_free (s->member_set);
+  g_free (s->fifo);
   g_hash_table_unref (s->date_index);
   g_hash_table_unref (s->qualified_today);
   g_clear_pointer (&s->filter_members, g_hash_table_unref);
@@ -518,13 +529,78 @@ heap_pop (GArray *heap)
     g_array_set_size (heap, 0);
 }
 
+/* The timer due first, by (deadline, seq): the top of the heap or the head of a ring
+ * (@from: that ring's segment, NULL for the heap). */
+static Timer *
+earliest_timer (SegLiveEngine  *self,
+                LiveSegment   **from)
+{
+  Timer *best = self->timers->len > 0 ? &g_array_index (self->timers, Timer, 0) : NULL;
+
+  *from = NULL;
+  for (guint i = 0; i < self->timed_segs->len; i++)
+    {
+      LiveSegment *s = g_ptr_array_index (self->segments, g_array_index (self->timed_segs, guint, i));
+      Timer *t;
+
+      if (s->fifo_len == 0)
+        continue;
+      t = &s->fifo[s->fifo_head];
+      if (best == NULL || timer_before (t, best))
+        {
+          best = t;
+          *from = s;
+        }
+    }
+  return best;
+}
+
+static void
+fifo_push (SegLiveEngine *self,
+           LiveSegment   *s,
+           const Timer   *t)
+{
+  if (s->fifo_len == s->fifo_cap)
+    {
+      gsize cap = MAX (s->fifo_cap * 2, 64);
+      Timer *ring = g_new (Timer, cap);
+
+      for (gsize i = 0; i < s->fifo_len; i++)
+        ring[i] = s->fifo[(s->fifo_head + i) % s->fifo_cap];
+      g_free (s->fifo);
+      self->bytes_held += (cap - s->fifo_cap) * sizeof (Timer);
+      s->fifo = ring;
+      s->fifo_cap = cap;
+      s->fifo_head = 0;
+    }
+  s->fifo[(s->fifo_head + s->fifo_len) % s->fifo_cap] = *t;
+  s->fifo_len++;
+}
+
+static void
+fifo_pop (SegLiveEngine *self,
+          LiveSegment   *s)
+{
+  s->fifo_head = (s->fifo_head + 1) % s->fifo_cap;
+  /* An empty ring goes, so that an idle engine holds nothing. */
+  if (--s->fifo_len == 0)
+    {
+      self->bytes_held -= s->fifo_cap * sizeof (Timer);
+      g_clear_pointer (&s->fifo, g_free);
+      s->fifo_cap = 0;
+      s->fifo_head = 0;
+    }
+}
+
 static gint64
 next_deadline (SegLiveEngine *self)
 {
   gint64 next = self->next_tick;
+  LiveSegment *from;
+  Timer *t = earliest_timer (self, &from);
 
-  if (self->timers->len > 0)
-    next = MIN (next, g_array_index (self->timers, Timer, 0).deadline);
+  if (t != NULL)
+    next = MIN (next, t->deadline);
   if (self->has_dates)
     next = MIN (next, self->next_midnight);
   return next;
@@ -768,17 +844,24 @@ arm_timer (SegLiveEngine *self,
            gint64         deadline)
 {
   Timer t;
+  LiveSegment *from;
 
   if ((guint) self->timer_seq == 0)
     self->timer_seq++;
   t = (Timer) { deadline, self->timer_seq++, s->index, u, slot };
   u->n_refs++;
-  g_array_append_val (self->timers, t);
   slot->timer = (guint) t.seq;
-  heap_sift_up (self->timers, self->timers->len - 1);
-  self->bytes_held += sizeof (Timer);
   self->n_armed++;
-  if (g_array_index (self->timers, Timer, 0).seq == t.seq)
+  if (s->fifo_len == 0 ||
+      deadline >= s->fifo[(s->fifo_head + s->fifo_len - 1) % s->fifo_cap].deadline)
+    fifo_push (self, s, &t);
+  else
+    {
+      g_array_append_val (self->timers, t);
+      heap_sift_up (self->timers, self->timers->len - 1);
+      self->bytes_held += sizeof (Timer);
+    }
+  if (earliest_timer (self, &from)->seq == t.seq)
     schedule (self);
 }
 
@@ -982,22 +1065,38 @@ fire_due (SegLiveEngine *self)
   gint64 now = seg_live_clock_get_now (self->clock);
 
   g_object_ref (self);
-  while (self->timers->len > 0)
+  for (;;)
     {
-      Timer t = g_array_index (self->timers, Timer, 0);
-      LiveSegment *s;
+      LiveSegment *from, *s;
+      Timer *top = earliest_timer (self, &from);
+      Timer t;
 
-      if (t.deadline > now)
+      if (top == NULL || top->deadline > now)
         break;
-      heap_pop (self->timers);
-      self->bytes_held -= sizeof (Timer);
-      /* The next timers due are at the top: fetch their user and slot while this one is
-       * decided. */
-      for (guint k = 0; k < MIN (self->timers->len, 1 + HEAP_D); k++)
+      t = *top;
+      if (from == NULL)
         {
-          const Timer *next = &g_array_index (self->timers, Timer, k);
-          __builtin_prefetch (next->slot);
-          __builtin_prefetch (&next->user->n_refs);
+          heap_pop (self->timers);
+          self->bytes_held -= sizeof (Timer);
+          /* The next timers due are at the top: fetch their user and slot while this
+           * one is decided. */
+          for (guint k = 0; k < MIN (self->timers->len, 1 + HEAP_D); k++)
+            {
+              const Timer *next = &g_array_index (self->timers, Timer, k);
+              __builtin_prefetch (next->slot);
+              __builtin_prefetch (&next->user->n_refs);
+            }
+        }
+      else
+        {
+          fifo_pop (self, from);
+          /* The ring's next windows end next: fetch their user and slot meanwhile. */
+          for (gsize k = 4; k < MIN (from->fifo_len, 8); k++)
+            {
+              const Timer *next = &from->fifo[(from->fifo_head + k) % from->fifo_cap];
+              __builtin_prefetch (next->slot);
+              __builtin_prefetch (&next->user->n_refs);
+            }
         }
       t.user->n_refs--;
       if (t.slot->timer != (guint) t.seq)
@@ -1051,6 +1150,7 @@ seg_live_engine_finalize (GObject *object)
   SegLiveEngine *self = SEG_LIVE_ENGINE (object);
 
   g_array_unref (self->timers);
+  g_array_unref (self->timed_segs);
   for (gsize i = 0; self->users.buckets != NULL && i <= self->users.mask; i++)
     if (self->users.buckets[i].user != NULL)
       user_state_free (self, self->users.buckets[i].user);
@@ -1188,6 +1288,7 @@ seg_live_engine_init (SegLiveEngine *self)
   self->interests = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, event_entry_free);
   self->profile_interests = g_array_new (FALSE, FALSE, sizeof (Interest));
   self->timers = g_array_new (FALSE, FALSE, sizeof (Timer));
+  self->timed_segs = g_array_new (FALSE, FALSE, sizeof (guint));
   self->queue = g_array_new (FALSE, FALSE, sizeof (Qualification));
   g_array_set_clear_func (self->queue, qualification_clear);
   self->cancellable = g_cancellable_new ();
@@ -1413,6 +1514,7 @@ seg_live_engine_add_segment (SegLiveEngine   *self,
       add_interest (self, t->event, s->index, ROLE_ACTION);
       break;
     case SEG_LIVE_TRIGGER_INACTION:
+      g_array_append_val (self->timed_segs, s->index);
       /* B before A, so that an event that is both first ends the old window. */
       add_interest (self, t->then_event, s->index, ROLE_INACTION_B);
       add_interest (self, t->event, s->index, ROLE_INACTION_A);
