@@ -161,6 +161,7 @@ typedef struct
   GArray   *interests;        /* of Interest */
   GArray   *slots;            /* of guint: the per-user slots its interests touch */
   gboolean  is_page;          /* SEG_LIVE_PAGE_EVENT: counts toward session pages */
+  guint64   key_seed;         /* record_key() of an event's kind and name, hashed once */
 } EventEntry;
 
 struct _SegLiveEngine
@@ -227,6 +228,8 @@ static gboolean push_one (SegLiveEngine    *self,
                           gsize             id_len,
                           const EventEntry *e,
                           gboolean          have_e);
+static guint64 record_key_seed (SegRecordKind  kind,
+                                const char    *event);
 static void add_interest (SegLiveEngine *self,
                           const char    *event,
                           guint          seg,
@@ -1438,6 +1441,7 @@ add_interest (SegLiveEngine *self,
       e->interests = g_array_new (FALSE, FALSE, sizeof (Interest));
       e->slots = g_array_new (FALSE, FALSE, sizeof (guint));
       e->is_page = strcmp (event, SEG_LIVE_PAGE_EVENT) == 0;
+      e->key_seed = record_key_seed (SEG_RECORD_EVENT, event);
       g_hash_table_insert (self->interests, g_strdup (event), e);
     }
   if (role != ROLE_NONE)
@@ -1554,13 +1558,24 @@ seg_live_engine_get_n_segments (SegLiveEngine *self)
 
 /* The record's identity: its insert id when the source has one, else all of its content. */
 static guint64
-record_key (const SegRecord *r)
+record_key_seed (SegRecordKind  kind,
+                 const char    *event)
 {
   guint64 h = 0xcbf29ce484222325ULL;
 
-  h = fnv (h, &r->kind, sizeof r->kind);
-  if (r->event != NULL)
-    h = fnv (h, r->event, strlen (r->event) + 1);
+  h = fnv (h, &kind, sizeof kind);
+  if (event != NULL)
+    h = fnv (h, event, strlen (event) + 1);
+  return h;
+}
+
+/* @e: the record's event entry, if it is an event the engine knows. */
+static guint64
+record_key (const SegRecord  *r,
+            const EventEntry *e)
+{
+  guint64 h = e != NULL ? e->key_seed : record_key_seed (r->kind, r->event);
+
   if (r->insert_id != NULL && *r->insert_id != '\0')
     return fnv (h, r->insert_id, strlen (r->insert_id) + 1);
   h = fnv (h, &r->ts_ms, sizeof r->ts_ms);
@@ -1812,6 +1827,8 @@ seg_live_engine_push_many (SegLiveEngine   *self,
               __builtin_prefetch ((const char *) b->user + 64);
               __builtin_prefetch ((const char *) b->user + 128);
               __builtin_prefetch ((const char *) b->user + 192);
+              /* Its id, compared on lookup, follows the struct. */
+              __builtin_prefetch ((const char *) b->user + sizeof (UserState) + 16);
             }
         }
       /* A signal handler may have run the main loop, and expiry freed users. */
@@ -1855,7 +1872,10 @@ push_one (SegLiveEngine    *self,
 
   self->n_events++;
   self->tick_events++;
-  key = record_key (record);
+  if (!have_e)
+    e = record->kind == SEG_RECORD_EVENT && record->event != NULL
+      ? g_hash_table_lookup (self->interests, record->event) : NULL;
+  key = record_key (record, e);
   u = user_table_lookup (&self->users, record->user_id, hash);
   if (u == NULL)
     {
@@ -1898,10 +1918,6 @@ push_one (SegLiveEngine    *self,
       u->session_pages = 0;
     }
   u->last_ts = MAX (u->last_ts, record->ts_ms);
-  if (record->event == NULL)
-    return TRUE;
-  if (!have_e)
-    e = g_hash_table_lookup (self->interests, record->event);
   if (e == NULL)
     return TRUE;
   if (e->is_page)
