@@ -963,9 +963,11 @@ seg_local_writer_commit (SegStoreWriter  *writer,
   seg_intern_drop_index (self->new_users);
   seg_intern_drop_index (self->new_strings);
   g_rw_lock_writer_lock (&store->ds_lock);
-  if (self->new_users->n > 0)
+  /* A few additions (a live batch) go into the store's index as they are appended:
+   * rebuilding it would cost a hash of every user per commit. */
+  if ((guint64) self->new_users->n * 8 > ds->users->n)
     seg_intern_drop_index (ds->users);
-  if (self->new_strings->n > 0)
+  if ((guint64) self->new_strings->n * 8 > ds->strings->n)
     seg_intern_drop_index (ds->strings);
   for (guint i = 0; i < self->new_users->n; i++)
     {
