@@ -719,7 +719,7 @@ build_table (WTable *w,
         c->sid = vec_steal (&wc->data);
       g_ptr_array_add (t->columns, c);
     }
-  seg_table_sort (t, n_users);
+  seg_table_sort_rows (t, n_users);
   return t;
 }
 
@@ -749,6 +749,10 @@ typedef struct
 } SortJob;
 
 static SegTable sort_end;
+
+/* A table takes deltas as chunks of their own until it has this many in the file; the
+ * next commit then rewrites it as one chunk (loading merges the chunks pairwise). */
+#define MAX_DELTA_CHUNKS 256
 
 static gpointer
 sort_tables_thread (gpointer data)
@@ -841,6 +845,7 @@ seg_local_writer_commit (SegStoreWriter  *writer,
   SegDataset *ds = store->ds;
   guint n_users = self->base_users + self->new_users->n;
   g_autoptr(GPtrArray) new_tables = g_ptr_array_new_with_free_func ((GDestroyNotify) seg_table_free);
+  g_autoptr(GPtrArray) new_deltas = g_ptr_array_new_with_free_func ((GDestroyNotify) seg_table_free);
   GPtrArray *new_profiles = self->profile_cols;
   gboolean changed, ok = TRUE;
   gint64 t0;
@@ -894,19 +899,44 @@ seg_local_writer_commit (SegStoreWriter  *writer,
     {
       SegTable *t = g_async_queue_pop (sort_job.queue);
       SegTable *old;
-      guint i;
+      guint i, n_chunks;
+      guint64 n_rows;
 
       if (t == &sort_end)
         break;
-      g_ptr_array_add (new_tables, t);
       if (!ok)
-        continue;   /* the rest is only collected, to be freed */
+        {
+          g_ptr_array_add (new_tables, t);
+          continue;   /* the rest is only collected, to be freed */
+        }
+      /* Only this thread adds deltas; readers merge them under the write lock. */
+      g_rw_lock_reader_lock (&store->ds_lock);
+      seg_dataset_table_info (ds, t->name, &n_chunks, &n_rows);
+      g_rw_lock_reader_unlock (&store->ds_lock);
+      if (n_chunks > 0 && n_chunks < MAX_DELTA_CHUNKS && (guint64) t->n * 4 < n_rows)
+        {
+          /* A few rows for a big table (a live batch): a chunk of their own in the file,
+           * and a delta the dataset merges before the next evaluation. O(rows). */
+          ok = seg_local_store_write_table (store, t, error);
+          t->n_chunks = 1;
+          g_ptr_array_add (new_deltas, t);
+          continue;
+        }
+      g_ptr_array_add (new_tables, t);
       i = new_tables->len - 1;
+      if (seg_dataset_has_pending (ds))
+        {
+          g_rw_lock_writer_lock (&store->ds_lock);
+          seg_dataset_merge_pending (ds);
+          g_rw_lock_writer_unlock (&store->ds_lock);
+        }
+      /* No delta can be queued until this commit installs: old stays valid unlocked. */
       old = seg_dataset_get_table (ds, t->name);
 
       if (old == NULL)
         {
           ok = seg_local_store_write_table (store, t, error);
+          seg_table_build_offsets (t, n_users);
           t->n_chunks = 1;
         }
       else
@@ -983,6 +1013,9 @@ seg_local_writer_commit (SegStoreWriter  *writer,
     }
   while (new_tables->len > 0)
     seg_dataset_replace_table (ds, g_ptr_array_steal_index (new_tables, new_tables->len - 1));
+  for (guint i = 0; i < new_deltas->len; i++)
+    seg_dataset_add_pending (ds, g_ptr_array_index (new_deltas, i));
+  g_ptr_array_set_free_func (new_deltas, NULL);
   while (new_profiles->len > 0)
     seg_dataset_replace_profile (ds, g_ptr_array_steal_index (new_profiles, new_profiles->len - 1));
   g_rw_lock_writer_unlock (&store->ds_lock);
