@@ -846,6 +846,8 @@ seg_local_writer_commit (SegStoreWriter  *writer,
   guint n_users = self->base_users + self->new_users->n;
   g_autoptr(GPtrArray) new_tables = g_ptr_array_new_with_free_func ((GDestroyNotify) seg_table_free);
   g_autoptr(GPtrArray) new_deltas = g_ptr_array_new_with_free_func ((GDestroyNotify) seg_table_free);
+  g_autoptr(GHashTable) deltas = g_hash_table_new (g_str_hash, g_str_equal);
+  gboolean need_merge = FALSE;
   GPtrArray *new_profiles = self->profile_cols;
   gboolean changed, ok = TRUE;
   gint64 t0;
@@ -876,6 +878,32 @@ seg_local_writer_commit (SegStoreWriter  *writer,
    * users and their profile strings) go before the sorting needs memory. */
   seg_intern_drop_index (self->new_users);
   seg_intern_drop_index (self->new_strings);
+  /* Which tables take their rows as a delta (a few rows for a big table: a chunk of their
+   * own in the file, merged into the dataset before the next evaluation, O(rows)), and
+   * which are merged now. Decided before the file is locked, so that no dataset lock is
+   * ever taken with the file's lock held. */
+  g_rw_lock_reader_lock (&store->ds_lock);
+  for (guint i = 0; i < self->tables->len; i++)
+    {
+      WTable *w = g_ptr_array_index (self->tables, i);
+      guint n_chunks;
+      guint64 n_rows;
+
+      seg_dataset_table_info (ds, w->name, &n_chunks, &n_rows);
+      if (n_chunks > 0 && n_chunks < MAX_DELTA_CHUNKS && (guint64) w->user.len * 4 < n_rows)
+        g_hash_table_add (deltas, w->name);
+      else if (n_chunks > 0)
+        need_merge = TRUE;
+    }
+  g_rw_lock_reader_unlock (&store->ds_lock);
+  /* Only this thread queues deltas: once merged, the tables read below stay valid. */
+  if (need_merge && seg_dataset_has_pending (ds))
+    {
+      g_rw_lock_writer_lock (&store->ds_lock);
+      seg_dataset_merge_pending (ds);
+      g_rw_lock_writer_unlock (&store->ds_lock);
+    }
+
   /* A second thread sorts the tables (outside any lock of the dataset: readers keep
    * evaluating meanwhile) while this one writes the users, the strings and each table
    * sorted so far. */
@@ -899,8 +927,7 @@ seg_local_writer_commit (SegStoreWriter  *writer,
     {
       SegTable *t = g_async_queue_pop (sort_job.queue);
       SegTable *old;
-      guint i, n_chunks;
-      guint64 n_rows;
+      guint i;
 
       if (t == &sort_end)
         break;
@@ -909,14 +936,8 @@ seg_local_writer_commit (SegStoreWriter  *writer,
           g_ptr_array_add (new_tables, t);
           continue;   /* the rest is only collected, to be freed */
         }
-      /* Only this thread adds deltas; readers merge them under the write lock. */
-      g_rw_lock_reader_lock (&store->ds_lock);
-      seg_dataset_table_info (ds, t->name, &n_chunks, &n_rows);
-      g_rw_lock_reader_unlock (&store->ds_lock);
-      if (n_chunks > 0 && n_chunks < MAX_DELTA_CHUNKS && (guint64) t->n * 4 < n_rows)
+      if (g_hash_table_contains (deltas, t->name))
         {
-          /* A few rows for a big table (a live batch): a chunk of their own in the file,
-           * and a delta the dataset merges before the next evaluation. O(rows). */
           ok = seg_local_store_write_table (store, t, error);
           t->n_chunks = 1;
           g_ptr_array_add (new_deltas, t);
@@ -924,13 +945,6 @@ seg_local_writer_commit (SegStoreWriter  *writer,
         }
       g_ptr_array_add (new_tables, t);
       i = new_tables->len - 1;
-      if (seg_dataset_has_pending (ds))
-        {
-          g_rw_lock_writer_lock (&store->ds_lock);
-          seg_dataset_merge_pending (ds);
-          g_rw_lock_writer_unlock (&store->ds_lock);
-        }
-      /* No delta can be queued until this commit installs: old stays valid unlocked. */
       old = seg_dataset_get_table (ds, t->name);
 
       if (old == NULL)
