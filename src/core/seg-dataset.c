@@ -494,15 +494,34 @@ cmp_perm_ts (gconstpointer a,
   return x < y ? -1 : x > y ? 1 : (int) (*(const guint32 *) a) - (int) (*(const guint32 *) b);
 }
 
-/* Sorts the rows by (user, ts): a counting sort by user (stable), then each user's run by
- * time, which is usually sorted already because files are mostly in time order. */
-void
-seg_table_sort (SegTable *self,
-                guint     n_users)
+typedef struct
+{
+  const guint32 *user;
+  const gint64  *ts;
+} RowKeys;
+
+static int
+cmp_perm_row (gconstpointer a,
+              gconstpointer b,
+              gpointer      data)
+{
+  const RowKeys *k = data;
+  guint32 i = *(const guint32 *) a, j = *(const guint32 *) b;
+
+  if (k->user[i] != k->user[j])
+    return k->user[i] < k->user[j] ? -1 : 1;
+  if (k->ts[i] != k->ts[j])
+    return k->ts[i] < k->ts[j] ? -1 : 1;
+  return i < j ? -1 : i > j;
+}
+
+static void
+table_sort (SegTable *self,
+            guint     n_users,
+            gboolean  offsets)
 {
   guint n = self->n;
-  g_autofree guint32 *count = g_new0 (guint32, n_users + 1);
-  g_autofree guint32 *perm = g_new (guint32, MAX (n, 1));
+  g_autofree guint32 *perm = NULL;
   gboolean sorted = TRUE;
 
   for (guint i = 1; i < n && sorted; i++)
@@ -510,33 +529,45 @@ seg_table_sort (SegTable *self,
         (self->user[i] == self->user[i - 1] && self->ts[i] < self->ts[i - 1]))
       sorted = FALSE;
   if (sorted)
+    goto done;
+
+  perm = g_new (guint32, MAX (n, 1));
+  if ((guint64) n * 8 < n_users)
     {
-      seg_table_build_offsets (self, n_users);
-      return;
+      /* A few rows among many users (a live batch): a comparison sort, as a counting
+       * sort would cost a pass over every user. Stable: ties keep their order. */
+      RowKeys keys = { self->user, self->ts };
+      for (guint i = 0; i < n; i++)
+        perm[i] = i;
+      g_qsort_with_data (perm, (gint) n, sizeof (guint32), cmp_perm_row, &keys);
     }
-
-  for (guint i = 0; i < n; i++)
-    count[self->user[i] + 1]++;
-  for (guint u = 0; u < n_users; u++)
-    count[u + 1] += count[u];
-  {
-    g_autofree guint32 *pos = g_memdup2 (count, sizeof (guint32) * (n_users + 1));
-    for (guint i = 0; i < n; i++)
-      perm[pos[self->user[i]]++] = i;
-  }
-  for (guint u = 0; u < n_users; u++)
+  else
     {
-      guint a = count[u], b = count[u + 1];
-      gboolean run_sorted = TRUE;
+      g_autofree guint32 *count = g_new0 (guint32, n_users + 1);
 
-      for (guint i = a + 1; i < b; i++)
-        if (self->ts[perm[i]] < self->ts[perm[i - 1]])
-          {
-            run_sorted = FALSE;
-            break;
-          }
-      if (!run_sorted)
-        g_qsort_with_data (perm + a, (gint) (b - a), sizeof (guint32), cmp_perm_ts, self->ts);
+      for (guint i = 0; i < n; i++)
+        count[self->user[i] + 1]++;
+      for (guint u = 0; u < n_users; u++)
+        count[u + 1] += count[u];
+      {
+        g_autofree guint32 *pos = g_memdup2 (count, sizeof (guint32) * (n_users + 1));
+        for (guint i = 0; i < n; i++)
+          perm[pos[self->user[i]]++] = i;
+      }
+      for (guint u = 0; u < n_users; u++)
+        {
+          guint a = count[u], b = count[u + 1];
+          gboolean run_sorted = TRUE;
+
+          for (guint i = a + 1; i < b; i++)
+            if (self->ts[perm[i]] < self->ts[perm[i - 1]])
+              {
+                run_sorted = FALSE;
+                break;
+              }
+          if (!run_sorted)
+            g_qsort_with_data (perm + a, (gint) (b - a), sizeof (guint32), cmp_perm_ts, self->ts);
+        }
     }
 
   {
@@ -573,7 +604,31 @@ seg_table_sort (SegTable *self,
           }
       }
   }
-  seg_table_build_offsets (self, n_users);
+done:
+  if (offsets)
+    seg_table_build_offsets (self, n_users);
+}
+
+/* Sorts the rows by (user, ts): a counting sort by user (stable), then each user's run by
+ * time, which is usually sorted already because files are mostly in time order. */
+void
+seg_table_sort (SegTable *self,
+                guint     n_users)
+{
+  table_sort (self, n_users, TRUE);
+}
+
+/**
+ * seg_table_sort_rows:
+ *
+ * Sorts like seg_table_sort() without building the offsets over users: for a table that
+ * is only written and merged (a delta), never evaluated as it is.
+ */
+void
+seg_table_sort_rows (SegTable *self,
+                     guint     n_users)
+{
+  table_sort (self, n_users, FALSE);
 }
 
 static void
@@ -598,10 +653,9 @@ copy_cell (SegColumn *dst,
  * Returns: (transfer full): a new table with the rows of @a and @b, both sorted, in
  *   (user, ts) order; rows of @a come first on ties, so that older data stays first.
  */
-SegTable *
-seg_table_merge (SegTable *a,
-                 SegTable *b,
-                 guint     n_users)
+static SegTable *
+merge_rows (SegTable *a,
+            SegTable *b)
 {
   SegTable *m = seg_table_new (a->name, a->n + b->n);
   g_autoptr(GPtrArray) ca = g_ptr_array_new ();
@@ -655,6 +709,63 @@ seg_table_merge (SegTable *a,
         }
       k++;
     }
+  return m;
+}
+
+SegTable *
+seg_table_merge (SegTable *a,
+                 SegTable *b,
+                 guint     n_users)
+{
+  SegTable *m = merge_rows (a, b);
+
+  seg_table_build_offsets (m, n_users);
+  return m;
+}
+
+/**
+ * seg_table_merge_all:
+ * @tables: (transfer container): sorted tables of one event, oldest first; emptied
+ * @n_users: the users the offsets cover
+ *
+ * Merges them pairwise, neighbours first (O(rows × log tables), where merging them one
+ * after the other would copy the first rows once per table). Rows of older tables come
+ * first on ties, as with seg_table_merge(); the result's n_chunks is the sum of theirs.
+ *
+ * Returns: (transfer full): the merged table, with offsets
+ */
+SegTable *
+seg_table_merge_all (GPtrArray *tables,
+                     guint      n_users)
+{
+  SegTable *m;
+
+  g_return_val_if_fail (tables->len > 0, NULL);
+  while (tables->len > 1)
+    {
+      guint k = 0;
+
+      for (guint i = 0; i < tables->len; i += 2)
+        {
+          SegTable *a = g_ptr_array_index (tables, i);
+
+          if (i + 1 < tables->len)
+            {
+              SegTable *b = g_ptr_array_index (tables, i + 1);
+              SegTable *ab = merge_rows (a, b);
+              ab->n_chunks = a->n_chunks + b->n_chunks;
+              seg_table_free (a);
+              seg_table_free (b);
+              a = ab;
+            }
+          g_ptr_array_index (tables, k++) = a;
+        }
+      /* The places left are stale (merged): cleared, for a free function to skip. */
+      for (guint i = k; i < tables->len; i++)
+        g_ptr_array_index (tables, i) = NULL;
+      g_ptr_array_set_size (tables, k);
+    }
+  m = g_ptr_array_steal_index (tables, 0);
   seg_table_build_offsets (m, n_users);
   return m;
 }
@@ -727,6 +838,7 @@ seg_dataset_new (void)
   self->table_index = g_hash_table_new (g_str_hash, g_str_equal);
   self->profile = g_ptr_array_new_with_free_func ((GDestroyNotify) seg_profile_column_free);
   self->profile_index = g_hash_table_new (g_str_hash, g_str_equal);
+  self->pending = g_ptr_array_new_with_free_func ((GDestroyNotify) seg_table_free);
   return self;
 }
 
@@ -741,7 +853,97 @@ seg_dataset_free (SegDataset *self)
   g_ptr_array_unref (self->tables);
   g_hash_table_unref (self->profile_index);
   g_ptr_array_unref (self->profile);
+  g_ptr_array_unref (self->pending);
   g_free (self);
+}
+
+/**
+ * seg_dataset_add_pending:
+ * @delta: (transfer full): rows of one event, sorted (seg_table_sort_rows()), already in
+ *   the store's file as @delta->n_chunks chunks
+ *
+ * Queues @delta to be merged into its event's table before the next evaluation
+ * (seg_dataset_merge_pending()), so that a commit of a few rows costs O(rows), not a merge
+ * of the whole table. Call with the dataset write-locked.
+ */
+void
+seg_dataset_add_pending (SegDataset *self,
+                         SegTable   *delta)
+{
+  g_ptr_array_add (self->pending, delta);
+  g_atomic_int_set (&self->n_pending, (gint) self->pending->len);
+}
+
+/**
+ * seg_dataset_merge_pending:
+ *
+ * Merges the queued deltas into their tables (all deltas of an event at once). Call with
+ * the dataset write-locked.
+ */
+void
+seg_dataset_merge_pending (SegDataset *self)
+{
+  guint n_users = seg_dataset_n_users (self);
+
+  while (self->pending->len > 0)
+    {
+      g_autoptr(GPtrArray) group = g_ptr_array_new ();
+      const char *name = ((SegTable *) g_ptr_array_index (self->pending, 0))->name;
+      SegTable *old = seg_dataset_get_table (self, name);
+      SegTable *merged;
+      guint idx, k = 0;
+
+      /* The table (taken out of the dataset, as merging consumes it), then this event's
+       * deltas in commit order; the other events' deltas stay queued. */
+      if (old != NULL && g_ptr_array_find (self->tables, old, &idx))
+        {
+          g_hash_table_remove (self->table_index, old->name);
+          g_ptr_array_add (group, g_ptr_array_steal_index_fast (self->tables, idx));
+        }
+      for (guint i = 0; i < self->pending->len; i++)
+        {
+          SegTable *t = g_ptr_array_index (self->pending, i);
+          if (t != NULL && strcmp (t->name, name) == 0)
+            g_ptr_array_add (group, t);
+          else
+            g_ptr_array_index (self->pending, k++) = t;
+        }
+      /* The moved ones belong to group now: clear their places before shrinking, so that
+       * the free function does not see them. */
+      for (guint i = k; i < self->pending->len; i++)
+        g_ptr_array_index (self->pending, i) = NULL;
+      g_ptr_array_set_size (self->pending, k);
+      merged = seg_table_merge_all (group, n_users);
+      g_ptr_array_add (self->tables, merged);
+      g_hash_table_insert (self->table_index, merged->name, merged);
+    }
+  g_atomic_int_set (&self->n_pending, 0);
+}
+
+/**
+ * seg_dataset_table_info:
+ * @n_chunks: (out): chunks of @name in the store's file, merged or pending
+ * @n_rows: (out): its rows
+ */
+void
+seg_dataset_table_info (SegDataset *self,
+                        const char *name,
+                        guint      *n_chunks,
+                        guint64    *n_rows)
+{
+  SegTable *t = seg_dataset_get_table (self, name);
+
+  *n_chunks = t != NULL ? t->n_chunks : 0;
+  *n_rows = t != NULL ? t->n : 0;
+  for (guint i = 0; i < self->pending->len; i++)
+    {
+      t = g_ptr_array_index (self->pending, i);
+      if (strcmp (t->name, name) == 0)
+        {
+          *n_chunks += t->n_chunks;
+          *n_rows += t->n;
+        }
+    }
 }
 
 SegTable *

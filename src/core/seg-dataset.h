@@ -126,6 +126,8 @@ typedef struct
   GHashTable  *table_index;
   GPtrArray   *profile;    /* of SegProfileColumn */
   GHashTable  *profile_index;
+  GPtrArray   *pending;    /* of SegTable: committed deltas not merged into their table yet */
+  gint         n_pending;  /* pending->len, read atomically by seg_dataset_has_pending() */
 } SegDataset;
 
 SegDataset       *seg_dataset_new            (void);
@@ -143,6 +145,20 @@ void              seg_dataset_replace_table  (SegDataset       *self,
                                               SegTable         *table);
 void              seg_dataset_replace_profile(SegDataset       *self,
                                               SegProfileColumn *column);
+void              seg_dataset_add_pending    (SegDataset       *self,
+                                              SegTable         *delta);
+void              seg_dataset_merge_pending  (SegDataset       *self);
+void              seg_dataset_table_info     (SegDataset       *self,
+                                              const char       *name,
+                                              guint            *n_chunks,
+                                              guint64          *n_rows);
+
+/* Whether deltas wait to be merged: readers merge them (write-locked) before evaluating. */
+static inline gboolean
+seg_dataset_has_pending (SegDataset *self)
+{
+  return g_atomic_int_get (&self->n_pending) > 0;
+}
 
 SegTable         *seg_table_new              (const char       *name,
                                               guint             n);
@@ -158,6 +174,10 @@ SegTable         *seg_table_merge            (SegTable         *a,
                                               SegTable         *b,
                                               guint             n_users);
 void              seg_table_sort             (SegTable         *self,
+                                              guint             n_users);
+void              seg_table_sort_rows        (SegTable         *self,
+                                              guint             n_users);
+SegTable         *seg_table_merge_all        (GPtrArray        *tables,
                                               guint             n_users);
 void              seg_table_ensure_by_time   (SegTable         *self);
 

@@ -60,6 +60,7 @@ SegLocalWriter *seg_local_writer_new (SegLocalStore *store);
 
 void     seg_local_store_writer_done     (SegLocalStore  *self,
                                           gboolean        changed);
+void     seg_local_store_read_lock       (SegLocalStore  *self);
 gboolean seg_local_store_exec            (SegLocalStore  *self,
                                           const char     *sql,
                                           GError        **error);

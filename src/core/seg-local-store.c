@@ -74,6 +74,21 @@ seg_local_store_set_sqlite_error (sqlite3  *db,
                _("Store database error: %s"), sqlite3_errmsg (db));
 }
 
+/* Read-locks the dataset for an evaluation, after merging the deltas that live commits
+ * queued (so that every acknowledged event is visible to it). The merge, O(table), is
+ * paid once per query that follows commits, not once per commit. */
+void
+seg_local_store_read_lock (SegLocalStore *self)
+{
+  if (seg_dataset_has_pending (self->ds))
+    {
+      g_rw_lock_writer_lock (&self->ds_lock);
+      seg_dataset_merge_pending (self->ds);
+      g_rw_lock_writer_unlock (&self->ds_lock);
+    }
+  g_rw_lock_reader_lock (&self->ds_lock);
+}
+
 gboolean
 seg_local_store_exec (SegLocalStore  *self,
                       const char     *sql,
@@ -457,6 +472,7 @@ load_events (SegLocalStore  *self,
 {
   sqlite3_stmt *stmt = NULL;
   guint n_users = seg_dataset_n_users (ds);
+  g_autoptr(GPtrArray) group = g_ptr_array_new_with_free_func ((GDestroyNotify) seg_table_free);
   int rc;
 
   if (sqlite3_prepare_v2 (self->db, "SELECT id, event FROM event_chunks ORDER BY event, id",
@@ -468,9 +484,13 @@ load_events (SegLocalStore  *self,
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       const char *event = (const char *) sqlite3_column_text (stmt, 1);
-      SegTable *t = read_table_chunk (self, event, sqlite3_column_int64 (stmt, 0), error);
-      SegTable *prev;
+      SegTable *t;
 
+      /* An event's chunks, in the order they were written, are merged together once
+       * all are read. */
+      if (group->len > 0 && strcmp (((SegTable *) g_ptr_array_index (group, 0))->name, event) != 0)
+        seg_dataset_replace_table (ds, seg_table_merge_all (group, n_users));
+      t = read_table_chunk (self, event, sqlite3_column_int64 (stmt, 0), error);
       if (t == NULL)
         {
           sqlite3_finalize (stmt);
@@ -485,21 +505,11 @@ load_events (SegLocalStore  *self,
                          _("The events “%s” refer to unknown users"), event);
             return FALSE;
           }
-      prev = seg_dataset_get_table (ds, event);
-      if (prev == NULL)
-        {
-          seg_table_build_offsets (t, n_users);
-          t->n_chunks = 1;
-          seg_dataset_replace_table (ds, t);
-        }
-      else
-        {
-          SegTable *m = seg_table_merge (prev, t, n_users);
-          m->n_chunks = prev->n_chunks + 1;
-          seg_table_free (t);
-          seg_dataset_replace_table (ds, m);
-        }
+      t->n_chunks = 1;
+      g_ptr_array_add (group, t);
     }
+  if (group->len > 0 && rc == SQLITE_DONE)
+    seg_dataset_replace_table (ds, seg_table_merge_all (group, n_users));
   sqlite3_finalize (stmt);
   if (rc != SQLITE_DONE)
     {
@@ -798,7 +808,7 @@ warm_thread (GTask        *task,
   SegLocalStore *self = source;
   g_autoptr(GPtrArray) tables = g_ptr_array_new ();
 
-  g_rw_lock_reader_lock (&self->ds_lock);
+  seg_local_store_read_lock (self);
   for (guint i = 0; i < self->ds->tables->len; i++)
     g_ptr_array_add (tables, g_ptr_array_index (self->ds->tables, i));
   g_ptr_array_sort (tables, cmp_table_size_desc);
@@ -944,7 +954,7 @@ seg_local_store_get_n_users (SegLocalStore *self)
 {
   guint n;
 
-  g_rw_lock_reader_lock (&self->ds_lock);
+  seg_local_store_read_lock (self);
   n = seg_dataset_n_users (self->ds);
   g_rw_lock_reader_unlock (&self->ds_lock);
   return n;
@@ -955,7 +965,7 @@ seg_local_store_get_n_events (SegLocalStore *self)
 {
   guint64 n = 0;
 
-  g_rw_lock_reader_lock (&self->ds_lock);
+  seg_local_store_read_lock (self);
   for (guint i = 0; i < self->ds->tables->len; i++)
     n += ((SegTable *) g_ptr_array_index (self->ds->tables, i))->n;
   g_rw_lock_reader_unlock (&self->ds_lock);
@@ -1304,7 +1314,7 @@ store_segment (SegLocalStore  *self,
     seg_segment_set_times (seg, now, now);
   g_mutex_unlock (&self->seg_lock);
 
-  g_rw_lock_reader_lock (&self->ds_lock);
+  seg_local_store_read_lock (self);
   ok = seg_definition_validate (def, seg_segment_get_id (seg), resolve_cb, property_type_cb, self, &local);
   g_rw_lock_reader_unlock (&self->ds_lock);
   if (!ok)
@@ -1582,7 +1592,7 @@ list_events_thread (GTask        *task,
   GListStore *list = g_list_store_new (SEG_TYPE_EVENT_INFO);
   g_autoptr(GPtrArray) names = g_ptr_array_new ();
 
-  g_rw_lock_reader_lock (&self->ds_lock);
+  seg_local_store_read_lock (self);
   for (guint i = 0; i < self->ds->tables->len; i++)
     g_ptr_array_add (names, g_ptr_array_index (self->ds->tables, i));
   g_ptr_array_sort (names, cmp_table_names);
@@ -1736,7 +1746,7 @@ list_properties_thread (GTask        *task,
   const char *event = task_data;
   GListStore *list = g_list_store_new (SEG_TYPE_PROPERTY_INFO);
 
-  g_rw_lock_reader_lock (&self->ds_lock);
+  seg_local_store_read_lock (self);
   if (event != NULL)
     {
       SegTable *t = seg_dataset_get_table (self->ds, event);
@@ -1910,7 +1920,7 @@ evaluate_thread (GTask        *task,
   g_autoptr(GPtrArray) live_ids = NULL;
   guint64 count;
 
-  g_rw_lock_reader_lock (&self->ds_lock);
+  seg_local_store_read_lock (self);
   engine_params (self, &p, d->options.now_ms, cancellable);
   /* A live segment's members are who qualified, not a question over past events; they
    * count even when the store has no events or profile for them (bm holds those it has,
@@ -2081,7 +2091,7 @@ trend_thread (GTask        *task,
     counts = seg_local_store_live_trend (self, d->def, d->first_day, d->last_day, &n);
   else
     {
-      g_rw_lock_reader_lock (&self->ds_lock);
+      seg_local_store_read_lock (self);
       engine_params (self, &p, 0, cancellable);
       counts = seg_engine_trend (&p, d->def, d->first_day, d->last_day, &n, &error);
       g_rw_lock_reader_unlock (&self->ds_lock);
@@ -2215,7 +2225,7 @@ get_user_thread (GTask        *task,
     g_ptr_array_add (defs, seg_segment_copy (value));
   g_mutex_unlock (&self->seg_lock);
 
-  g_rw_lock_reader_lock (&self->ds_lock);
+  seg_local_store_read_lock (self);
   ds = self->ds;
   if (!seg_intern_lookup (ds->users, id, strlen (id), &u))
     {
@@ -2322,7 +2332,7 @@ get_profiles_thread (GTask        *task,
   g_autoptr(GPtrArray) answer = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
   SegDataset *ds;
 
-  g_rw_lock_reader_lock (&self->ds_lock);
+  seg_local_store_read_lock (self);
   ds = self->ds;
   for (guint f = 0; f < n_fields; f++)
     for (guint i = 0; i < ds->profile->len; i++)

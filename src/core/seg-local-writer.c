@@ -724,7 +724,7 @@ build_table (WTable *w,
         c->sid = vec_steal (&wc->data);
       g_ptr_array_add (t->columns, c);
     }
-  seg_table_sort (t, n_users);
+  seg_table_sort_rows (t, n_users);
   return t;
 }
 
@@ -754,6 +754,10 @@ typedef struct
 } SortJob;
 
 static SegTable sort_end;
+
+/* A table takes deltas as chunks of their own until it has this many in the file; the
+ * next commit then rewrites it as one chunk (loading merges the chunks pairwise). */
+#define MAX_DELTA_CHUNKS 256
 
 static gpointer
 sort_tables_thread (gpointer data)
@@ -829,6 +833,9 @@ seg_local_writer_commit (SegStoreWriter  *writer,
   SegDataset *ds = store->ds;
   guint n_users = self->base_users + self->new_users->n;
   g_autoptr(GPtrArray) new_tables = g_ptr_array_new_with_free_func ((GDestroyNotify) seg_table_free);
+  g_autoptr(GPtrArray) new_deltas = g_ptr_array_new_with_free_func ((GDestroyNotify) seg_table_free);
+  g_autoptr(GHashTable) deltas = g_hash_table_new (g_str_hash, g_str_equal);
+  gboolean need_merge = FALSE;
   GPtrArray *new_profiles = self->profile_cols;
   gboolean changed, ok = TRUE;
   gint64 t0;
@@ -861,6 +868,32 @@ seg_local_writer_commit (SegStoreWriter  *writer,
    * users and their profile strings) go before the sorting needs memory. */
   seg_intern_drop_index (self->new_users);
   seg_intern_drop_index (self->new_strings);
+  /* Which tables take their rows as a delta (a few rows for a big table: a chunk of their
+   * own in the file, merged into the dataset before the next evaluation, O(rows)), and
+   * which are merged now. Decided before the file is locked, so that no dataset lock is
+   * ever taken with the file's lock held. */
+  g_rw_lock_reader_lock (&store->ds_lock);
+  for (guint i = 0; i < self->tables->len; i++)
+    {
+      WTable *w = g_ptr_array_index (self->tables, i);
+      guint n_chunks;
+      guint64 n_rows;
+
+      seg_dataset_table_info (ds, w->name, &n_chunks, &n_rows);
+      if (n_chunks > 0 && n_chunks < MAX_DELTA_CHUNKS && (guint64) w->user.len * 4 < n_rows)
+        g_hash_table_add (deltas, w->name);
+      else if (n_chunks > 0)
+        need_merge = TRUE;
+    }
+  g_rw_lock_reader_unlock (&store->ds_lock);
+  /* Only this thread queues deltas: once merged, the tables read below stay valid. */
+  if (need_merge && seg_dataset_has_pending (ds))
+    {
+      g_rw_lock_writer_lock (&store->ds_lock);
+      seg_dataset_merge_pending (ds);
+      g_rw_lock_writer_unlock (&store->ds_lock);
+    }
+
   /* A second thread sorts the tables (outside any lock of the dataset: readers keep
    * evaluating meanwhile) while this one writes the users, the strings and each table
    * sorted so far. */
@@ -891,15 +924,26 @@ seg_local_writer_commit (SegStoreWriter  *writer,
 
       if (t == &sort_end)
         break;
-      g_ptr_array_add (new_tables, t);
       if (!ok)
-        continue;   /* the rest is only collected, to be freed */
+        {
+          g_ptr_array_add (new_tables, t);
+          continue;   /* the rest is only collected, to be freed */
+        }
+      if (g_hash_table_contains (deltas, t->name))
+        {
+          ok = seg_local_store_write_table (store, t, error);
+          t->n_chunks = 1;
+          g_ptr_array_add (new_deltas, t);
+          continue;
+        }
+      g_ptr_array_add (new_tables, t);
       i = new_tables->len - 1;
       old = seg_dataset_get_table (ds, t->name);
 
       if (old == NULL)
         {
           ok = seg_local_store_write_table (store, t, error);
+          seg_table_build_offsets (t, n_users);
           t->n_chunks = 1;
         }
       else
@@ -959,9 +1003,11 @@ seg_local_writer_commit (SegStoreWriter  *writer,
   seg_intern_drop_index (self->new_users);
   seg_intern_drop_index (self->new_strings);
   g_rw_lock_writer_lock (&store->ds_lock);
-  if (self->new_users->n > 0)
+  /* A few additions (a live batch) go into the store's index as they are appended:
+   * rebuilding it would cost a hash of every user per commit. */
+  if ((guint64) self->new_users->n * 8 > ds->users->n)
     seg_intern_drop_index (ds->users);
-  if (self->new_strings->n > 0)
+  if ((guint64) self->new_strings->n * 8 > ds->strings->n)
     seg_intern_drop_index (ds->strings);
   for (guint i = 0; i < self->new_users->n; i++)
     {
@@ -977,6 +1023,9 @@ seg_local_writer_commit (SegStoreWriter  *writer,
     }
   while (new_tables->len > 0)
     seg_dataset_replace_table (ds, g_ptr_array_steal_index (new_tables, new_tables->len - 1));
+  for (guint i = 0; i < new_deltas->len; i++)
+    seg_dataset_add_pending (ds, g_ptr_array_index (new_deltas, i));
+  g_ptr_array_set_free_func (new_deltas, NULL);
   while (new_profiles->len > 0)
     seg_dataset_replace_profile (ds, g_ptr_array_steal_index (new_profiles, new_profiles->len - 1));
   g_rw_lock_writer_unlock (&store->ds_lock);

@@ -1122,6 +1122,106 @@ test_live_trend (Fixture       *f,
   g_assert_cmpuint (seg_trend_get_count (trend, 3), ==, 0);
 }
 
+static guint
+n_chunks_in_file (const char *path,
+                  const char *event)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  guint n;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT COUNT(*) FROM event_chunks WHERE event = ?",
+                                       -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, event, -1, SQLITE_STATIC);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  n = (guint) sqlite3_column_int (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return n;
+}
+
+/* Small commits into a big table (live ingest batches) are deltas: a chunk each in the
+ * file, merged in memory before the next evaluation. Queries see every committed event
+ * at once, and they answer exactly as a store that got the same events in one commit,
+ * before and after reopening. */
+static void
+test_deltas (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autofree char *ref_path = g_build_filename (f->dir, "reference.db", NULL);
+  g_autoptr(SegLocalStore) ref = fx_open (ref_path, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SegStoreWriter) rw = seg_store_begin_write (SEG_STORE (ref), &error);
+  const char *defs[] = {
+    DID ("Charged", "{\"type\":\"ever\"}"),
+    "{\"match\":{\"did\":\"Charged\",\"where\":[{\"property\":\"amount\",\"op\":\"gt\",\"value\":90}]}}",
+    "{\"match\":{\"did\":\"Charged\",\"aggregate\":{\"fn\":\"count\",\"op\":\"ge\",\"value\":6},\"when\":{\"type\":\"ever\"}}}",
+    "{\"match\":{\"did\":\"Charged\",\"occurrence\":\"first\",\"when\":{\"type\":\"on\",\"date\":\"2024-05-20\"}}}",
+    DID ("Searched", "{\"type\":\"ever\"}"),
+  };
+  g_autoptr(GHashTable) users = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  guint64 n = 0;
+
+  g_assert_no_error (error);
+  {
+    g_autoptr(SegStoreWriter) w = begin (f);
+    for (int i = 0; i < 400; i++)
+      {
+        g_autofree char *u = g_strdup_printf ("user%03d", i % 80);
+        g_autofree char *amount = g_strdup_printf ("amount=n:%d", i % 100);
+        g_autofree char *ts = g_strdup_printf ("2024-06-%02dT10:%02d:00Z", 1 + i % 28, i % 60);
+        fx_event (w, u, "Charged", ts, amount, NULL);
+        fx_event (rw, u, "Charged", ts, amount, NULL);
+        g_hash_table_add (users, g_steal_pointer (&u));
+        n++;
+      }
+    fx_commit (w);
+  }
+  g_assert_cmpuint (n_chunks_in_file (f->path, "Charged"), ==, 1);
+  for (int b = 0; b < 30; b++)
+    {
+      g_autoptr(SegStoreWriter) w = begin (f);
+      for (int i = 0; i < 3; i++)
+        {
+          /* New users and known ones, events older than the stored ones among them. */
+          g_autofree char *u = g_strdup_printf (i == 2 ? "late%02d" : "user%03d", (b * 7 + i * 13) % 90);
+          g_autofree char *amount = g_strdup_printf ("amount=n:%d", (b * 31 + i) % 100);
+          g_autofree char *ts = g_strdup_printf ("2024-05-%02dT09:00:00Z", 10 + (b + i) % 15);
+          fx_event (w, u, "Charged", ts, amount, NULL);
+          fx_event (rw, u, "Charged", ts, amount, NULL);
+          g_hash_table_add (users, g_steal_pointer (&u));
+          n++;
+        }
+      fx_commit (w);
+      /* Visible to the very next query. */
+      g_assert_cmpuint (seg_local_store_get_n_events (f->store), ==, n);
+      if (b % 10 == 0)
+        g_assert_cmpuint (count_of (f->store, defs[0]), ==, g_hash_table_size (users));
+    }
+  {
+    /* A new event name in a small commit: a table of its own, at once. */
+    g_autoptr(SegStoreWriter) w = begin (f);
+    fx_event (w, "user001", "Searched", "2024-06-03T10:00:00Z", NULL);
+    fx_event (rw, "user001", "Searched", "2024-06-03T10:00:00Z", NULL);
+    fx_commit (w);
+  }
+  fx_commit (rw);
+  g_assert_cmpuint (n_chunks_in_file (f->path, "Charged"), ==, 31);
+  g_assert_cmpuint (seg_local_store_get_n_events (f->store), ==, n + 1);
+  g_assert_cmpuint (seg_local_store_get_n_events (ref), ==, n + 1);
+  for (guint d = 0; d < G_N_ELEMENTS (defs); d++)
+    g_assert_cmpuint (count_of (f->store, defs[d]), ==, count_of (ref, defs[d]));
+  g_assert_cmpuint (count_of (f->store, defs[3]), >, 0);
+
+  /* Reopened: the chunks are merged on load, the answers stay the same. */
+  fx_release (&f->store);
+  f->store = fx_open (f->path, NULL);
+  g_assert_cmpuint (seg_local_store_get_n_events (f->store), ==, n + 1);
+  for (guint d = 0; d < G_N_ELEMENTS (defs); d++)
+    g_assert_cmpuint (count_of (f->store, defs[d]), ==, count_of (ref, defs[d]));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1136,6 +1236,7 @@ main (int   argc,
   ADD ("sequence", test_sequence, NULL);
   ADD ("dst", test_dst, "America/New_York");
   ADD ("persistence", test_persistence, NULL);
+  ADD ("deltas", test_deltas, NULL);
   g_test_add_func ("/LocalStore/live-memberships", test_live_memberships);
   ADD ("live-evaluate", test_live_evaluate, NULL);
   ADD ("live-trend", test_live_trend, "America/New_York");

@@ -136,6 +136,41 @@ test_inaction_cancel (Fixture       *fx,
   assert_log (fx, q, NULL);
 }
 
+/* Windows end in deadline order across segments, also when an event arrives older than
+ * the ones before it (its window is queued apart from the in-order ones). */
+static void
+test_inaction_order (Fixture       *fx,
+                     gconstpointer  data)
+{
+  g_autofree char *q1 = at ("short", "u2", "2024-05-01T10:05:00Z");
+  g_autofree char *q2 = at ("short", "u1", "2024-05-01T10:07:00Z");
+  g_autofree char *q3 = at ("long", "u2", "2024-05-01T10:13:00Z");
+  g_autofree char *q4 = at ("long", "u1", "2024-05-01T10:15:00Z");
+  SegLiveEngineStats st;
+
+  lv_add (fx->engine, "short", "{\"type\":\"inaction\",\"event\":\"Added To Cart\","
+          "\"then\":\"Charged\",\"within\":{\"n\":2,\"unit\":\"minutes\"}}");
+  lv_add (fx->engine, "long", "{\"type\":\"inaction\",\"event\":\"Added To Cart\","
+          "\"then\":\"Charged\",\"within\":{\"n\":10,\"unit\":\"minutes\"}}");
+  lv_push (fx->engine, "u1", "Added To Cart", lv_ms ("2024-05-01T10:05:00Z"), NULL, NULL);
+  lv_push (fx->engine, "u2", "Added To Cart", lv_ms ("2024-05-01T10:03:00Z"), NULL, NULL);
+  lv_push (fx->engine, "u3", "Added To Cart", lv_ms ("2024-05-01T10:06:00Z"), NULL, NULL);
+  lv_push (fx->engine, "u3", "Charged", lv_ms ("2024-05-01T10:07:00Z"), NULL, NULL);
+  seg_live_engine_get_stats (fx->engine, &st);
+  g_assert_cmpuint (st.pending_timers, ==, 4);
+  seg_live_clock_set (fx->clock, lv_ms ("2024-05-01T10:04:59.999Z"));
+  lv_iterate ();
+  assert_log (fx, NULL);
+  seg_live_clock_set (fx->clock, lv_ms ("2024-05-01T10:05:00Z"));
+  lv_iterate ();
+  assert_log (fx, q1, NULL);
+  seg_live_clock_set (fx->clock, lv_ms ("2024-05-01T10:20:00Z"));
+  lv_iterate ();
+  assert_log (fx, q1, q2, q3, q4, NULL);
+  seg_live_engine_get_stats (fx->engine, &st);
+  g_assert_cmpuint (st.pending_timers, ==, 0);
+}
+
 static void
 test_date_rollover (Fixture       *fx,
                     gconstpointer  data)
@@ -442,6 +477,7 @@ main (int   argc,
   g_test_add ("/live/engine/action", Fixture, NULL, fixture_setup, test_action, fixture_teardown);
   g_test_add ("/live/engine/inaction-deadline", Fixture, NULL, fixture_setup, test_inaction_deadline, fixture_teardown);
   g_test_add ("/live/engine/inaction-cancel", Fixture, NULL, fixture_setup, test_inaction_cancel, fixture_teardown);
+  g_test_add ("/live/engine/inaction-order", Fixture, NULL, fixture_setup, test_inaction_order, fixture_teardown);
   g_test_add ("/live/engine/date-rollover", Fixture, "Europe/Berlin", fixture_setup, test_date_rollover, fixture_teardown);
   g_test_add ("/live/engine/page-visit-referrer", Fixture, NULL, fixture_setup, test_page_visit_referrer, fixture_teardown);
   g_test_add ("/live/engine/page-count", Fixture, NULL, fixture_setup, test_page_count, fixture_teardown);

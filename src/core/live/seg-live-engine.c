@@ -76,6 +76,7 @@ struct _UserState
   gint64   session_start;
   guint    session_pages;
   guint    n_refs;            /* timers and date index entries keeping it alive */
+  guint    member_idx;        /* its index in the engine's member ids + 1; 0: not looked up */
   guint64  member_bits;       /* segments 0..63 whose member set holds the user already */
   guint8   key_pos;
   guint64  recent[N_RECENT_KEYS];
@@ -94,15 +95,35 @@ typedef struct
 
 typedef struct
 {
+  gint64     deadline;
+  guint64    seq;
+  guint      seg;
+  UserState *user;
+  Slot      *slot;
+} Timer;
+
+typedef struct
+{
   guint              index;
   int                slot;           /* index of its per-user slot; -1 if it needs none */
   char              *id;
   SegLiveTrigger    *trigger;
   SegLiveMatch      *where;
   SegLiveMatch      *then_where;
-  GHashTable        *members;        /* user id → NULL */
-  gsize              members_bytes;
+  /* Members: a bit per member id (the engine's dense numbering of the users that ever
+   * qualified), so that a qualification costs a bit test, not a string hash. */
+  guint64           *member_set;
+  gsize              member_words;
+  guint64            n_members;
   guint64            n_qualifications;
+  /* Inaction windows: a window has the same length for every user, so that windows armed
+   * in time order end in time order. They queue here in a ring, oldest first, O(1) in and
+   * out; one armed out of order (an event older than the last one) goes to the engine's
+   * heap instead. */
+  Timer             *fifo;
+  gsize              fifo_cap;
+  gsize              fifo_head;
+  gsize              fifo_len;
   GHashTable        *date_index;     /* day → GHashTable of UserState* */
   GHashTable        *qualified_today;/* date: "user" qualified on the current day, loaded */
 
@@ -112,15 +133,6 @@ typedef struct
   gboolean           filter_running;
   GPtrArray         *filter_pending; /* of Qualification */
 } LiveSegment;
-
-typedef struct
-{
-  gint64     deadline;
-  guint64    seq;
-  guint      seg;
-  UserState *user;
-  Slot      *slot;
-} Timer;
 
 typedef struct
 {
@@ -149,6 +161,7 @@ typedef struct
   GArray   *interests;        /* of Interest */
   GArray   *slots;            /* of guint: the per-user slots its interests touch */
   gboolean  is_page;          /* SEG_LIVE_PAGE_EVENT: counts toward session pages */
+  guint64   key_seed;         /* record_key() of an event's kind and name, hashed once */
 } EventEntry;
 
 struct _SegLiveEngine
@@ -170,9 +183,13 @@ struct _SegLiveEngine
   gint64         horizon_ms;
 
   UserTable      users;             /* user id → UserState */
+  GHashTable    *member_ids;        /* user id → its member index + 1, of users that qualified */
+  gsize          member_ids_bytes;
   GQueue         lru;               /* of UserState, by last activity */
   guint          n_slots;
-  GArray        *timers;            /* of Timer: a 4-ary min-heap by (deadline, seq) */
+  GArray        *timers;            /* of Timer: a 4-ary min-heap by (deadline, seq), of
+                                     * the timers that are not in their segment's ring */
+  GArray        *timed_segs;        /* of guint: the segments with a ring (inaction) */
   guint          n_armed;           /* timers not cancelled */
   guint64        users_freed;       /* push_many forgets the users it fetched when it moves */
   guint64        timer_seq;
@@ -211,6 +228,8 @@ static gboolean push_one (SegLiveEngine    *self,
                           gsize             id_len,
                           const EventEntry *e,
                           gboolean          have_e);
+static guint64 record_key_seed (SegRecordKind  kind,
+                                const char    *event);
 static void add_interest (SegLiveEngine *self,
                           const char    *event,
                           guint          seg,
@@ -242,7 +261,8 @@ live_segment_free (gpointer data)
   seg_live_trigger_unref (s->trigger);
   g_clear_pointer (&s->where, seg_live_match_free);
   g_clear_pointer (&s->then_where, seg_live_match_free);
-  g_hash_table_unref (s->members);
+  g_free (s->member_set);
+  g_free (s->fifo);
   g_hash_table_unref (s->date_index);
   g_hash_table_unref (s->qualified_today);
   g_clear_pointer (&s->filter_members, g_hash_table_unref);
@@ -512,13 +532,78 @@ heap_pop (GArray *heap)
     g_array_set_size (heap, 0);
 }
 
+/* The timer due first, by (deadline, seq): the top of the heap or the head of a ring
+ * (@from: that ring's segment, NULL for the heap). */
+static Timer *
+earliest_timer (SegLiveEngine  *self,
+                LiveSegment   **from)
+{
+  Timer *best = self->timers->len > 0 ? &g_array_index (self->timers, Timer, 0) : NULL;
+
+  *from = NULL;
+  for (guint i = 0; i < self->timed_segs->len; i++)
+    {
+      LiveSegment *s = g_ptr_array_index (self->segments, g_array_index (self->timed_segs, guint, i));
+      Timer *t;
+
+      if (s->fifo_len == 0)
+        continue;
+      t = &s->fifo[s->fifo_head];
+      if (best == NULL || timer_before (t, best))
+        {
+          best = t;
+          *from = s;
+        }
+    }
+  return best;
+}
+
+static void
+fifo_push (SegLiveEngine *self,
+           LiveSegment   *s,
+           const Timer   *t)
+{
+  if (s->fifo_len == s->fifo_cap)
+    {
+      gsize cap = MAX (s->fifo_cap * 2, 64);
+      Timer *ring = g_new (Timer, cap);
+
+      for (gsize i = 0; i < s->fifo_len; i++)
+        ring[i] = s->fifo[(s->fifo_head + i) % s->fifo_cap];
+      g_free (s->fifo);
+      self->bytes_held += (cap - s->fifo_cap) * sizeof (Timer);
+      s->fifo = ring;
+      s->fifo_cap = cap;
+      s->fifo_head = 0;
+    }
+  s->fifo[(s->fifo_head + s->fifo_len) % s->fifo_cap] = *t;
+  s->fifo_len++;
+}
+
+static void
+fifo_pop (SegLiveEngine *self,
+          LiveSegment   *s)
+{
+  s->fifo_head = (s->fifo_head + 1) % s->fifo_cap;
+  /* An empty ring goes, so that an idle engine holds nothing. */
+  if (--s->fifo_len == 0)
+    {
+      self->bytes_held -= s->fifo_cap * sizeof (Timer);
+      g_clear_pointer (&s->fifo, g_free);
+      s->fifo_cap = 0;
+      s->fifo_head = 0;
+    }
+}
+
 static gint64
 next_deadline (SegLiveEngine *self)
 {
   gint64 next = self->next_tick;
+  LiveSegment *from;
+  Timer *t = earliest_timer (self, &from);
 
-  if (self->timers->len > 0)
-    next = MIN (next, g_array_index (self->timers, Timer, 0).deadline);
+  if (t != NULL)
+    next = MIN (next, t->deadline);
   if (self->has_dates)
     next = MIN (next, self->next_midnight);
   return next;
@@ -552,6 +637,55 @@ format_key (char    tag,
   return g_strdup_printf ("%c:%016" G_GINT64_MODIFIER "x", tag, value);
 }
 
+/* The dense index of @user_id among the users that ever qualified (assigned on its first
+ * qualification); cached in @u, so that a user's state looks it up once. */
+static guint
+member_index (SegLiveEngine *self,
+              UserState     *u,
+              const char    *user_id)
+{
+  gpointer v;
+
+  if (u != NULL && u->member_idx != 0)
+    return u->member_idx - 1;
+  v = g_hash_table_lookup (self->member_ids, user_id);
+  if (v == NULL)
+    {
+      gsize len = strlen (user_id) + 1;
+      v = GUINT_TO_POINTER (g_hash_table_size (self->member_ids) + 1);
+      g_hash_table_insert (self->member_ids, g_strdup (user_id), v);
+      self->member_ids_bytes += len + 2 * sizeof (gpointer) + sizeof (guint);
+    }
+  if (u != NULL)
+    u->member_idx = GPOINTER_TO_UINT (v);
+  return GPOINTER_TO_UINT (v) - 1;
+}
+
+static inline gboolean
+member_test (const LiveSegment *s,
+             guint              idx)
+{
+  return idx / 64 < s->member_words && (s->member_set[idx / 64] >> (idx % 64)) & 1;
+}
+
+static void
+member_add (LiveSegment *s,
+            guint        idx)
+{
+  if (idx / 64 >= s->member_words)
+    {
+      gsize words = MAX (MAX (s->member_words * 2, 16), idx / 64 + 1);
+      s->member_set = g_renew (guint64, s->member_set, words);
+      memset (s->member_set + s->member_words, 0, (words - s->member_words) * sizeof (guint64));
+      s->member_words = words;
+    }
+  if (!member_test (s, idx))
+    {
+      s->member_set[idx / 64] |= G_GUINT64_CONSTANT (1) << (idx % 64);
+      s->n_members++;
+    }
+}
+
 static void
 emit_qualified (SegLiveEngine *self,
                 LiveSegment   *s,
@@ -565,13 +699,9 @@ emit_qualified (SegLiveEngine *self,
   Qualification q;
 
   if (u != NULL && (u->member_bits & bit) != 0)
-    ;   /* known member: skip the hash lookup */
-  else if (!g_hash_table_contains (s->members, user_id))
-    {
-      gsize len = strlen (user_id) + 1;
-      g_hash_table_add (s->members, g_strdup (user_id));
-      s->members_bytes += len + 2 * sizeof (gpointer) + sizeof (guint);
-    }
+    ;   /* known member: skip the member set */
+  else
+    member_add (s, member_index (self, u, user_id));
   if (u != NULL)
     u->member_bits |= bit;
   s->n_qualifications++;
@@ -717,17 +847,24 @@ arm_timer (SegLiveEngine *self,
            gint64         deadline)
 {
   Timer t;
+  LiveSegment *from;
 
   if ((guint) self->timer_seq == 0)
     self->timer_seq++;
   t = (Timer) { deadline, self->timer_seq++, s->index, u, slot };
   u->n_refs++;
-  g_array_append_val (self->timers, t);
   slot->timer = (guint) t.seq;
-  heap_sift_up (self->timers, self->timers->len - 1);
-  self->bytes_held += sizeof (Timer);
   self->n_armed++;
-  if (g_array_index (self->timers, Timer, 0).seq == t.seq)
+  if (s->fifo_len == 0 ||
+      deadline >= s->fifo[(s->fifo_head + s->fifo_len - 1) % s->fifo_cap].deadline)
+    fifo_push (self, s, &t);
+  else
+    {
+      g_array_append_val (self->timers, t);
+      heap_sift_up (self->timers, self->timers->len - 1);
+      self->bytes_held += sizeof (Timer);
+    }
+  if (earliest_timer (self, &from)->seq == t.seq)
     schedule (self);
 }
 
@@ -931,22 +1068,38 @@ fire_due (SegLiveEngine *self)
   gint64 now = seg_live_clock_get_now (self->clock);
 
   g_object_ref (self);
-  while (self->timers->len > 0)
+  for (;;)
     {
-      Timer t = g_array_index (self->timers, Timer, 0);
-      LiveSegment *s;
+      LiveSegment *from, *s;
+      Timer *top = earliest_timer (self, &from);
+      Timer t;
 
-      if (t.deadline > now)
+      if (top == NULL || top->deadline > now)
         break;
-      heap_pop (self->timers);
-      self->bytes_held -= sizeof (Timer);
-      /* The next timers due are at the top: fetch their user and slot while this one is
-       * decided. */
-      for (guint k = 0; k < MIN (self->timers->len, 1 + HEAP_D); k++)
+      t = *top;
+      if (from == NULL)
         {
-          const Timer *next = &g_array_index (self->timers, Timer, k);
-          __builtin_prefetch (next->slot);
-          __builtin_prefetch (&next->user->n_refs);
+          heap_pop (self->timers);
+          self->bytes_held -= sizeof (Timer);
+          /* The next timers due are at the top: fetch their user and slot while this
+           * one is decided. */
+          for (guint k = 0; k < MIN (self->timers->len, 1 + HEAP_D); k++)
+            {
+              const Timer *next = &g_array_index (self->timers, Timer, k);
+              __builtin_prefetch (next->slot);
+              __builtin_prefetch (&next->user->n_refs);
+            }
+        }
+      else
+        {
+          fifo_pop (self, from);
+          /* The ring's next windows end next: fetch their user and slot meanwhile. */
+          for (gsize k = 4; k < MIN (from->fifo_len, 8); k++)
+            {
+              const Timer *next = &from->fifo[(from->fifo_head + k) % from->fifo_cap];
+              __builtin_prefetch (next->slot);
+              __builtin_prefetch (&next->user->n_refs);
+            }
         }
       t.user->n_refs--;
       if (t.slot->timer != (guint) t.seq)
@@ -1000,12 +1153,14 @@ seg_live_engine_finalize (GObject *object)
   SegLiveEngine *self = SEG_LIVE_ENGINE (object);
 
   g_array_unref (self->timers);
+  g_array_unref (self->timed_segs);
   for (gsize i = 0; self->users.buckets != NULL && i <= self->users.mask; i++)
     if (self->users.buckets[i].user != NULL)
       user_state_free (self, self->users.buckets[i].user);
   g_free (self->users.buckets);
   g_ptr_array_unref (self->segments);
   g_hash_table_unref (self->by_id);
+  g_hash_table_unref (self->member_ids);
   g_hash_table_unref (self->interests);
   g_array_unref (self->profile_interests);
   g_array_unref (self->queue);
@@ -1132,9 +1287,11 @@ seg_live_engine_init (SegLiveEngine *self)
 {
   self->segments = g_ptr_array_new_with_free_func (live_segment_free);
   self->by_id = g_hash_table_new (g_str_hash, g_str_equal);
+  self->member_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->interests = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, event_entry_free);
   self->profile_interests = g_array_new (FALSE, FALSE, sizeof (Interest));
   self->timers = g_array_new (FALSE, FALSE, sizeof (Timer));
+  self->timed_segs = g_array_new (FALSE, FALSE, sizeof (guint));
   self->queue = g_array_new (FALSE, FALSE, sizeof (Qualification));
   g_array_set_clear_func (self->queue, qualification_clear);
   self->cancellable = g_cancellable_new ();
@@ -1233,11 +1390,7 @@ load_cb (const SegLiveMembership *m,
 
   if (s == NULL)
     return;
-  if (!g_hash_table_contains (s->members, m->user_id))
-    {
-      g_hash_table_add (s->members, g_strdup (m->user_id));
-      s->members_bytes += strlen (m->user_id) + 1 + 2 * sizeof (gpointer) + sizeof (guint);
-    }
+  member_add (s, member_index (self, NULL, m->user_id));
   s->n_qualifications++;
   if (s->trigger->type == SEG_LIVE_TRIGGER_DATE && g_str_has_prefix (m->key, "d:"))
     {
@@ -1288,6 +1441,7 @@ add_interest (SegLiveEngine *self,
       e->interests = g_array_new (FALSE, FALSE, sizeof (Interest));
       e->slots = g_array_new (FALSE, FALSE, sizeof (guint));
       e->is_page = strcmp (event, SEG_LIVE_PAGE_EVENT) == 0;
+      e->key_seed = record_key_seed (SEG_RECORD_EVENT, event);
       g_hash_table_insert (self->interests, g_strdup (event), e);
     }
   if (role != ROLE_NONE)
@@ -1350,7 +1504,6 @@ seg_live_engine_add_segment (SegLiveEngine   *self,
   s->slot = t->type == SEG_LIVE_TRIGGER_ACTION ? -1 : (int) self->n_slots++;
   s->id = g_strdup (segment_id);
   s->trigger = seg_live_trigger_ref (trigger);
-  s->members = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   s->date_index = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_hash_table_unref);
   s->qualified_today = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   s->filter_pending = g_ptr_array_new_with_free_func (qualification_free);
@@ -1365,6 +1518,7 @@ seg_live_engine_add_segment (SegLiveEngine   *self,
       add_interest (self, t->event, s->index, ROLE_ACTION);
       break;
     case SEG_LIVE_TRIGGER_INACTION:
+      g_array_append_val (self->timed_segs, s->index);
       /* B before A, so that an event that is both first ends the old window. */
       add_interest (self, t->then_event, s->index, ROLE_INACTION_B);
       add_interest (self, t->event, s->index, ROLE_INACTION_A);
@@ -1404,13 +1558,24 @@ seg_live_engine_get_n_segments (SegLiveEngine *self)
 
 /* The record's identity: its insert id when the source has one, else all of its content. */
 static guint64
-record_key (const SegRecord *r)
+record_key_seed (SegRecordKind  kind,
+                 const char    *event)
 {
   guint64 h = 0xcbf29ce484222325ULL;
 
-  h = fnv (h, &r->kind, sizeof r->kind);
-  if (r->event != NULL)
-    h = fnv (h, r->event, strlen (r->event) + 1);
+  h = fnv (h, &kind, sizeof kind);
+  if (event != NULL)
+    h = fnv (h, event, strlen (event) + 1);
+  return h;
+}
+
+/* @e: the record's event entry, if it is an event the engine knows. */
+static guint64
+record_key (const SegRecord  *r,
+            const EventEntry *e)
+{
+  guint64 h = e != NULL ? e->key_seed : record_key_seed (r->kind, r->event);
+
   if (r->insert_id != NULL && *r->insert_id != '\0')
     return fnv (h, r->insert_id, strlen (r->insert_id) + 1);
   h = fnv (h, &r->ts_ms, sizeof r->ts_ms);
@@ -1662,6 +1827,8 @@ seg_live_engine_push_many (SegLiveEngine   *self,
               __builtin_prefetch ((const char *) b->user + 64);
               __builtin_prefetch ((const char *) b->user + 128);
               __builtin_prefetch ((const char *) b->user + 192);
+              /* Its id, compared on lookup, follows the struct. */
+              __builtin_prefetch ((const char *) b->user + sizeof (UserState) + 16);
             }
         }
       /* A signal handler may have run the main loop, and expiry freed users. */
@@ -1705,7 +1872,10 @@ push_one (SegLiveEngine    *self,
 
   self->n_events++;
   self->tick_events++;
-  key = record_key (record);
+  if (!have_e)
+    e = record->kind == SEG_RECORD_EVENT && record->event != NULL
+      ? g_hash_table_lookup (self->interests, record->event) : NULL;
+  key = record_key (record, e);
   u = user_table_lookup (&self->users, record->user_id, hash);
   if (u == NULL)
     {
@@ -1748,10 +1918,6 @@ push_one (SegLiveEngine    *self,
       u->session_pages = 0;
     }
   u->last_ts = MAX (u->last_ts, record->ts_ms);
-  if (record->event == NULL)
-    return TRUE;
-  if (!have_e)
-    e = g_hash_table_lookup (self->interests, record->event);
   if (e == NULL)
     return TRUE;
   if (e->is_page)
@@ -1786,7 +1952,7 @@ seg_live_engine_get_n_members (SegLiveEngine *self,
 {
   LiveSegment *s = g_hash_table_lookup (self->by_id, segment_id);
 
-  return s != NULL ? g_hash_table_size (s->members) : 0;
+  return s != NULL ? s->n_members : 0;
 }
 
 gboolean
@@ -1795,8 +1961,11 @@ seg_live_engine_is_member (SegLiveEngine *self,
                            const char    *user_id)
 {
   LiveSegment *s = g_hash_table_lookup (self->by_id, segment_id);
+  gpointer v;
 
-  return s != NULL && g_hash_table_contains (s->members, user_id);
+  if (s == NULL || (v = g_hash_table_lookup (self->member_ids, user_id)) == NULL)
+    return FALSE;
+  return member_test (s, GPOINTER_TO_UINT (v) - 1);
 }
 
 guint64
@@ -1826,9 +1995,9 @@ seg_live_engine_get_stats (SegLiveEngine      *self,
   stats->bytes_held = self->bytes_held +
                       (self->users.buckets != NULL ? (self->users.mask + 1) * sizeof (UserBucket) : 0);
   stats->pending_timers = self->n_armed;
-  stats->bytes_members = 0;
+  stats->bytes_members = self->member_ids_bytes;
   for (guint i = 0; i < self->segments->len; i++)
-    stats->bytes_members += ((LiveSegment *) g_ptr_array_index (self->segments, i))->members_bytes;
+    stats->bytes_members += ((LiveSegment *) g_ptr_array_index (self->segments, i))->member_words * sizeof (guint64);
 }
 
 /**
