@@ -79,6 +79,22 @@ days_reach (gpointer data)
   return n > 0 && points[n - 1].y >= day_target;
 }
 
+static struct
+{
+  SegTodayPage *page;
+  guint         n;
+} replay_target;
+
+static gboolean
+replay_played (gpointer data)
+{
+  SegLiveController *c = seg_today_page_get_controller (replay_target.page);
+  SegLiveReplay *replay = seg_live_controller_get_replay (c);
+
+  return replay != NULL && seg_live_replay_is_finished (replay)
+         && g_list_model_get_n_items (seg_today_page_get_user_model (replay_target.page)) >= replay_target.n;
+}
+
 static void
 post (SoupSession *session,
       guint        port,
@@ -223,6 +239,24 @@ test_ingest_to_today (void)
     g_assert_cmpstr (seg_live_arrival_get_user_id (arrival), ==, "u4");
     seg_live_controller_stop_tail (seg_today_page_get_controller (page));
     g_remove (tail_path);
+  }
+
+  /* Replaying today's stored events (the ingested ones, not the followed file's) plays
+   * u1's big purchase again, in a replay engine of its own, into the same list. */
+  {
+    guint before = g_list_model_get_n_items (seg_today_page_get_user_model (page));
+    gint64 now_ms = g_get_real_time () / 1000;
+    SegLiveReplay *replay;
+
+    replay_target.page = page;
+    replay_target.n = before + 1;
+    seg_today_page_start_store_replay (page, now_ms - 3600 * 1000, now_ms + 1, 1000);
+    g_assert_true (ui_test_wait_until (replay_played, &replay_target));
+    replay = seg_live_controller_get_replay (seg_today_page_get_controller (page));
+    g_assert_true (seg_live_replay_is_from_store (replay));
+    g_clear_object (&arrival);
+    arrival = g_list_model_get_item (seg_today_page_get_user_model (page), 0);
+    g_assert_cmpstr (seg_live_arrival_get_user_id (arrival), !=, "u4");
   }
 
   seg_today_page_set_ingest (page, FALSE, NULL, 0);

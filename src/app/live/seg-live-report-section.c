@@ -366,14 +366,14 @@ seg_live_report_section_init (SegLiveReportSection *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->chart = seg_chart_new ();
-  seg_chart_set_title (SEG_CHART (self->chart), _("Qualifying per second, against all events"));
+  seg_chart_set_title (SEG_CHART (self->chart), _("Qualifying vs. all events, per second"));
   seg_chart_set_x_axis (SEG_CHART (self->chart), SEG_CHART_X_AXIS_TIME);
   seg_chart_set_show_legend (SEG_CHART (self->chart), TRUE);
   seg_chart_set_empty_text (SEG_CHART (self->chart), _("The chart starts with the next second"));
   layer = seg_line_layer_new ();
-  self->events_series = seg_chart_series_new (_("Events per second"));
+  self->events_series = seg_chart_series_new (_("All events"));
   seg_chart_layer_add_series (layer, self->events_series);
-  self->rate_series = seg_chart_series_new (_("Users qualifying per second"));
+  self->rate_series = seg_chart_series_new (_("Qualifying"));
   seg_chart_layer_add_series (layer, self->rate_series);
   seg_chart_add_layer (SEG_CHART (self->chart), layer);
   gtk_widget_set_size_request (self->chart, -1, 200);
