@@ -84,6 +84,23 @@ test_action (Fixture       *fx,
   g_assert_true (seg_live_engine_is_member (fx->engine, "big", "u1"));
 }
 
+/* Active users: those whose last event is within the window, each counted once. */
+static void
+test_active_users (Fixture       *fx,
+                   gconstpointer  data)
+{
+  lv_add (fx->engine, "big", "{\"type\":\"action\",\"event\":\"Charged\"}");
+  g_assert_cmpuint (seg_live_engine_count_active_users (fx->engine, 0), ==, 0);
+  lv_push (fx->engine, "u1", "App Launched", lv_ms ("2024-05-01T10:00:00Z"), NULL, NULL);
+  lv_push (fx->engine, "u2", "App Launched", lv_ms ("2024-05-01T10:03:00Z"), NULL, NULL);
+  lv_push (fx->engine, "u2", "Charged", lv_ms ("2024-05-01T10:04:00Z"), NULL, NULL);
+  lv_push (fx->engine, "u3", "Page Visited", lv_ms ("2024-05-01T10:06:00Z"), NULL, NULL);
+  g_assert_cmpuint (seg_live_engine_count_active_users (fx->engine, lv_ms ("2024-05-01T10:01:00Z")), ==, 2);
+  g_assert_cmpuint (seg_live_engine_count_active_users (fx->engine, lv_ms ("2024-05-01T10:04:00Z")), ==, 2);
+  g_assert_cmpuint (seg_live_engine_count_active_users (fx->engine, lv_ms ("2024-05-01T10:04:01Z")), ==, 1);
+  g_assert_cmpuint (seg_live_engine_count_active_users (fx->engine, lv_ms ("2024-05-01T09:00:00Z")), ==, 3);
+}
+
 static void
 test_inaction_deadline (Fixture       *fx,
                         gconstpointer  data)
@@ -475,6 +492,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add ("/live/engine/action", Fixture, NULL, fixture_setup, test_action, fixture_teardown);
+  g_test_add ("/live/engine/active-users", Fixture, NULL, fixture_setup, test_active_users, fixture_teardown);
   g_test_add ("/live/engine/inaction-deadline", Fixture, NULL, fixture_setup, test_inaction_deadline, fixture_teardown);
   g_test_add ("/live/engine/inaction-cancel", Fixture, NULL, fixture_setup, test_inaction_cancel, fixture_teardown);
   g_test_add ("/live/engine/inaction-order", Fixture, NULL, fixture_setup, test_inaction_order, fixture_teardown);

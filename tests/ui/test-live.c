@@ -192,6 +192,8 @@ test_ingest_to_today (void)
   stats = g_strdup (gtk_label_get_text (GTK_LABEL (seg_today_page_get_stats_label (page))));
   g_assert_nonnull (strstr (stats, "events in the last minute"));
   g_assert_nonnull (strstr (stats, "1 live segments running"));
+  /* u1 and u2 sent events just now. */
+  g_assert_nonnull (strstr (stats, "2 active users in the last 5 minutes"));
 
   /* Filtering by the live segment keeps u1, and its chart of users per day reads 1 today
    * (from the memberships the store kept)... */

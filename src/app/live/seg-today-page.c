@@ -18,6 +18,8 @@
 
 /* The streaming charts show this much of the recent past. */
 #define WINDOW_MS (5 * 60 * 1000)
+/* Active users: those with an event this recently. */
+#define ACTIVE_WINDOW_MS (5 * 60 * 1000)
 
 struct _SegTodayPage
 {
@@ -191,8 +193,10 @@ update_stats (SegTodayPage *self)
   SegLiveEngineStats st;
   g_autofree char *events = NULL;
   g_autofree char *users = NULL;
+  g_autofree char *active = NULL;
   g_autofree char *held = NULL;
   g_autofree char *text = NULL;
+  gint64 now;
 
   engine = self->controller ? seg_live_controller_get_engine (self->controller) : NULL;
   if (engine == NULL)
@@ -203,11 +207,14 @@ update_stats (SegTodayPage *self)
   seg_live_engine_get_stats (engine, &st);
   events = seg_format_count (seg_live_controller_get_events_last_minute (self->controller));
   users = seg_format_count (st.n_users);
+  now = seg_live_clock_get_now (seg_live_engine_get_clock (engine));
+  active = seg_format_count (seg_live_engine_count_active_users (engine, now - ACTIVE_WINDOW_MS));
   held = g_format_size (st.bytes_held + st.bytes_members);
   /* Translators: the live engine's state, shown on the Today page. */
-  text = g_strdup_printf (_("%s events in the last minute · %u live segments running · "
-                            "%s users tracked · %u pending deadlines · %s held in memory"),
-                          events, seg_live_engine_get_n_segments (engine), users,
+  text = g_strdup_printf (_("%s active users in the last 5 minutes · %s events in the last minute · "
+                            "%u live segments running · %s users tracked · %u pending deadlines · "
+                            "%s held in memory"),
+                          active, events, seg_live_engine_get_n_segments (engine), users,
                           st.pending_timers, held);
   engine = seg_live_controller_get_replay_engine (self->controller);
   if (engine != NULL)

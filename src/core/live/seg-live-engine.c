@@ -2001,6 +2001,34 @@ seg_live_engine_get_stats (SegLiveEngine      *self,
 }
 
 /**
+ * seg_live_engine_count_active_users:
+ * @since_ms: a time, at most SEG_LIVE_SESSION_GAP_MS ago (the engine keeps every user
+ *   active that recently)
+ *
+ * Counts the users whose last event is at or after @since_ms: the "active users" of the
+ * Today page. A scan of the users the engine holds, for a once-a-second display.
+ */
+guint
+seg_live_engine_count_active_users (SegLiveEngine *self,
+                                    gint64         since_ms)
+{
+  guint n = 0;
+
+  g_return_val_if_fail (SEG_IS_LIVE_ENGINE (self), 0);
+
+  if (self->users.buckets == NULL)
+    return 0;
+  for (gsize i = 0; i <= self->users.mask; i++)
+    {
+      const UserState *u = self->users.buckets[i].user;
+
+      if (u != NULL && u->last_ts >= since_ms)
+        n++;
+    }
+  return n;
+}
+
+/**
  * seg_live_engine_flush:
  * @self: an engine
  * @error: return location for an error

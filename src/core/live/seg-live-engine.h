@@ -50,6 +50,8 @@ typedef struct
 SegLiveEngine *seg_live_engine_new              (SegLiveClock    *clock,
                                                  GTimeZone       *tz);
 SegLiveClock  *seg_live_engine_get_clock        (SegLiveEngine   *self);
+guint          seg_live_engine_count_active_users (SegLiveEngine *self,
+                                                   gint64         since_ms);
 GTimeZone     *seg_live_engine_get_timezone     (SegLiveEngine   *self);
 void           seg_live_engine_set_store        (SegLiveEngine   *self,
                                                  SegStore        *store);
