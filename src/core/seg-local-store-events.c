@@ -90,7 +90,8 @@ seg_local_store_read_events (SegStore       *store,
   g_autoptr(GArray) props = g_array_new (FALSE, FALSE, sizeof (SegPropValue));
   gboolean ok = TRUE;
 
-  g_rw_lock_reader_lock (&self->ds_lock);
+  /* Deltas queued by live commits are merged first, as for every query. */
+  seg_local_store_read_lock (self);
   for (guint t = 0; t < self->ds->tables->len; t++)
     {
       SegTable *table = g_ptr_array_index (self->ds->tables, t);
@@ -110,7 +111,7 @@ seg_local_store_read_events (SegStore       *store,
           break;
         }
     }
-  if (ok)
+  if (ok && refs->len > 1)
     qsort (refs->data, refs->len, sizeof (EventRef), event_ref_cmp);
   for (guint i = 0; ok && i < refs->len; i++)
     {

@@ -5,6 +5,7 @@
 
 #include "ch-test-util.h"
 #include "clickhouse/seg-clickhouse-store.h"
+#include "clickhouse/seg-clickhouse-live-sink.h"
 #include "seg-eval-result.h"
 #include "seg-event-info.h"
 #include "seg-property-info.h"
@@ -530,6 +531,80 @@ test_evaluate_options (void)
   ch_test_drop_database (client);
 }
 
+/* A live segment's members, size, reach and trend are who qualified for it (the
+ * memberships the live engine stored), not a question over past events — and a live
+ * definition no saved segment has matches nobody. */
+static void
+test_live_segment (void)
+{
+  g_autoptr(SegClickhouseClient) client = NULL;
+  g_autoptr(SegClickhouseStore) store = NULL;
+  g_autoptr(SegClickhouseLiveSink) sink = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SegSegment) live = NULL;
+  g_autoptr(SegEvalResult) r = NULL;
+  g_autoptr(SegEvalResult) none = NULL;
+  g_autoptr(SegEvalResult) incl = NULL;
+  g_autoptr(SegTrend) tr = NULL;
+  g_autoptr(SegDefinition) def = NULL;
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autofree char *incl_json = NULL;
+  const char *json = "{\"kind\":\"live\",\"trigger\":{\"type\":\"action\",\"event\":\"Charged\"}}";
+  SegEvalOptions members = { 0, SEG_EVAL_MEMBERS | SEG_EVAL_REACH, 0, 0, 100 };
+  SegLiveMembership m[4] = { { 0 } };
+
+  if (ch_test_skip_unless_server (ch_test_url ()))
+    return;
+  client = ch_test_new_database (ch_test_url (), "seg_test_store_live");
+  store = open_store (client, "UTC");
+  fill (store);
+  live = save_new (SEG_STORE (store), "Buying now", json);
+
+  /* u03 qualified twice (two keys), u07 once yesterday, and a user the store has
+   * no event or profile for. */
+  m[0] = (SegLiveMembership) { seg_segment_get_id (live), "u03", NOW - 2 * 3600000, "k1" };
+  m[1] = (SegLiveMembership) { seg_segment_get_id (live), "u03", NOW - 3600000, "k2" };
+  m[2] = (SegLiveMembership) { seg_segment_get_id (live), "u07", NOW - DAY, "k1" };
+  m[3] = (SegLiveMembership) { seg_segment_get_id (live), "ghost", NOW - 60000, "k1" };
+  sink = seg_clickhouse_live_sink_new (client);
+  g_assert_true (seg_live_sink_add (SEG_LIVE_SINK (sink), m, G_N_ELEMENTS (m), &error));
+  g_assert_no_error (error);
+
+  r = evaluate (SEG_STORE (store), json, &members, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (seg_eval_result_get_count (r), ==, 3);
+  g_assert_true (g_strv_contains (seg_eval_result_get_members (r), "u03"));
+  g_assert_true (g_strv_contains (seg_eval_result_get_members (r), "ghost"));
+  /* Reach per channel over those members: u03 and u07 are reachable in the app (as
+   * every user of fill() is), the ghost the store knows nothing of is not. */
+  g_assert_cmpuint (seg_eval_result_get_reach (r, SEG_CHANNEL_IN_APP), ==, 2);
+  g_assert_cmpuint (seg_eval_result_get_reach (r, SEG_CHANNEL_EMAIL), ==, 0);
+
+  /* Included by a past-behaviour segment. */
+  incl_json = g_strdup_printf ("{\"include\":[\"%s\"]}", seg_segment_get_id (live));
+  incl = evaluate (SEG_STORE (store), incl_json, &members, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (seg_eval_result_get_count (incl), ==, 3);
+
+  /* A live definition no saved segment has: nobody. */
+  none = evaluate (SEG_STORE (store), "{\"kind\":\"live\",\"trigger\":{\"type\":\"action\",\"event\":\"Refund\"}}",
+                   &members, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (seg_eval_result_get_count (none), ==, 0);
+
+  /* Qualified per day: yesterday u07, today u03 and ghost. */
+  def = seg_definition_new_from_json (json, -1, NULL);
+  seg_store_trend_async (SEG_STORE (store), def, NOW - 2 * DAY, NOW, NULL, result_cb, &res);
+  tr = seg_store_trend_finish (SEG_STORE (store), wait_for (&res), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (seg_trend_get_n_days (tr), ==, 3);
+  g_assert_cmpuint (seg_trend_get_count (tr, 0), ==, 0);
+  g_assert_cmpuint (seg_trend_get_count (tr, 1), ==, 1);
+  g_assert_cmpuint (seg_trend_get_count (tr, 2), ==, 2);
+
+  ch_test_drop_database (client);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -540,6 +615,7 @@ main (int   argc,
   g_test_add_func ("/clickhouse/store/segments", test_segments);
   g_test_add_func ("/clickhouse/store/catalogue-and-user", test_catalogue_and_user);
   g_test_add_func ("/clickhouse/store/evaluate-options", test_evaluate_options);
+  g_test_add_func ("/clickhouse/store/live-segment", test_live_segment);
 
   return g_test_run ();
 }

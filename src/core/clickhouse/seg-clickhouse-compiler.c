@@ -467,6 +467,27 @@ append_event_is (GString            *sql,
   g_string_append_c (sql, ')');
 }
 
+/* "segment_id IN (...)" for @ids; no ids (a live definition no saved segment has) match
+ * nothing. */
+static void
+append_live_ids (GString            *sql,
+                 const char * const *ids)
+{
+  if (ids == NULL || ids[0] == NULL)
+    {
+      g_string_append (sql, "0");
+      return;
+    }
+  g_string_append (sql, "segment_id IN (");
+  for (guint i = 0; ids[i] != NULL; i++)
+    {
+      if (i > 0)
+        g_string_append (sql, ", ");
+      lit (sql, ids[i]);
+    }
+  g_string_append_c (sql, ')');
+}
+
 /* ---- user properties ---- */
 
 /* Rows (user_id, key, seg_t, seg_s, seg_n) — without key for a single key — of the
@@ -931,6 +952,17 @@ combine_any (GPtrArray *parts)
   return result;
 }
 
+/* A live segment's members: who qualified for it (table live_memberships), not a question
+ * over past events. */
+static GString *
+live_members_sql (const char * const *ids)
+{
+  GString *sql = g_string_new ("SELECT DISTINCT user_id FROM live_memberships WHERE ");
+
+  append_live_ids (sql, ids);
+  return sql;
+}
+
 static Part *compile_definition (Ctx            *ctx,
                                  SegDefinition  *def,
                                  GError        **error);
@@ -1035,6 +1067,11 @@ compile_segment_id (Ctx         *ctx,
         return part_new (test_users_sql (), FALSE);
       return part_new (universe_sql (), FALSE);
     }
+  if (kind == SEG_SEGMENT_KIND_LIVE)
+    {
+      const char *one[] = { id, NULL };
+      return part_new (live_members_sql (one), FALSE);
+    }
   g_ptr_array_add (ctx->stack, (gpointer) id);
   part = compile_definition (ctx, def, error);
   g_ptr_array_remove_index (ctx->stack, ctx->stack->len - 1);
@@ -1052,7 +1089,9 @@ compile_definition (Ctx            *ctx,
   const char * const *users = seg_definition_get_users (def);
   g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func ((GDestroyNotify) part_free);
 
-  if (users != NULL)
+  if (seg_definition_get_trigger (def) != NULL)
+    g_ptr_array_add (parts, part_new (live_members_sql (ctx->p->live_ids), FALSE));
+  else if (users != NULL)
     {
       /* A custom list: those of its users the store knows. */
       GString *sql = universe_sql ();
@@ -1235,39 +1274,14 @@ seg_clickhouse_compile_test_users (void)
   return g_string_free (test_users_sql (), FALSE);
 }
 
-/**
- * seg_clickhouse_compile_daily_trend:
- * @bounds: the midnights of the days and of the day after the last (@n_days + 1 values)
- * @n_days: the number of days, at least 1
- *
- * A trend whose every day can be counted in one pass: a definition that is only "did E
- * [where] today". Each day's members are that day's distinct doers, with the filters'
- * relative dates taken at @params's now (as the local store does).
- *
- * Returns: (transfer full) (nullable): a SELECT of rows (day, n), day the index from 0,
- *   days without members left out; %NULL when the definition needs a query per day
- */
-char *
-seg_clickhouse_compile_daily_trend (const SegClickhouseCompileParams  *params,
-                                    SegDefinition                     *definition,
-                                    const gint64                      *bounds,
-                                    guint                              n_days,
-                                    GError                           **error)
+/* The index of the day (between @bounds) that ts_ms falls on. */
+static void
+append_day_of_ts (GString      *sql,
+                  const gint64 *bounds,
+                  guint         n_days)
 {
-  const SegRule *r;
-  GString *sql;
-  Ctx ctx;
-  gboolean ok;
   gboolean even = TRUE;
 
-  g_return_val_if_fail (params != NULL && params->tz != NULL, NULL);
-  g_return_val_if_fail (bounds != NULL && n_days > 0, NULL);
-
-  r = seg_definition_get_daily_did (definition);
-  if (r == NULL)
-    return NULL;
-
-  sql = g_string_new ("SELECT ");
   for (guint i = 1; i <= n_days; i++)
     if (bounds[i] - bounds[i - 1] != 86400000)
       even = FALSE;
@@ -1293,6 +1307,53 @@ seg_clickhouse_compile_daily_trend (const SegClickhouseCompileParams  *params,
         }
       g_string_append (sql, "]))");
     }
+}
+
+/**
+ * seg_clickhouse_compile_daily_trend:
+ * @bounds: the midnights of the days and of the day after the last (@n_days + 1 values)
+ * @n_days: the number of days, at least 1
+ *
+ * A trend whose every day can be counted in one pass: a definition that is only "did E
+ * [where] today". Each day's members are that day's distinct doers, with the filters'
+ * relative dates taken at @params's now (as the local store does).
+ *
+ * Returns: (transfer full) (nullable): a SELECT of rows (day, n), day the index from 0,
+ *   days without members left out; %NULL when the definition needs a query per day
+ */
+char *
+seg_clickhouse_compile_daily_trend (const SegClickhouseCompileParams  *params,
+                                    SegDefinition                     *definition,
+                                    const gint64                      *bounds,
+                                    guint                              n_days,
+                                    GError                           **error)
+{
+  const SegRule *r;
+  GString *sql;
+  Ctx ctx;
+  gboolean ok;
+
+  g_return_val_if_fail (params != NULL && params->tz != NULL, NULL);
+  g_return_val_if_fail (bounds != NULL && n_days > 0, NULL);
+
+  /* A live segment's trend: the users who qualified on each day. */
+  if (seg_definition_get_trigger (definition) != NULL)
+    {
+      sql = g_string_new ("SELECT ");
+      append_day_of_ts (sql, bounds, n_days);
+      g_string_append (sql, " AS day, uniqExact(user_id) AS n FROM live_memberships WHERE ");
+      append_live_ids (sql, params->live_ids);
+      append_range (sql, "ts_ms", bounds[0], MIN (bounds[n_days] - 1, params->now_ms));
+      g_string_append (sql, " GROUP BY day ORDER BY day");
+      return g_string_free (sql, FALSE);
+    }
+
+  r = seg_definition_get_daily_did (definition);
+  if (r == NULL)
+    return NULL;
+
+  sql = g_string_new ("SELECT ");
+  append_day_of_ts (sql, bounds, n_days);
   g_string_append (sql, " AS day, uniqExact(user_id) AS n FROM events WHERE ");
   append_event_is (sql, (const char * const *) r->events);
   append_range (sql, "ts_ms", bounds[0], MIN (bounds[n_days] - 1, params->now_ms));

@@ -30,6 +30,9 @@ typedef struct
   gint64                    now_ms;        /* the "now" of the evaluation */
   SegDefinitionResolveFunc  resolve;       /* saved segments, for include/exclude; nullable */
   gpointer                  resolve_data;
+  const char * const       *live_ids;      /* a live definition: the ids of the saved live
+                                            * segments with it, whose stored memberships
+                                            * are its members; nullable */
 } SegClickhouseCompileParams;
 
 char  *seg_clickhouse_compile_members     (const SegClickhouseCompileParams  *params,

@@ -990,9 +990,36 @@ segments_for (SegClickhouseStore  *self,
   const char * const *inc = seg_definition_get_include (def);
   const char * const *exc = seg_definition_get_exclude (def);
 
-  if ((inc == NULL || inc[0] == NULL) && (exc == NULL || exc[0] == NULL))
+  /* A live definition's members are those stored for the saved segments that have it. */
+  if ((inc == NULL || inc[0] == NULL) && (exc == NULL || exc[0] == NULL) &&
+      seg_definition_get_trigger (def) == NULL)
     return g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   return load_segments (self, NULL, cancellable, error);
+}
+
+/* The ids of the saved live segments with definition @def (NULL when @def is not live). */
+static char **
+live_ids_for (GHashTable    *segs,
+              SegDefinition *def)
+{
+  GPtrArray *ids;
+  GHashTableIter iter;
+  gpointer value;
+
+  if (seg_definition_get_trigger (def) == NULL)
+    return NULL;
+  ids = g_ptr_array_new ();
+  g_hash_table_iter_init (&iter, segs);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      SegSegment *seg = value;
+      SegDefinition *d = seg_segment_get_definition (seg);
+
+      if (seg_segment_get_kind (seg) == SEG_SEGMENT_KIND_LIVE && d != NULL && seg_definition_equal (d, def))
+        g_ptr_array_add (ids, g_strdup (seg_segment_get_id (seg)));
+    }
+  g_ptr_array_add (ids, NULL);
+  return (char **) g_ptr_array_free (ids, FALSE);
 }
 
 static char *
@@ -1002,7 +1029,8 @@ compile_members (SegClickhouseStore  *self,
                  GHashTable          *segs,
                  GError             **error)
 {
-  SegClickhouseCompileParams params = { self->tz, now, resolve_cb, segs };
+  g_auto(GStrv) live_ids = live_ids_for (segs, def);
+  SegClickhouseCompileParams params = { self->tz, now, resolve_cb, segs, (const char * const *) live_ids };
 
   return seg_clickhouse_compile_members (&params, def, error);
 }
@@ -1076,7 +1104,8 @@ evaluate_thread (GTask        *task,
     members = compile_members (self, d->def, now, segs, &error);
   if (members != NULL)
     {
-      SegClickhouseCompileParams params = { self->tz, now, resolve_cb, segs };
+      g_auto(GStrv) live_ids = live_ids_for (segs, d->def);
+      SegClickhouseCompileParams params = { self->tz, now, resolve_cb, segs, (const char * const *) live_ids };
 
       member_rows = seg_clickhouse_compile_member_rows (&params, d->def, &distinct, &error);
     }
@@ -1228,7 +1257,8 @@ trend_thread (GTask        *task,
   g_autofree gint64 *bounds = g_new (gint64, n + 1);
   g_autoptr(GHashTable) segs = NULL;
   GError *error = NULL;
-  SegClickhouseCompileParams params = { self->tz, now, resolve_cb, NULL };
+  SegClickhouseCompileParams params = { self->tz, now, resolve_cb, NULL, NULL };
+  g_auto(GStrv) live_ids = NULL;
   g_autofree char *daily = NULL;
 
   for (guint i = 0; i <= n; i++)
@@ -1241,6 +1271,8 @@ trend_thread (GTask        *task,
       return;
     }
   params.resolve_data = segs;
+  live_ids = live_ids_for (segs, d->def);
+  params.live_ids = (const char * const *) live_ids;
 
   if (n > 0)
     daily = seg_clickhouse_compile_daily_trend (&params, d->def, bounds, n, &error);
