@@ -605,6 +605,67 @@ test_live_segment (void)
   ch_test_drop_database (client);
 }
 
+static gboolean
+collect_record_cb (const SegRecord  *record,
+                   gpointer          user_data,
+                   GError          **error)
+{
+  GPtrArray *out = user_data;
+  GString *line = g_string_new (NULL);
+
+  g_string_printf (line, "%" G_GINT64_FORMAT " %s %s", record->ts_ms, record->event, record->user_id);
+  for (guint i = 0; i < record->n_props; i++)
+    g_string_append_printf (line, " %s=%g", record->props[i].key, record->props[i].num);
+  g_ptr_array_add (out, g_string_free (line, FALSE));
+  if (out->len == 30)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, "enough");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The store's events read back in time order, for a replay: the range is [from, to), ties
+ * in a stable order, properties kept; the reader can stop it. */
+static void
+test_read_events (void)
+{
+  g_autoptr(SegClickhouseClient) client = NULL;
+  g_autoptr(SegClickhouseStore) store = NULL;
+  g_autoptr(GPtrArray) got = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *first = NULL, *last = NULL;
+
+  if (ch_test_skip_unless_server (ch_test_url ()))
+    return;
+  client = ch_test_new_database (ch_test_url (), "seg_test_store_read");
+  store = open_store (client, "UTC");
+  fill (store);
+
+  /* From an hour before yesterday's launches to now (excluded): 15 purchases (minutes
+   * apart, the last at NOW - DAY) and yesterday's 6 launches, at NOW - DAY too. */
+  g_assert_true (seg_store_read_events (SEG_STORE (store), NOW - DAY - 3600000, NOW,
+                                        collect_record_cb, got, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (got->len, ==, 21);
+  first = g_strdup_printf ("%" G_GINT64_FORMAT " Charged u28 amount=280", (gint64) (NOW - DAY - 28 * 60000));
+  g_assert_cmpstr (g_ptr_array_index (got, 0), ==, first);
+  /* At NOW - DAY: the launches (by event name, then user), then u00's purchase. */
+  last = g_strdup_printf ("%" G_GINT64_FORMAT " Charged u00 amount=0", (gint64) (NOW - DAY));
+  g_assert_cmpstr (g_ptr_array_index (got, 20), ==, last);
+  g_assert_true (g_str_has_suffix (g_ptr_array_index (got, 14), "App Launched u01"));
+  g_assert_true (g_str_has_suffix (g_ptr_array_index (got, 19), "App Launched u26"));
+
+  /* The reader stops it with its own error (after 30 of the 45 events). */
+  g_ptr_array_set_size (got, 0);
+  g_assert_false (seg_store_read_events (SEG_STORE (store), 0, NOW + DAY, collect_record_cb, got, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_FAILED);
+  g_assert_cmpstr (error->message, ==, "enough");
+  g_assert_cmpuint (got->len, ==, 30);
+
+  ch_test_drop_database (client);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -616,6 +677,7 @@ main (int   argc,
   g_test_add_func ("/clickhouse/store/catalogue-and-user", test_catalogue_and_user);
   g_test_add_func ("/clickhouse/store/evaluate-options", test_evaluate_options);
   g_test_add_func ("/clickhouse/store/live-segment", test_live_segment);
+  g_test_add_func ("/clickhouse/store/read-events", test_read_events);
 
   return g_test_run ();
 }

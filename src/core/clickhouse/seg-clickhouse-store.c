@@ -9,6 +9,7 @@
 
 #include "seg-clickhouse-catalog.h"
 #include "seg-clickhouse-compiler.h"
+#include "seg-clickhouse-rows.h"
 #include "seg-clickhouse-schema.h"
 #include "seg-clickhouse-sql.h"
 #include "seg-clickhouse-store.h"
@@ -1830,6 +1831,62 @@ seg_clickhouse_store_count_users (SegClickhouseStore  *self,
   return TRUE;
 }
 
+/* Reading events back (replays). */
+
+typedef struct
+{
+  SegClickhouseEventRow  row;
+  SegRecordFunc          func;
+  gpointer               user_data;
+} ReadEvents;
+
+static gboolean
+read_events_row_cb (JsonObject  *row,
+                    guint64      row_number,
+                    gpointer     user_data,
+                    GError     **error)
+{
+  ReadEvents *r = user_data;
+  SegRecord record;
+
+  if (!seg_clickhouse_event_row_read (&r->row, row, row_number, &record, error))
+    return FALSE;
+  return r->func (&record, r->user_data, error);
+}
+
+static gboolean
+seg_clickhouse_store_read_events (SegStore       *store,
+                                  gint64          from_ms,
+                                  gint64          to_ms,
+                                  SegRecordFunc   func,
+                                  gpointer        user_data,
+                                  GCancellable   *cancellable,
+                                  GError        **error)
+{
+  SegClickhouseStore *self = SEG_CLICKHOUSE_STORE (store);
+  g_autoptr(GString) sql = g_string_new ("SELECT " SEG_CLICKHOUSE_EVENT_READ_COLUMNS " FROM events WHERE ts_ms >= ");
+  g_autoptr(GPtrArray) rows = NULL;
+  GError *local_error = NULL;
+  ReadEvents r = { { NULL, NULL }, func, user_data };
+
+  seg_clickhouse_sql_append_int (sql, from_ms);
+  g_string_append (sql, " AND ts_ms < ");
+  seg_clickhouse_sql_append_int (sql, to_ms);
+  /* Events at the same instant in a stable order. */
+  g_string_append (sql, " ORDER BY ts_ms, event, user_id, insert_id");
+
+  seg_clickhouse_event_row_init (&r.row);
+  rows = seg_clickhouse_client_query (self->client, sql->str, read_events_row_cb, &r, NULL,
+                                      cancellable, &local_error);
+  seg_clickhouse_event_row_clear (&r.row);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static void
 seg_clickhouse_store_iface_init (SegStoreInterface *iface)
 {
@@ -1850,6 +1907,7 @@ seg_clickhouse_store_iface_init (SegStoreInterface *iface)
   iface->list_properties_async = seg_clickhouse_store_list_properties_async;
   iface->list_properties_finish = seg_clickhouse_store_list_properties_finish;
   iface->evaluate_async = seg_clickhouse_store_evaluate_async;
+  iface->read_events = seg_clickhouse_store_read_events;
   iface->evaluate_finish = seg_clickhouse_store_evaluate_finish;
   iface->trend_async = seg_clickhouse_store_trend_async;
   iface->trend_finish = seg_clickhouse_store_trend_finish;

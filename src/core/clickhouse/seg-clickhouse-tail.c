@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "seg-clickhouse-rows.h"
 #include "seg-clickhouse-sql.h"
 #include "seg-clickhouse-tail.h"
 
@@ -45,8 +46,7 @@ struct _SegClickhouseTail
   guint64              n_failures;
 
   /* Per row scratch */
-  GArray              *props;
-  GPtrArray           *buffers;
+  SegClickhouseEventRow row;          /* reads the rows of a poll */
   GString             *key;
 };
 
@@ -71,33 +71,6 @@ window_start (SegClickhouseTail *self)
   return MAX (self->since_ms, self->newest_ms - self->lookback_ms);
 }
 
-static const char *
-member_string (JsonObject *row,
-               const char *name)
-{
-  JsonNode *node = json_object_get_member (row, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
-/* A list value comes hex-encoded (its items end in NUL bytes, which JSON strings in C
- * cannot hold). */
-static char *
-unhex (const char *hex,
-       gsize      *len)
-{
-  gsize n = strlen (hex) / 2;
-  char *out = g_malloc (n + 1);
-
-  for (gsize i = 0; i < n; i++)
-    out[i] = (char) (g_ascii_xdigit_value (hex[2 * i]) << 4 | g_ascii_xdigit_value (hex[2 * i + 1]));
-  out[n] = '\0';
-  *len = n;
-  return out;
-}
-
 static gboolean
 row_cb (JsonObject  *row,
         guint64      row_number,
@@ -105,64 +78,25 @@ row_cb (JsonObject  *row,
         GError     **error)
 {
   SegClickhouseTail *self = user_data;
-  const char *event = member_string (row, "event");
-  const char *user_id = member_string (row, "user_id");
-  const char *ts = member_string (row, "ts_ms");
-  const char *insert_id = member_string (row, "insert_id");
-  JsonArray *keys = json_object_get_array_member (row, "prop_keys");
-  JsonArray *types = json_object_get_array_member (row, "prop_types");
-  JsonArray *strs = json_object_get_array_member (row, "prop_str_x");
-  JsonArray *nums = json_object_get_array_member (row, "prop_num");
-  guint n_props;
-  SegRecord record = { 0 };
-  gint64 ts_ms;
+  SegRecord record;
 
-  if (event == NULL || user_id == NULL || *user_id == '\0' || ts == NULL
-      || keys == NULL || types == NULL || strs == NULL || nums == NULL)
-    {
-      g_set_error (error, SEG_STORE_ERROR, SEG_STORE_ERROR_CORRUPT,
-                   "Row %" G_GUINT64_FORMAT " of the events from ClickHouse lacks a column",
-                   row_number);
-      return FALSE;
-    }
-  ts_ms = g_ascii_strtoll (ts, NULL, 10);
-  n_props = json_array_get_length (keys);
-  if (json_array_get_length (types) != n_props || json_array_get_length (strs) != n_props
-      || json_array_get_length (nums) != n_props)
-    {
-      g_set_error (error, SEG_STORE_ERROR, SEG_STORE_ERROR_CORRUPT,
-                   "Row %" G_GUINT64_FORMAT " of the events from ClickHouse has property "
-                   "arrays of different lengths", row_number);
-      return FALSE;
-    }
+  if (!seg_clickhouse_event_row_read (&self->row, row, row_number, &record, error))
+    return FALSE;
 
-  g_array_set_size (self->props, n_props);
-  g_ptr_array_set_size (self->buffers, 0);
-  g_string_printf (self->key, "%" G_GINT64_FORMAT "%c%s%c%s%c%s", ts_ms, 0, user_id, 0, event,
-                   0, insert_id ? insert_id : "");
-  for (guint i = 0; i < n_props; i++)
-    {
-      SegPropValue *v = &g_array_index (self->props, SegPropValue, i);
-      JsonNode *num = json_array_get_element (nums, i);
+  /* The same event seen by an earlier poll (the window overlaps) is not pushed again:
+   * its insert id tells it apart, or without one its content. */
+  g_string_printf (self->key, "%" G_GINT64_FORMAT "%c%s%c%s%c%s", record.ts_ms, 0, record.user_id, 0,
+                   record.event, 0, record.insert_id ? record.insert_id : "");
+  if (record.insert_id == NULL)
+    for (guint i = 0; i < record.n_props; i++)
+      {
+        const SegPropValue *v = &record.props[i];
 
-      v->key = json_array_get_string_element (keys, i);
-      v->type = (SegValueType) json_array_get_int_element (types, i);
-      v->str = json_array_get_string_element (strs, i);
-      v->str_len = v->str ? strlen (v->str) : 0;
-      v->num = JSON_NODE_HOLDS_VALUE (num) ? json_node_get_double (num) : 0;
-      if (v->type == SEG_VALUE_TYPE_LIST && v->str != NULL)
-        {
-          char *raw = unhex (v->str, &v->str_len);
-          g_ptr_array_add (self->buffers, raw);
-          v->str = raw;
-        }
-      /* Without insert ids, the content tells two events apart. */
-      if (insert_id == NULL || *insert_id == '\0')
         g_string_append_printf (self->key, "%c%s%c%d%c%.17g%c", 0, v->key ? v->key : "", 0,
                                 v->type, 0, v->num, 0);
-      if ((insert_id == NULL || *insert_id == '\0') && v->str != NULL)
-        g_string_append_len (self->key, v->str, v->str_len);
-    }
+        if (v->str != NULL)
+          g_string_append_len (self->key, v->str, v->str_len);
+      }
 
   {
     g_autoptr(GBytes) key = g_bytes_new_static (self->key->str, self->key->len);
@@ -170,25 +104,16 @@ row_cb (JsonObject  *row,
     if (g_hash_table_contains (self->seen, key))
       {
         self->n_repeated++;
-        g_ptr_array_set_size (self->buffers, 0);
         return TRUE;
       }
   }
   g_hash_table_insert (self->seen, g_bytes_new (self->key->str, self->key->len),
-                       g_memdup2 (&ts_ms, sizeof ts_ms));
+                       g_memdup2 (&record.ts_ms, sizeof record.ts_ms));
 
-  record.kind = SEG_RECORD_EVENT;
-  record.user_id = user_id;
-  record.event = event;
-  record.ts_ms = ts_ms;
-  record.insert_id = insert_id && *insert_id ? insert_id : NULL;
-  record.n_props = n_props;
-  record.props = n_props ? (SegPropValue *) self->props->data : NULL;
-  self->newest_ms = MAX (self->newest_ms, ts_ms);
+  self->newest_ms = MAX (self->newest_ms, record.ts_ms);
   self->n_records++;
   self->poll_new++;
   seg_live_engine_push (self->engine, &record);
-  g_ptr_array_set_size (self->buffers, 0);
   return TRUE;
 }
 
@@ -243,9 +168,7 @@ poll_done_cb (GObject      *object,
 static void
 poll (SegClickhouseTail *self)
 {
-  g_autoptr(GString) sql = g_string_new ("SELECT event, user_id, ts_ms, insert_id, prop_keys, prop_types, "
-                                         "arrayMap((s, t) -> if(t = 5, hex(s), s), prop_str, prop_types) "
-                                         "AS prop_str_x, prop_num FROM events WHERE ts_ms >= ");
+  g_autoptr(GString) sql = g_string_new ("SELECT " SEG_CLICKHOUSE_EVENT_READ_COLUMNS " FROM events WHERE ts_ms >= ");
 
   seg_clickhouse_sql_append_int (sql, window_start (self));
   g_string_append (sql, " ORDER BY ts_ms, user_id");
@@ -291,8 +214,7 @@ seg_clickhouse_tail_finalize (GObject *object)
   SegClickhouseTail *self = (SegClickhouseTail *) object;
 
   g_clear_pointer (&self->seen, g_hash_table_unref);
-  g_clear_pointer (&self->props, g_array_unref);
-  g_clear_pointer (&self->buffers, g_ptr_array_unref);
+  seg_clickhouse_event_row_clear (&self->row);
   g_string_free (self->key, TRUE);
   G_OBJECT_CLASS (seg_clickhouse_tail_parent_class)->finalize (object);
 }
@@ -322,8 +244,7 @@ seg_clickhouse_tail_init (SegClickhouseTail *self)
   self->newest_ms = G_MININT64;
   self->seen = g_hash_table_new_full (g_bytes_hash, g_bytes_equal,
                                       (GDestroyNotify) g_bytes_unref, g_free);
-  self->props = g_array_new (FALSE, TRUE, sizeof (SegPropValue));
-  self->buffers = g_ptr_array_new_with_free_func (g_free);
+  seg_clickhouse_event_row_init (&self->row);
   self->key = g_string_new (NULL);
 }
 
