@@ -27,7 +27,6 @@ typedef struct
   guint32    first_prop;
   guint32    n_props;
   guint8     kind;
-  guint8     hashed;
 } BatchRecord;
 
 typedef struct
@@ -177,28 +176,25 @@ batch_put_str (Batch      *b,
   return s == NULL ? NONE : batch_put (b, s, strlen (s));
 }
 
-static void batch_hashes (Batch           *b,
-                          guint            i,
-                          SegRecordHashes *h);
-
 /* Copies @record into @b with the hashes its writer will need: the reading thread has
  * time to spare, the writing thread has not. */
 static void
 batch_add (Batch           *b,
            const SegRecord *r)
 {
-  SegRecordHashes unused;
-
   BatchRecord *br = &b->recs[b->n_recs++];
 
-  br->hashed = FALSE;
   br->kind = r->kind;
   br->ts_ms = r->ts_ms;
   br->user = batch_put_str (b, r->user_id);
+  br->user_hash = seg_intern_hash (r->user_id, strlen (r->user_id));
   br->event = batch_put_str (b, r->event);
   br->insert = NONE;
   if (r->kind == SEG_RECORD_EVENT && r->event != NULL && r->insert_id != NULL && r->insert_id[0] != '\0')
-    br->insert = batch_put_str (b, r->insert_id);
+    {
+      br->insert = batch_put_str (b, r->insert_id);
+      seg_key128_for_insert_id (r->event, r->insert_id, &br->insert_key);
+    }
   if (b->n_props + r->n_props > b->cap_props)
     {
       while (b->n_props + r->n_props > b->cap_props)
@@ -211,15 +207,17 @@ batch_add (Batch           *b,
   for (guint i = 0; i < r->n_props; i++)
     {
       const SegPropValue *v = &r->props[i];
-      BatchProp *p = &b->props[b->n_props++];
+      BatchProp *p = &b->props[b->n_props];
 
       p->key = batch_put_str (b, v->key);
       p->type = v->type;
       p->num = v->num;
       p->str_len = v->str_len;
       p->str = v->str != NULL ? batch_put (b, v->str, v->str_len) : NONE;
+      b->prop_hashes[b->n_props] = v->type == SEG_VALUE_TYPE_STRING && v->str != NULL
+                                   ? seg_intern_hash (v->str, v->str_len) : 0;
+      b->n_props++;
     }
-  batch_hashes (b, b->n_recs - 1, &unused);
 }
 
 static inline const char *
@@ -229,30 +227,14 @@ batch_str (const Batch *b,
   return off == NONE ? NULL : b->arena + off;
 }
 
-/* Works out record @i's hashes (once, into the batch) and points @h at them. */
+/* Points @h at the hashes batch_add() worked out for record @i. */
 static void
-batch_hashes (Batch           *b,
+batch_hashes (const Batch     *b,
               guint            i,
               SegRecordHashes *h)
 {
-  BatchRecord *br = &b->recs[i];
+  const BatchRecord *br = &b->recs[i];
 
-  if (!br->hashed)
-    {
-      const char *user = b->arena + br->user;
-
-      br->user_hash = seg_intern_hash (user, strlen (user));
-      if (br->insert != NONE)
-        seg_key128_for_insert_id (b->arena + br->event, b->arena + br->insert, &br->insert_key);
-      for (guint j = br->first_prop; j < br->first_prop + br->n_props; j++)
-        {
-          const BatchProp *p = &b->props[j];
-
-          b->prop_hashes[j] = p->type == SEG_VALUE_TYPE_STRING && p->str != NONE
-                              ? seg_intern_hash (b->arena + p->str, p->str_len) : 0;
-        }
-      br->hashed = TRUE;
-    }
   h->user = br->user_hash;
   h->props = b->prop_hashes + br->first_prop;
   h->insert_key = br->insert == NONE ? NULL : &br->insert_key;
@@ -261,7 +243,7 @@ batch_hashes (Batch           *b,
 /* The consumer: hands each record of each batch on, in order. */
 static gboolean
 batch_deliver (SegImportSink  *sink,
-               Batch          *b,
+               const Batch    *b,
                GArray         *values,
                GError        **error)
 {
