@@ -50,7 +50,6 @@ add_run (SegLocalStore  *self,
     }
   g_ptr_array_add (self->insert_runs, run);
   g_array_append_val (self->insert_run_ids, run_id);
-  self->next_insert_run = MAX (self->next_insert_run, run_id + 1);
   return TRUE;
 }
 
@@ -73,7 +72,6 @@ seg_local_store_load_insert_runs (SegLocalStore  *self,
   if (self->insert_runs_loaded)
     return TRUE;
   ensure_arrays (self);
-  self->next_insert_run = 1;
 
   g_mutex_lock (&self->db_lock);
   if (sqlite3_prepare_v2 (self->db, "SELECT run, data FROM insert_id_runs ORDER BY run, id",
@@ -184,9 +182,8 @@ seg_local_store_write_insert_run (SegLocalStore       *self,
     }
   update->merged = merged;
   update->n_replaced = runs->len - n;
-  update->run_id = self->next_insert_run;
-  /* A new run's id comes from the file (inside the write's transaction), not only from
-   * memory: another process may have added runs since they were read. */
+  /* A new run's id comes from the file (inside the write's transaction): another process
+   * may have added runs since they were read. */
   {
     sqlite3_stmt *stmt = NULL;
 
@@ -198,7 +195,7 @@ seg_local_store_write_insert_run (SegLocalStore       *self,
         sqlite3_finalize (stmt);
         return FALSE;
       }
-    update->run_id = MAX (update->run_id, sqlite3_column_int64 (stmt, 0));
+    update->run_id = sqlite3_column_int64 (stmt, 0);
     sqlite3_finalize (stmt);
   }
 
@@ -238,7 +235,6 @@ seg_local_store_install_insert_run (SegLocalStore      *self,
   g_array_set_size (self->insert_run_ids, keep);
   g_ptr_array_add (self->insert_runs, g_steal_pointer (&update->merged));
   g_array_append_val (self->insert_run_ids, update->run_id);
-  self->next_insert_run = update->run_id + 1;
 }
 
 void

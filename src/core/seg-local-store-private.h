@@ -45,7 +45,6 @@ struct _SegLocalStore
    * writer holding the writer slot. */
   GPtrArray     *insert_runs;     /* SegKeyRun, largest first */
   GArray        *insert_run_ids;  /* gint64: each run's id in insert_id_runs */
-  gint64         next_insert_run;
   gboolean       insert_runs_loaded;
 };
 
